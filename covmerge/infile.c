@@ -1,0 +1,98 @@
+#include "infile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+static int read_all(int fd, struct strbuf *out, struct strbuf *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		strbuf_addstr(err, "is a directory");
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		strbuf_grow(out, (size_t)st.st_size);
+	for (;;) {
+		strbuf_grow(out, 65536);
+		ssize_t n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			strbuf_addstr(err, strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+	}
+	out->buf[out->len] = '\0';
+	return 0;
+}
+
+static int inflate_all(const struct strbuf *in, struct strbuf *out,
+		       struct strbuf *err)
+{
+	z_stream zs;
+	memset(&zs, 0, sizeof(zs));
+	/* 15 + 32: accept both gzip and zlib headers */
+	if (inflateInit2(&zs, 15 + 32) != Z_OK) {
+		strbuf_addstr(err, "cannot initialise zlib");
+		return -1;
+	}
+	zs.next_in = (Bytef *)in->buf;
+	zs.avail_in = (uInt)in->len;
+	int rc;
+	do {
+		strbuf_grow(out, in->len * 2 + 65536);
+		size_t room = out->alloc - out->len - 1;
+		if (room > (uInt)-1)
+			room = (uInt)-1;
+		zs.next_out = (Bytef *)out->buf + out->len;
+		zs.avail_out = (uInt)room;
+		rc = inflate(&zs, Z_NO_FLUSH);
+		out->len += room - zs.avail_out;
+		/* a gzip file may hold several members, one after the other */
+		if (rc == Z_STREAM_END && zs.avail_in > 0) {
+			if (inflateReset(&zs) != Z_OK)
+				break;
+			rc = Z_OK;
+		}
+	} while (rc == Z_OK);
+	out->buf[out->len] = '\0';
+	inflateEnd(&zs);
+	if (rc != Z_STREAM_END) {
+		if (rc == Z_BUF_ERROR)
+			strbuf_addstr(err, "truncated compressed stream");
+		else
+			strbuf_addf(err, "corrupt compressed stream (%s)",
+				    zs.msg ? zs.msg : "zlib error");
+		return -1;
+	}
+	return 0;
+}
+
+int infile_load(const char *path, struct strbuf *out, struct strbuf *err)
+{
+	strbuf_reset(out);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		strbuf_addstr(err, strerror(errno));
+		return -1;
+	}
+	int rc = read_all(fd, out, err);
+	close(fd);
+	if (rc)
+		return rc;
+	if (out->len >= 2 && (unsigned char)out->buf[0] == 0x1f &&
+	    (unsigned char)out->buf[1] == 0x8b) {
+		struct strbuf raw = *out;
+		strbuf_init(out);
+		rc = inflate_all(&raw, out, err);
+		strbuf_release(&raw);
+	}
+	return rc;
+}

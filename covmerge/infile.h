@@ -1,0 +1,13 @@
+/* Loading an input file whole into memory. Plain files and gzip/zlib
+ * streams go through this one interface; zlib stays inside infile.c. */
+#ifndef CM_INFILE_H
+#define CM_INFILE_H
+
+#include "strbuf.h"
+
+/* Reads path into out (which must be initialised; it is reset first).
+ * A gzip-compressed file (magic 1f 8b) is inflated. Returns 0, or -1 with
+ * a lower-case cause (no file name) written to err. */
+int infile_load(const char *path, struct strbuf *out, struct strbuf *err);
+
+#endif

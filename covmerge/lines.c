@@ -1,0 +1,410 @@
+/* Line, branch and function coverage of one object, following gcov 12's
+ * counting rules as described in gcov-format.md §6-7 (our own code).
+ *
+ * Pass 1 adds each block's count to every line it lists and attaches the
+ * block (and its successor arcs) to the highest line of each of its
+ * location lists. Pass 2 recounts each line that has attached blocks: the
+ * arcs entering those blocks from outside, plus the flow around circuits
+ * inside them (so a loop written on one line counts its iterations).
+ * Arcs never cross functions, so a line's blocks are handled per function
+ * and the results added. */
+#include "lines.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "path.h"
+#include "solve.h"
+
+enum { EV_LINE, EV_BLOCK };
+
+struct event {
+	uint32_t file, line, func, seq;
+	uint32_t block;
+	uint8_t kind;
+};
+
+static int cmp_event(const void *a, const void *b)
+{
+	const struct event *x = a, *y = b;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->func != y->func)
+		return x->func < y->func ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Circuit search over the blocks of one function attached to one line. */
+struct cycles {
+	const struct graph *gr;
+	const uint8_t *in_set;    /* per block: attached to this line */
+	int64_t *cs;              /* per arc: flow not yet assigned to a cycle */
+	uint8_t *blocked;
+	uint32_t **blist;         /* per block: blocks to unblock with it */
+	uint32_t *nblist, *ablist;
+	uint32_t *path;
+	uint32_t npath;
+	int64_t total;
+};
+
+static int arc_usable(const struct cycles *c, uint32_t a, uint32_t start)
+{
+	uint32_t w = c->gr->fn->arcs[a].dst;
+	return w >= start && c->cs[a] > 0 && c->in_set[w];
+}
+
+static void unblock(struct cycles *c, uint32_t u)
+{
+	if (!c->blocked[u])
+		return;
+	c->blocked[u] = 0;
+	uint32_t n = c->nblist[u];
+	c->nblist[u] = 0;
+	for (uint32_t i = 0; i < n; i++)
+		unblock(c, c->blist[u][i]);
+}
+
+static void take_cycle(struct cycles *c)
+{
+	int64_t m = c->cs[c->path[0]];
+	for (uint32_t i = 1; i < c->npath; i++)
+		if (c->cs[c->path[i]] < m)
+			m = c->cs[c->path[i]];
+	c->total += m;
+	for (uint32_t i = 0; i < c->npath; i++)
+		c->cs[c->path[i]] -= m;
+}
+
+static int circuit(struct cycles *c, uint32_t v, uint32_t start)
+{
+	const struct graph *gr = c->gr;
+	int found = 0;
+	c->blocked[v] = 1;
+	c->nblist[v] = 0;
+	for (uint32_t k = gr->succ_off[v]; k < gr->succ_off[v + 1]; k++) {
+		uint32_t a = gr->succ[k];
+		if (!arc_usable(c, a, start))
+			continue;
+		uint32_t w = gr->fn->arcs[a].dst;
+		c->path[c->npath++] = a;
+		if (w == start) {
+			take_cycle(c);
+			found = 1;
+		} else if (!c->blocked[w]) {
+			found |= circuit(c, w, start);
+		}
+		c->npath--;
+	}
+	if (found) {
+		unblock(c, v);
+		return 1;
+	}
+	for (uint32_t k = gr->succ_off[v]; k < gr->succ_off[v + 1]; k++) {
+		uint32_t a = gr->succ[k];
+		if (!arc_usable(c, a, start))
+			continue;
+		uint32_t w = gr->fn->arcs[a].dst;
+		uint32_t i;
+		for (i = 0; i < c->nblist[w]; i++)
+			if (c->blist[w][i] == v)
+				break;
+		if (i == c->nblist[w]) {
+			if (c->nblist[w] == c->ablist[w]) {
+				c->ablist[w] = c->ablist[w] ? c->ablist[w] * 2 : 4;
+				c->blist[w] = xreallocarray(c->blist[w], c->ablist[w],
+							    sizeof(uint32_t));
+			}
+			c->blist[w][c->nblist[w]++] = v;
+		}
+	}
+	return 0;
+}
+
+/* Per-function scratch reused across lines. */
+struct fn_scratch {
+	uint8_t *in_set;
+	int64_t *cs;
+	uint8_t *blocked;
+	uint32_t **blist;
+	uint32_t *nblist, *ablist;
+	uint32_t *path;
+};
+
+static void scratch_init(struct fn_scratch *s, const struct graph *gr)
+{
+	s->in_set = xcalloc(gr->nblocks, 1);
+	s->cs = xcalloc(gr->narcs ? gr->narcs : 1, sizeof(int64_t));
+	s->blocked = xcalloc(gr->nblocks, 1);
+	s->blist = xcalloc(gr->nblocks, sizeof(uint32_t *));
+	s->nblist = xcalloc(gr->nblocks, sizeof(uint32_t));
+	s->ablist = xcalloc(gr->nblocks, sizeof(uint32_t));
+	s->path = xcalloc(gr->nblocks + 1, sizeof(uint32_t));
+}
+
+static void scratch_release(struct fn_scratch *s, uint32_t nblocks)
+{
+	for (uint32_t b = 0; b < nblocks; b++)
+		free(s->blist[b]);
+	free(s->in_set);
+	free(s->cs);
+	free(s->blocked);
+	free(s->blist);
+	free(s->nblist);
+	free(s->ablist);
+	free(s->path);
+}
+
+/* The count of a line from the blocks of one function attached to it. */
+static int64_t line_count_from_blocks(const struct graph *gr,
+				      struct fn_scratch *s,
+				      const struct event *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		s->in_set[ev[i].block] = 1;
+	uint64_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t b = ev[i].block;
+		for (uint32_t k = gr->pred_off[b]; k < gr->pred_off[b + 1]; k++) {
+			uint32_t a = gr->pred[k];
+			if (!s->in_set[gr->fn->arcs[a].src])
+				count += (uint64_t)gr->acount[a];
+		}
+		for (uint32_t k = gr->succ_off[b]; k < gr->succ_off[b + 1]; k++)
+			s->cs[gr->succ[k]] = gr->acount[gr->succ[k]];
+	}
+	struct cycles c = {
+		.gr = gr, .in_set = s->in_set, .cs = s->cs,
+		.blocked = s->blocked, .blist = s->blist, .nblist = s->nblist,
+		.ablist = s->ablist, .path = s->path,
+	};
+	for (size_t i = 0; i < n; i++) {
+		memset(s->blocked, 0, gr->nblocks);
+		memset(s->nblist, 0, gr->nblocks * sizeof(uint32_t));
+		c.npath = 0;
+		circuit(&c, ev[i].block, ev[i].block);
+	}
+	count += (uint64_t)c.total;
+	for (size_t i = 0; i < n; i++)
+		s->in_set[ev[i].block] = 0;
+	return (int64_t)count;
+}
+
+/* First line, in file `file`, of block d or of the blocks it falls into
+ * unconditionally; 0 for the function exit or when there is none. */
+static unsigned dest_line(const struct graph *gr, uint32_t d, uint32_t file)
+{
+	for (int step = 0; step < 16; step++) {
+		if (d == 1)
+			return 0;
+		const struct gcno_block *b = &gr->fn->blocks[d];
+		for (uint32_t l = 0; l < b->nlocs; l++)
+			if (b->locs[l].file == file && b->locs[l].nlines)
+				return b->locs[l].lines[0];
+		if (gr->succ_off[d + 1] - gr->succ_off[d] != 1)
+			return 0;
+		d = gr->fn->arcs[gr->succ[gr->succ_off[d]]].dst;
+	}
+	return 0;
+}
+
+static void add_branches(struct cm_line *line, size_t *alloc,
+			 const struct graph *gr, uint32_t b, uint32_t file)
+{
+	for (uint32_t k = gr->succ_off[b]; k < gr->succ_off[b + 1]; k++) {
+		uint32_t a = gr->succ[k];
+		if (gr->akind[a] & (GA_CALL_NON_RETURN | GA_UNCONDITIONAL))
+			continue;
+		const struct gcno_arc *arc = &gr->fn->arcs[a];
+		GROW(line->branches, *alloc, line->nbranches + 1);
+		struct cm_branch *br = &line->branches[line->nbranches++];
+		br->count = gr->acount[a];
+		br->src_executed = gr->bcount[b] != 0;
+		br->flags = 0;
+		if (arc->flags & ARC_FALLTHROUGH)
+			br->flags |= CM_BRANCH_FALLTHROUGH;
+		else if (gr->akind[a] & GA_THROW)
+			br->flags |= CM_BRANCH_THROW;
+		br->dst_line = dest_line(gr, arc->dst, file);
+	}
+}
+
+static int cmp_file_path(const void *a, const void *b)
+{
+	return strcmp(((const struct cm_file *)a)->path,
+		      ((const struct cm_file *)b)->path);
+}
+
+void lines_compute(const struct gcno *g, int64_t *const *counters,
+		   struct obj_cov *out)
+{
+	size_t nf = g->nfuncs;
+	struct graph *graphs = xcalloc(nf, sizeof(*graphs));
+	struct event *ev = NULL;
+	size_t nev = 0, aev = 0;
+	uint32_t seq = 0;
+
+	for (size_t f = 0; f < nf; f++) {
+		const struct gcno_func *fn = &g->funcs[f];
+		if (fn->artificial)
+			continue;
+		graph_solve(&graphs[f], fn, counters[f]);
+		struct graph *gr = &graphs[f];
+		out->negative |= gr->negative;
+		out->unsolved |= gr->unsolved;
+		for (uint32_t b = 0; b < fn->nblocks; b++) {
+			const struct gcno_block *blk = &fn->blocks[b];
+			int have_last = 0;
+			uint32_t last_file = 0, last_line = 0;
+			for (uint32_t l = 0; l < blk->nlocs; l++) {
+				const struct gcno_loc *loc = &blk->locs[l];
+				for (uint32_t i = 0; i < loc->nlines; i++) {
+					GROW(ev, aev, nev + 1);
+					ev[nev++] = (struct event){
+						.file = loc->file, .line = loc->lines[i],
+						.func = (uint32_t)f, .seq = seq++,
+						.block = b, .kind = EV_LINE};
+					have_last = 1;
+					last_file = loc->file;
+					last_line = loc->lines[i];
+				}
+				if (have_last && b != 0 && b != fn->nblocks - 1) {
+					GROW(ev, aev, nev + 1);
+					ev[nev++] = (struct event){
+						.file = last_file, .line = last_line,
+						.func = (uint32_t)f, .seq = seq++,
+						.block = b, .kind = EV_BLOCK};
+				}
+			}
+		}
+	}
+	if (nev > 1)
+		qsort(ev, nev, sizeof(*ev), cmp_event);
+
+	/* one cm_file per notes file name; lines come out sorted */
+	struct cm_file *files = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(*files));
+	size_t *alines = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(size_t));
+	struct fn_scratch *scr = xcalloc(nf ? nf : 1, sizeof(*scr));
+	uint8_t *scr_ready = xcalloc(nf ? nf : 1, 1);
+	struct event *blocks = NULL;
+	size_t ablocks = 0;
+
+	size_t i = 0;
+	while (i < nev) {
+		size_t j = i;
+		while (j < nev && ev[j].file == ev[i].file && ev[j].line == ev[i].line)
+			j++;
+		struct cm_file *cf = &files[ev[i].file];
+		GROW(cf->lines, alines[ev[i].file], cf->nlines + 1);
+		struct cm_line *line = &cf->lines[cf->nlines++];
+		memset(line, 0, sizeof(*line));
+		line->lineno = ev[i].line;
+		uint64_t sum = 0;
+		size_t nblocks = 0, abr = 0;
+		for (size_t k = i; k < j; k++) {
+			const struct graph *gr = &graphs[ev[k].func];
+			int64_t bc = gr->bcount[ev[k].block];
+			if (ev[k].kind == EV_LINE) {
+				sum += (uint64_t)bc;
+				if (bc == 0 && !(gr->bkind[ev[k].block] & GB_EXCEPTIONAL))
+					line->unexecuted_block = 1;
+			} else {
+				nblocks++;
+				add_branches(line, &abr, gr, ev[k].block, ev[k].file);
+			}
+		}
+		if (!nblocks) {
+			line->count = (int64_t)sum;
+		} else {
+			uint64_t count = 0;
+			size_t k = i;
+			while (k < j) {
+				uint32_t f = ev[k].func;
+				size_t nb = 0;
+				for (; k < j && ev[k].func == f; k++) {
+					if (ev[k].kind != EV_BLOCK)
+						continue;
+					GROW(blocks, ablocks, nb + 1);
+					blocks[nb++] = ev[k];
+				}
+				if (!nb)
+					continue;
+				if (!scr_ready[f]) {
+					scratch_init(&scr[f], &graphs[f]);
+					scr_ready[f] = 1;
+				}
+				count += (uint64_t)line_count_from_blocks(
+					&graphs[f], &scr[f], blocks, nb);
+			}
+			line->count = (int64_t)count;
+		}
+		if (line->count < 0) {
+			line->count = 0;
+			out->negative = 1;
+		}
+		i = j;
+	}
+
+	/* functions, in their own source */
+	size_t *afuncs = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(size_t));
+	for (size_t f = 0; f < nf; f++) {
+		const struct gcno_func *fn = &g->funcs[f];
+		if (fn->artificial)
+			continue;
+		struct cm_file *cf = &files[fn->file];
+		GROW(cf->functions, afuncs[fn->file], cf->nfunctions + 1);
+		struct cm_function *cfn = &cf->functions[cf->nfunctions++];
+		cfn->name = xstrdup(fn->name);
+		cfn->start_line = fn->start_line;
+		cfn->end_line = fn->end_line;
+		cfn->count = graphs[f].bcount[0];
+	}
+
+	/* keep only files with something in them, with absolute paths */
+	out->files = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(*out->files));
+	for (size_t fi = 0; fi < g->nfiles; fi++) {
+		if (!files[fi].nlines && !files[fi].nfunctions)
+			continue;
+		files[fi].path = path_absolute(g->cwd, g->files[fi]);
+		out->files[out->nfiles++] = files[fi];
+	}
+	if (out->nfiles > 1)
+		qsort(out->files, out->nfiles, sizeof(*out->files), cmp_file_path);
+
+	for (size_t f = 0; f < nf; f++) {
+		if (scr_ready[f])
+			scratch_release(&scr[f], graphs[f].nblocks);
+		if (!g->funcs[f].artificial)
+			graph_release(&graphs[f]);
+	}
+	free(scr);
+	free(scr_ready);
+	free(blocks);
+	free(afuncs);
+	free(alines);
+	free(files);
+	free(graphs);
+	free(ev);
+}
+
+void cm_file_release(struct cm_file *f)
+{
+	for (size_t i = 0; i < f->nlines; i++)
+		free(f->lines[i].branches);
+	free(f->lines);
+	for (size_t i = 0; i < f->nfunctions; i++)
+		free(f->functions[i].name);
+	free(f->functions);
+	free(f->path);
+	memset(f, 0, sizeof(*f));
+}
+
+void obj_cov_release(struct obj_cov *c)
+{
+	for (size_t i = 0; i < c->nfiles; i++)
+		cm_file_release(&c->files[i]);
+	free(c->files);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,61 @@
+/* The lcov tracefile writer (what genhtml, diff-cover and Codecov read):
+ * per file SF, FN/FNDA/FNF/FNH, BRDA/BRF/BRH, DA/LF/LH, end_of_record.
+ * BRDA's block field is 0 and its branch field the branch's position on
+ * the line; the taken field is "-" when the branch's block never ran. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "covmerge.h"
+#include "outfile.h"
+
+static void write_file(FILE *fp, const struct cm_file *f)
+{
+	struct cm_totals t = {0};
+	cm_file_totals(f, &t);
+	fprintf(fp, "TN:\nSF:%s\n", f->path);
+	for (size_t i = 0; i < f->nfunctions; i++)
+		fprintf(fp, "FN:%u,%s\n", f->functions[i].start_line,
+			f->functions[i].name);
+	for (size_t i = 0; i < f->nfunctions; i++)
+		fprintf(fp, "FNDA:%" PRId64 ",%s\n", f->functions[i].count,
+			f->functions[i].name);
+	fprintf(fp, "FNF:%zu\nFNH:%zu\n", t.functions, t.functions_hit);
+	for (size_t i = 0; i < f->nlines; i++) {
+		const struct cm_line *l = &f->lines[i];
+		for (size_t b = 0; b < l->nbranches; b++) {
+			if (l->branches[b].src_executed)
+				fprintf(fp, "BRDA:%u,0,%zu,%" PRId64 "\n", l->lineno, b,
+					l->branches[b].count);
+			else
+				fprintf(fp, "BRDA:%u,0,%zu,-\n", l->lineno, b);
+		}
+	}
+	fprintf(fp, "BRF:%zu\nBRH:%zu\n", t.branches, t.branches_hit);
+	for (size_t i = 0; i < f->nlines; i++)
+		fprintf(fp, "DA:%u,%" PRId64 "\n", f->lines[i].lineno,
+			f->lines[i].count);
+	fprintf(fp, "LF:%zu\nLH:%zu\nend_of_record\n", t.lines, t.lines_hit);
+}
+
+int cm_write_lcov(const struct cm_report *r, const char *path,
+		  cm_emit_fn *emit, void *emit_ctx)
+{
+	struct strbuf err;
+	strbuf_init(&err);
+	struct outfile of;
+	int rc = outfile_open(&of, path, &err);
+	if (rc == 0) {
+		for (size_t i = 0; i < r->nfiles; i++)
+			write_file(of.fp, &r->files[i]);
+		rc = outfile_commit(&of, &err);
+	}
+	if (rc && emit) {
+		struct strbuf msg;
+		strbuf_init(&msg);
+		strbuf_addf(&msg, "cannot write \"%s\": %s", path, err.buf);
+		emit(emit_ctx, CM_ERROR, msg.buf);
+		strbuf_release(&msg);
+	}
+	strbuf_release(&err);
+	return rc;
+}

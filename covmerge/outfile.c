@@ -1,0 +1,85 @@
+#include "outfile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+
+int outfile_open(struct outfile *of, const char *path, struct strbuf *err)
+{
+	memset(of, 0, sizeof(*of));
+	of->path = xstrdup(path);
+	if (!strcmp(path, "-")) {
+		of->fp = stdout;
+		return 0;
+	}
+	of->tmp = xasprintf("%s.tmpXXXXXX", path);
+	int fd = mkstemp(of->tmp);
+	if (fd < 0) {
+		strbuf_addstr(err, strerror(errno));
+		free(of->tmp);
+		free(of->path);
+		memset(of, 0, sizeof(*of));
+		return -1;
+	}
+	/* mkstemp makes 0600; a report is an ordinary file */
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	of->fp = fdopen(fd, "w");
+	if (!of->fp) {
+		strbuf_addstr(err, strerror(errno));
+		close(fd);
+		unlink(of->tmp);
+		free(of->tmp);
+		free(of->path);
+		memset(of, 0, sizeof(*of));
+		return -1;
+	}
+	return 0;
+}
+
+int outfile_commit(struct outfile *of, struct strbuf *err)
+{
+	int rc = 0;
+	if (!of->tmp) {
+		if (fflush(of->fp) != 0 || ferror(of->fp)) {
+			strbuf_addstr(err, strerror(errno));
+			rc = -1;
+		}
+	} else {
+		int bad = fflush(of->fp) != 0 || ferror(of->fp);
+		int e = errno;
+		if (fclose(of->fp) != 0 && !bad) {
+			bad = 1;
+			e = errno;
+		}
+		if (!bad && rename(of->tmp, of->path) != 0) {
+			bad = 1;
+			e = errno;
+		}
+		if (bad) {
+			strbuf_addstr(err, strerror(e));
+			unlink(of->tmp);
+			rc = -1;
+		}
+	}
+	free(of->tmp);
+	free(of->path);
+	memset(of, 0, sizeof(*of));
+	return rc;
+}
+
+void outfile_abort(struct outfile *of)
+{
+	if (of->tmp) {
+		fclose(of->fp);
+		unlink(of->tmp);
+	}
+	free(of->tmp);
+	free(of->path);
+	memset(of, 0, sizeof(*of));
+}

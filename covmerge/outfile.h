@@ -1,0 +1,25 @@
+/* Output files written atomically: into a temporary file beside the
+ * target, renamed over it only when everything was written and flushed.
+ * A crash or a full disk never leaves half a report. "-" is stdout. */
+#ifndef CM_OUTFILE_H
+#define CM_OUTFILE_H
+
+#include <stdio.h>
+
+#include "strbuf.h"
+
+struct outfile {
+	FILE *fp;
+	char *path;
+	char *tmp;   /* NULL for stdout */
+};
+
+/* Returns 0, or -1 with the cause in err. */
+int outfile_open(struct outfile *of, const char *path, struct strbuf *err);
+/* Flushes, checks for write errors and renames into place; closes in any
+ * case. Returns 0, or -1 with the cause in err (the target is untouched). */
+int outfile_commit(struct outfile *of, struct strbuf *err);
+/* Drops the temporary file. */
+void outfile_abort(struct outfile *of);
+
+#endif

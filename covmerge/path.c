@@ -1,0 +1,218 @@
+#include "path.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "strbuf.h"
+
+char *path_join(const char *a, const char *b)
+{
+	if (b[0] == '/' || !a[0])
+		return xstrdup(b);
+	size_t la = strlen(a);
+	if (a[la - 1] == '/')
+		return xasprintf("%s%s", a, b);
+	return xasprintf("%s/%s", a, b);
+}
+
+char *path_normalize(const char *p)
+{
+	int absolute = p[0] == '/';
+	/* component start offsets into out, to pop on ".." */
+	size_t *stack = NULL, nstack = 0, astack = 0;
+	struct strbuf out;
+	strbuf_init(&out);
+	if (absolute)
+		strbuf_addch(&out, '/');
+	size_t base = out.len;
+	const char *s = p;
+	while (*s) {
+		while (*s == '/')
+			s++;
+		if (!*s)
+			break;
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 1 && s[0] == '.') {
+			/* skip */
+		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
+			if (nstack > 0 &&
+			    !(out.len - stack[nstack - 1] == 2 &&
+			      memcmp(out.buf + stack[nstack - 1], "..", 2) == 0)) {
+				out.len = stack[--nstack];
+				if (out.len > base)
+					out.len--; /* the separator */
+				out.buf[out.len] = '\0';
+			} else if (!absolute) {
+				if (out.len > base)
+					strbuf_addch(&out, '/');
+				GROW(stack, astack, nstack + 1);
+				stack[nstack++] = out.len;
+				strbuf_add(&out, "..", 2);
+			}
+			/* "/.." stays "/" */
+		} else {
+			if (out.len > base)
+				strbuf_addch(&out, '/');
+			GROW(stack, astack, nstack + 1);
+			stack[nstack++] = out.len;
+			strbuf_add(&out, s, n);
+		}
+		s += n;
+	}
+	free(stack);
+	if (out.len == 0)
+		strbuf_addch(&out, '.');
+	return strbuf_detach(&out, NULL);
+}
+
+char *path_absolute(const char *base, const char *p)
+{
+	if (p[0] == '/')
+		return path_normalize(p);
+	char *cwd = NULL;
+	if (!base) {
+		cwd = getcwd(NULL, 0);
+		base = cwd ? cwd : "/";
+	}
+	char *j = path_join(base, p);
+	char *r;
+	if (j[0] != '/') {
+		/* a relative base: anchor it at the working directory too */
+		char *a = path_absolute(NULL, j);
+		r = a;
+	} else {
+		r = path_normalize(j);
+	}
+	free(j);
+	free(cwd);
+	return r;
+}
+
+int path_has_suffix(const char *p, const char *suffix)
+{
+	size_t lp = strlen(p), ls = strlen(suffix);
+	return lp >= ls && memcmp(p + lp - ls, suffix, ls) == 0;
+}
+
+char *path_replace_suffix(const char *p, const char *old_suffix,
+			  const char *new_suffix)
+{
+	size_t keep = strlen(p) - strlen(old_suffix);
+	return xasprintf("%.*s%s", (int)keep, p, new_suffix);
+}
+
+char *path_dirname(const char *p)
+{
+	const char *slash = strrchr(p, '/');
+	if (!slash)
+		return xstrdup(".");
+	if (slash == p)
+		return xstrdup("/");
+	return xstrndup(p, (size_t)(slash - p));
+}
+
+const char *path_basename(const char *p)
+{
+	const char *slash = strrchr(p, '/');
+	return slash ? slash + 1 : p;
+}
+
+void path_list_add(struct path_list *l, char *owned)
+{
+	GROW(l->v, l->alloc, l->n + 1);
+	l->v[l->n++] = owned;
+}
+
+void path_list_release(struct path_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->alloc = 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void path_list_sort(struct path_list *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_str);
+}
+
+static int walk(struct strbuf *dir, const char *const *suffixes,
+		struct path_list *lists, char **bad_path)
+{
+	DIR *d = opendir(dir->buf);
+	if (!d) {
+		*bad_path = xstrdup(dir->buf);
+		return -1;
+	}
+	int rc = 0;
+	struct dirent *de;
+	size_t dlen = dir->len;
+	while ((de = readdir(d))) {
+		const char *name = de->d_name;
+		if (!strcmp(name, ".") || !strcmp(name, ".."))
+			continue;
+		dir->len = dlen;
+		dir->buf[dlen] = '\0';
+		if (dlen == 0 || dir->buf[dlen - 1] != '/')
+			strbuf_addch(dir, '/');
+		strbuf_addstr(dir, name);
+		unsigned char type = de->d_type;
+		if (type == DT_UNKNOWN || type == DT_LNK) {
+			struct stat st;
+			if (stat(dir->buf, &st) != 0)
+				continue; /* dangling link */
+			if (S_ISREG(st.st_mode))
+				type = DT_REG;
+			else if (S_ISDIR(st.st_mode) && de->d_type != DT_LNK)
+				type = DT_DIR;
+			else
+				continue;
+		}
+		if (type == DT_DIR) {
+			rc = walk(dir, suffixes, lists, bad_path);
+			if (rc)
+				break;
+		} else if (type == DT_REG) {
+			for (size_t i = 0; suffixes[i]; i++) {
+				if (path_has_suffix(name, suffixes[i])) {
+					path_list_add(&lists[i],
+						      xstrndup(dir->buf, dir->len));
+					break;
+				}
+			}
+		}
+	}
+	int saved = errno;
+	closedir(d);
+	dir->len = dlen;
+	dir->buf[dlen] = '\0';
+	errno = saved;
+	return rc;
+}
+
+int path_walk(const char *root, const char *const *suffixes,
+	      struct path_list *lists, char **bad_path)
+{
+	struct strbuf dir;
+	strbuf_init(&dir);
+	char *abs = path_absolute(NULL, root);
+	strbuf_addstr(&dir, abs);
+	free(abs);
+	*bad_path = NULL;
+	int rc = walk(&dir, suffixes, lists, bad_path);
+	strbuf_release(&dir);
+	return rc;
+}

@@ -1,0 +1,40 @@
+/* Path helpers shared by covmerge and runner. Purely lexical unless the
+ * name says otherwise; every returned string is new and the caller frees it. */
+#ifndef CM_PATH_H
+#define CM_PATH_H
+
+#include <stddef.h>
+
+/* Joins a and b with one '/'; b absolute wins. */
+char *path_join(const char *a, const char *b);
+/* Collapses "//", "." and "dir/.." lexically; keeps a leading '/'; never
+ * returns an empty string ("." instead). */
+char *path_normalize(const char *p);
+/* Normalised absolute form of p, relative names taken against base (or the
+ * process's working directory when base is NULL). */
+char *path_absolute(const char *base, const char *p);
+int path_has_suffix(const char *p, const char *suffix);
+/* Same path with its suffix old replaced by new (old must be a suffix). */
+char *path_replace_suffix(const char *p, const char *old_suffix,
+			  const char *new_suffix);
+/* The directory part ("." when there is none). */
+char *path_dirname(const char *p);
+const char *path_basename(const char *p);
+
+struct path_list {
+	char **v;
+	size_t n, alloc;
+};
+
+void path_list_add(struct path_list *l, char *owned);
+void path_list_release(struct path_list *l);
+void path_list_sort(struct path_list *l);
+
+/* Adds every regular file under root (recursively, not following symlinked
+ * directories) whose name ends in one of the NULL-terminated suffixes, as
+ * normalised absolute paths, to lists[i] for suffix i. Returns 0, or -1
+ * with errno set and *bad_path (freed by the caller) naming what failed. */
+int path_walk(const char *root, const char *const *suffixes,
+	      struct path_list *lists, char **bad_path);
+
+#endif

@@ -1,0 +1,326 @@
+/* Mapping shard files to their objects.
+ *
+ * A program run with GCOV_PREFIX=<root> and GCOV_PREFIX_STRIP=0 writes the
+ * data of object /abs/dir/x.o to <root>/abs/dir/x.gcda, so the notes file
+ * is found by taking the path under the root as absolute. A plain build
+ * tree has each .gcda beside its .gcno. For stripped or relocated layouts
+ * the .gcno files under --object-dir are matched by the longest common
+ * tail of their paths, and a tie is settled by the header stamp. */
+#include "shards.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "gcno.h"
+#include "reader.h"
+
+static int is_file(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The stamp word of a gcov file, or -1 when it cannot be read. */
+static int64_t read_stamp(const char *path, uint32_t magic)
+{
+	unsigned char hdr[12];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, hdr, sizeof(hdr));
+	close(fd);
+	if (n != (ssize_t)sizeof(hdr))
+		return -1;
+	uint32_t m = rd_le32(hdr);
+	uint32_t stamp = rd_le32(hdr + 8);
+	if (m == magic)
+		return stamp;
+	if (m == __builtin_bswap32(magic))
+		return __builtin_bswap32(stamp);
+	return -1;
+}
+
+/* Number of equal trailing path components of a and b. */
+static size_t common_tail(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), n = 0;
+	while (la > 0 && lb > 0) {
+		size_t sa = la, sb = lb;
+		while (sa > 0 && a[sa - 1] != '/')
+			sa--;
+		while (sb > 0 && b[sb - 1] != '/')
+			sb--;
+		if (la - sa != lb - sb || memcmp(a + sa, b + sb, la - sa) != 0)
+			break;
+		n++;
+		la = sa ? sa - 1 : 0;
+		lb = sb ? sb - 1 : 0;
+		if (!sa || !sb)
+			break;
+	}
+	return n;
+}
+
+struct pair {
+	char *gcno, *gcda;  /* gcda NULL: an object with no data */
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+	int c = strcmp(x->gcno, y->gcno);
+	if (c)
+		return c;
+	if (!x->gcda || !y->gcda)
+		return !x->gcda ? (y->gcda ? -1 : 0) : 1;
+	return strcmp(x->gcda, y->gcda);
+}
+
+static int bsearch_path(const struct path_list *l, const char *p)
+{
+	size_t lo = 0, hi = l->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(l->v[mid], p);
+		if (!c)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Finds the notes file of gcda (found under root); NULL if none. */
+static char *find_gcno(const char *gcda, const char *root,
+		       const struct path_list *index, struct diag *d,
+		       enum cm_severity sev)
+{
+	char *beside = path_replace_suffix(gcda, ".gcda", ".gcno");
+	if (bsearch_path(index, beside) || is_file(beside))
+		return beside;
+	char *under = NULL;
+	size_t lr = strlen(root);
+	if (strncmp(gcda, root, lr) == 0 && gcda[lr] == '/' && lr > 1) {
+		char *abs = path_normalize(gcda + lr);
+		under = path_replace_suffix(abs, ".gcda", ".gcno");
+		free(abs);
+		if (bsearch_path(index, under) || is_file(under)) {
+			free(beside);
+			return under;
+		}
+	}
+	/* the longest common tail among the indexed notes files */
+	const char *base = path_basename(beside);
+	size_t best = 0, nbest = 0;
+	const char *pick = NULL;
+	for (size_t i = 0; i < index->n; i++) {
+		if (strcmp(path_basename(index->v[i]), base))
+			continue;
+		size_t t = common_tail(index->v[i], beside);
+		if (t > best) {
+			best = t;
+			nbest = 1;
+			pick = index->v[i];
+		} else if (t == best) {
+			nbest++;
+		}
+	}
+	if (nbest > 1) {
+		/* several equally good candidates: the stamp decides */
+		int64_t stamp = read_stamp(gcda, GCOV_DATA_MAGIC);
+		size_t nmatch = 0;
+		for (size_t i = 0; i < index->n; i++) {
+			if (strcmp(path_basename(index->v[i]), base) ||
+			    common_tail(index->v[i], beside) != best)
+				continue;
+			if (stamp >= 0 && read_stamp(index->v[i], GCOV_NOTE_MAGIC) == stamp) {
+				pick = index->v[i];
+				nmatch++;
+			}
+		}
+		if (nmatch != 1) {
+			diag_add(d, sev, "cannot tell which notes file belongs to \"%s\": "
+				 "%zu files named \"%s\" match it equally well\n"
+				 "hint: pass a narrower --object-dir", gcda, nbest, base);
+			free(beside);
+			free(under);
+			return NULL;
+		}
+	}
+	if (pick) {
+		free(beside);
+		free(under);
+		return xstrdup(pick);
+	}
+	if (under)
+		diag_add(d, sev, "no notes file for \"%s\": looked for \"%s\" and \"%s\"\n"
+			 "hint: pass --object-dir DIR naming the build tree that holds "
+			 "the .gcno files", gcda, beside, under);
+	else
+		diag_add(d, sev, "no notes file for \"%s\": looked for \"%s\"\n"
+			 "hint: pass --object-dir DIR naming the build tree that holds "
+			 "the .gcno files", gcda, beside);
+	free(beside);
+	free(under);
+	return NULL;
+}
+
+static void walk_or_report(const char *dir, const char *const *suffixes,
+			   struct path_list *lists, struct diag *d,
+			   const char *what)
+{
+	char *bad = NULL;
+	if (path_walk(dir, suffixes, lists, &bad)) {
+		int e = errno;
+		diag_add(d, CM_ERROR, "cannot read %s \"%s\": %s", what,
+			 bad ? bad : dir, strerror(e));
+		free(bad);
+	}
+}
+
+/* Adds the .gcno files directly inside dir to list. */
+static void scan_dir_gcno(const char *dir, struct path_list *list)
+{
+	struct path_list tmp[1] = {{0}};
+	static const char *const suffixes[] = {".gcno", NULL};
+	char *bad = NULL;
+	/* shallow: walk and keep direct children only */
+	if (path_walk(dir, suffixes, tmp, &bad) == 0) {
+		size_t ld = strlen(dir);
+		for (size_t i = 0; i < tmp->n; i++) {
+			if (!strchr(tmp->v[i] + ld + 1, '/')) {
+				path_list_add(list, tmp->v[i]);
+				tmp->v[i] = NULL;
+			}
+		}
+	}
+	free(bad);
+	path_list_release(tmp);
+}
+
+static void dedup(struct path_list *l)
+{
+	path_list_sort(l);
+	size_t w = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (w && !strcmp(l->v[w - 1], l->v[i]))
+			free(l->v[i]);
+		else
+			l->v[w++] = l->v[i];
+	}
+	l->n = w;
+}
+
+void shards_discover(const struct cm_options *opts, struct inventory *inv,
+		     struct diag *d)
+{
+	static const char *const gcno_only[] = {".gcno", NULL};
+	static const char *const both[] = {".gcda", ".gcno", NULL};
+	enum cm_severity sev = opts->ignore_stale ? CM_WARNING : CM_ERROR;
+	struct path_list index = {0};
+	struct pair *pairs = NULL;
+	size_t npairs = 0, apairs = 0;
+
+	for (size_t i = 0; i < opts->nobject_dirs; i++)
+		walk_or_report(opts->object_dirs[i], gcno_only, &index, d,
+			       "object directory");
+
+	struct path_list *gcdas = xcalloc(opts->ninputs ? opts->ninputs : 1,
+					  sizeof(*gcdas));
+	for (size_t i = 0; i < opts->ninputs; i++) {
+		struct stat st;
+		const char *in = opts->inputs[i];
+		if (stat(in, &st) != 0) {
+			diag_add(d, CM_ERROR, "cannot read shard \"%s\": %s", in,
+				 strerror(errno));
+			continue;
+		}
+		if (S_ISREG(st.st_mode) && path_has_suffix(in, ".gcda")) {
+			path_list_add(&gcdas[i], path_absolute(NULL, in));
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			diag_add(d, CM_ERROR, "cannot read shard \"%s\": not a directory "
+				 "or a .gcda file", in);
+			continue;
+		}
+		struct path_list lists[2] = {{0}, {0}};
+		walk_or_report(in, both, lists, d, "shard");
+		gcdas[i] = lists[0];
+		for (size_t k = 0; k < lists[1].n; k++)
+			path_list_add(&index, lists[1].v[k]);
+		free(lists[1].v);
+	}
+	dedup(&index);
+
+	struct path_list dirs = {0};
+	for (size_t i = 0; i < opts->ninputs; i++) {
+		char *root = path_absolute(NULL, opts->inputs[i]);
+		path_list_sort(&gcdas[i]);
+		for (size_t k = 0; k < gcdas[i].n; k++) {
+			char *gcno = find_gcno(gcdas[i].v[k], root, &index, d, sev);
+			if (!gcno)
+				continue;
+			if (!opts->nobject_dirs)
+				path_list_add(&dirs, path_dirname(gcno));
+			GROW(pairs, apairs, npairs + 1);
+			pairs[npairs++] = (struct pair){gcno, gcdas[i].v[k]};
+			gcdas[i].v[k] = NULL;
+		}
+		free(root);
+		path_list_release(&gcdas[i]);
+	}
+	free(gcdas);
+
+	/* without --object-dir, the directories of the shards' own objects
+	 * tell which objects exist */
+	dedup(&dirs);
+	for (size_t i = 0; i < dirs.n; i++)
+		scan_dir_gcno(dirs.v[i], &index);
+	path_list_release(&dirs);
+	dedup(&index);
+	for (size_t i = 0; i < index.n; i++) {
+		GROW(pairs, apairs, npairs + 1);
+		pairs[npairs++] = (struct pair){index.v[i], NULL};
+		index.v[i] = NULL;
+	}
+	path_list_release(&index);
+
+	if (npairs > 1)
+		qsort(pairs, npairs, sizeof(*pairs), cmp_pair);
+	for (size_t i = 0; i < npairs; i++) {
+		if (!inv->n || strcmp(inv->v[inv->n - 1].gcno, pairs[i].gcno)) {
+			GROW(inv->v, inv->alloc, inv->n + 1);
+			memset(&inv->v[inv->n], 0, sizeof(inv->v[0]));
+			inv->v[inv->n++].gcno = pairs[i].gcno;
+		} else {
+			free(pairs[i].gcno);
+		}
+		struct object *o = &inv->v[inv->n - 1];
+		if (pairs[i].gcda) {
+			/* the same file named twice (overlapping roots) counts once */
+			if (o->gcdas.n && !strcmp(o->gcdas.v[o->gcdas.n - 1], pairs[i].gcda))
+				free(pairs[i].gcda);
+			else
+				path_list_add(&o->gcdas, pairs[i].gcda);
+		}
+	}
+	free(pairs);
+}
+
+void inventory_release(struct inventory *inv)
+{
+	for (size_t i = 0; i < inv->n; i++) {
+		free(inv->v[i].gcno);
+		path_list_release(&inv->v[i].gcdas);
+	}
+	free(inv->v);
+	memset(inv, 0, sizeof(*inv));
+}

@@ -1,0 +1,27 @@
+/* Finding the data: every .gcda under the shard roots mapped back to its
+ * .gcno, and every .gcno under the object directories, as a list of
+ * objects each with the data files that belong to it. */
+#ifndef CM_SHARDS_H
+#define CM_SHARDS_H
+
+#include "covmerge.h"
+#include "diag.h"
+#include "path.h"
+
+struct object {
+	char *gcno;               /* absolute path of the notes file */
+	struct path_list gcdas;   /* its data files, sorted */
+};
+
+struct inventory {
+	struct object *v;         /* sorted by gcno path */
+	size_t n, alloc;
+};
+
+/* Fills inv from the options. Problems go to d (as warnings when
+ * opts->ignore_stale and the problem concerns one data file). */
+void shards_discover(const struct cm_options *opts, struct inventory *inv,
+		     struct diag *d);
+void inventory_release(struct inventory *inv);
+
+#endif

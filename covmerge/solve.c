@@ -1,0 +1,305 @@
+/* Flow solving, written from the description in gcov-format.md §4-5.
+ *
+ * The compiler instruments only the arcs off a spanning tree of the flow
+ * graph (with a virtual exit->entry arc), so every other count follows
+ * from conservation: a block's count equals the sum of its in-arcs and the
+ * sum of its out-arcs. We propagate with a work list until nothing more
+ * can be inferred. With consistent counters the answer is unique; counters
+ * damaged by unsynchronised threads can make it negative, which we clamp
+ * and report. */
+#include "solve.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+#define UNSOLVED_INF 0x40000000u
+
+static void build_lists(struct graph *gr)
+{
+	const struct gcno_func *fn = gr->fn;
+	uint32_t nb = gr->nblocks, na = gr->narcs;
+	gr->succ_off = xcalloc(nb + 1, sizeof(uint32_t));
+	gr->pred_off = xcalloc(nb + 1, sizeof(uint32_t));
+	gr->succ = xcalloc(na, sizeof(uint32_t));
+	gr->pred = xcalloc(na, sizeof(uint32_t));
+	for (uint32_t i = 0; i < na; i++) {
+		gr->succ_off[fn->arcs[i].src + 1]++;
+		gr->pred_off[fn->arcs[i].dst + 1]++;
+	}
+	for (uint32_t b = 0; b < nb; b++) {
+		gr->succ_off[b + 1] += gr->succ_off[b];
+		gr->pred_off[b + 1] += gr->pred_off[b];
+	}
+	uint32_t *sfill = xcalloc(nb, sizeof(uint32_t));
+	uint32_t *pfill = xcalloc(nb, sizeof(uint32_t));
+	/* stable: file order within each block */
+	for (uint32_t i = 0; i < na; i++) {
+		uint32_t s = fn->arcs[i].src, d = fn->arcs[i].dst;
+		gr->succ[gr->succ_off[s] + sfill[s]++] = i;
+		gr->pred[gr->pred_off[d] + pfill[d]++] = i;
+	}
+	free(sfill);
+	free(pfill);
+}
+
+static void sort_successors(struct graph *gr)
+{
+	const struct gcno_arc *arcs = gr->fn->arcs;
+	for (uint32_t b = 0; b < gr->nblocks; b++) {
+		uint32_t *v = gr->succ + gr->succ_off[b];
+		uint32_t n = gr->succ_off[b + 1] - gr->succ_off[b];
+		/* insertion sort: stable, and successor lists are short */
+		for (uint32_t i = 1; i < n; i++) {
+			uint32_t x = v[i], j = i;
+			while (j > 0 && arcs[v[j - 1]].dst > arcs[x].dst) {
+				v[j] = v[j - 1];
+				j--;
+			}
+			v[j] = x;
+		}
+	}
+}
+
+static void classify(struct graph *gr)
+{
+	const struct gcno_arc *arcs = gr->fn->arcs;
+	for (uint32_t b = 0; b < gr->nblocks; b++) {
+		uint32_t non_fake = 0, last_non_fake = 0;
+		int call_site = 0;
+		for (uint32_t k = gr->succ_off[b]; k < gr->succ_off[b + 1]; k++) {
+			uint32_t a = gr->succ[k];
+			if (arcs[a].flags & ARC_FAKE) {
+				if (b == 0) {
+					gr->akind[a] |= GA_NONLOCAL_RETURN;
+				} else {
+					gr->akind[a] |= GA_CALL_NON_RETURN;
+					call_site = 1;
+				}
+			} else {
+				non_fake++;
+				last_non_fake = a;
+			}
+		}
+		if (non_fake == 1)
+			gr->akind[last_non_fake] |= GA_UNCONDITIONAL;
+		if (call_site) {
+			gr->bkind[b] |= GB_CALL_SITE;
+			for (uint32_t k = gr->succ_off[b]; k < gr->succ_off[b + 1]; k++) {
+				uint32_t a = gr->succ[k];
+				if (!(arcs[a].flags & (ARC_FAKE | ARC_FALLTHROUGH))) {
+					gr->akind[a] |= GA_THROW;
+					gr->has_catch = 1;
+				}
+			}
+		}
+	}
+}
+
+static void mark_exceptional(struct graph *gr)
+{
+	const struct gcno_arc *arcs = gr->fn->arcs;
+	uint32_t *stack = xcalloc(gr->nblocks, sizeof(uint32_t));
+	uint32_t top = 0;
+	for (uint32_t b = 0; b < gr->nblocks; b++)
+		gr->bkind[b] |= GB_EXCEPTIONAL;
+	gr->bkind[0] &= (uint8_t)~GB_EXCEPTIONAL;
+	stack[top++] = 0;
+	while (top) {
+		uint32_t b = stack[--top];
+		for (uint32_t k = gr->succ_off[b]; k < gr->succ_off[b + 1]; k++) {
+			uint32_t a = gr->succ[k];
+			if ((arcs[a].flags & ARC_FAKE) || (gr->akind[a] & GA_THROW))
+				continue;
+			uint32_t d = arcs[a].dst;
+			if (gr->bkind[d] & GB_EXCEPTIONAL) {
+				gr->bkind[d] &= (uint8_t)~GB_EXCEPTIONAL;
+				stack[top++] = d;
+			}
+		}
+	}
+	free(stack);
+}
+
+struct solver {
+	struct graph *gr;
+	uint8_t *bknown, *aknown, *queued;
+	uint32_t *out_left, *in_left;
+	uint32_t *queue;
+	size_t qhead, qlen;
+};
+
+static void push(struct solver *s, uint32_t b)
+{
+	if (s->queued[b])
+		return;
+	s->queued[b] = 1;
+	s->queue[(s->qhead + s->qlen++) % s->gr->nblocks] = b;
+}
+
+static void set_arc(struct solver *s, uint32_t a, int64_t v)
+{
+	const struct gcno_arc *arc = &s->gr->fn->arcs[a];
+	s->gr->acount[a] = v;
+	s->aknown[a] = 1;
+	s->out_left[arc->src]--;
+	s->in_left[arc->dst]--;
+	push(s, arc->src);
+	push(s, arc->dst);
+}
+
+/* Infers what block b allows: its own count from a fully known side, then
+ * the one unknown arc on either side. */
+static void visit(struct solver *s, uint32_t b)
+{
+	struct graph *gr = s->gr;
+	if (!s->bknown[b]) {
+		uint64_t sum = 0;
+		if (s->out_left[b] == 0) {
+			for (uint32_t k = gr->succ_off[b]; k < gr->succ_off[b + 1]; k++)
+				sum += (uint64_t)gr->acount[gr->succ[k]];
+		} else if (s->in_left[b] == 0) {
+			for (uint32_t k = gr->pred_off[b]; k < gr->pred_off[b + 1]; k++)
+				sum += (uint64_t)gr->acount[gr->pred[k]];
+		} else {
+			return;
+		}
+		gr->bcount[b] = (int64_t)sum;
+		s->bknown[b] = 1;
+	}
+	if (s->out_left[b] == 1) {
+		uint64_t sum = 0;
+		uint32_t unknown = 0;
+		for (uint32_t k = gr->succ_off[b]; k < gr->succ_off[b + 1]; k++) {
+			uint32_t a = gr->succ[k];
+			if (s->aknown[a])
+				sum += (uint64_t)gr->acount[a];
+			else
+				unknown = a;
+		}
+		set_arc(s, unknown, (int64_t)((uint64_t)gr->bcount[b] - sum));
+	}
+	if (s->in_left[b] == 1) {
+		uint64_t sum = 0;
+		uint32_t unknown = 0;
+		for (uint32_t k = gr->pred_off[b]; k < gr->pred_off[b + 1]; k++) {
+			uint32_t a = gr->pred[k];
+			if (s->aknown[a])
+				sum += (uint64_t)gr->acount[a];
+			else
+				unknown = a;
+		}
+		set_arc(s, unknown, (int64_t)((uint64_t)gr->bcount[b] - sum));
+	}
+}
+
+static void propagate(struct graph *gr, const int64_t *counters)
+{
+	const struct gcno_func *fn = gr->fn;
+	uint32_t nb = gr->nblocks;
+	struct solver s = {
+		.gr = gr,
+		.bknown = xcalloc(nb, 1),
+		.aknown = xcalloc(gr->narcs, 1),
+		.queued = xcalloc(nb, 1),
+		.out_left = xcalloc(nb, sizeof(uint32_t)),
+		.in_left = xcalloc(nb, sizeof(uint32_t)),
+		.queue = xcalloc(nb, sizeof(uint32_t)),
+	};
+	for (uint32_t b = 0; b < nb; b++) {
+		s.out_left[b] = gr->succ_off[b + 1] - gr->succ_off[b];
+		s.in_left[b] = gr->pred_off[b + 1] - gr->pred_off[b];
+	}
+	/* the entry's in-flow and the exit's out-flow are not in the graph */
+	s.in_left[0] += UNSOLVED_INF;
+	s.out_left[1] += UNSOLVED_INF;
+
+	/* counters belong to the off-tree arcs, block by block in index
+	 * order, each block's arcs in file order */
+	uint32_t next = 0;
+	for (uint32_t b = 0; b < nb; b++) {
+		for (uint32_t k = gr->succ_off[b]; k < gr->succ_off[b + 1]; k++) {
+			uint32_t a = gr->succ[k];
+			if (fn->arcs[a].flags & ARC_ON_TREE)
+				continue;
+			int64_t v = counters ? counters[next] : 0;
+			next++;
+			gr->acount[a] = v;
+			s.aknown[a] = 1;
+			s.out_left[b]--;
+			s.in_left[fn->arcs[a].dst]--;
+		}
+	}
+	for (uint32_t b = 0; b < nb; b++)
+		push(&s, b);
+	while (s.qlen) {
+		uint32_t b = s.queue[s.qhead];
+		s.qhead = (s.qhead + 1) % nb;
+		s.qlen--;
+		s.queued[b] = 0;
+		visit(&s, b);
+	}
+	for (uint32_t b = 0; b < nb; b++) {
+		if (!s.bknown[b]) {
+			gr->unsolved = 1;
+			gr->bcount[b] = 0;
+		}
+	}
+	for (uint32_t a = 0; a < gr->narcs; a++) {
+		if (!s.aknown[a]) {
+			gr->unsolved = 1;
+			gr->acount[a] = 0;
+		}
+	}
+	free(s.bknown);
+	free(s.aknown);
+	free(s.queued);
+	free(s.out_left);
+	free(s.in_left);
+	free(s.queue);
+}
+
+void graph_solve(struct graph *gr, const struct gcno_func *fn,
+		 const int64_t *counters)
+{
+	memset(gr, 0, sizeof(*gr));
+	gr->fn = fn;
+	gr->nblocks = fn->nblocks;
+	gr->narcs = fn->narcs;
+	gr->bcount = xcalloc(gr->nblocks, sizeof(int64_t));
+	gr->acount = xcalloc(gr->narcs, sizeof(int64_t));
+	gr->akind = xcalloc(gr->narcs, 1);
+	gr->bkind = xcalloc(gr->nblocks, 1);
+	build_lists(gr);
+	propagate(gr, counters);
+	sort_successors(gr);
+	classify(gr);
+	if (gr->has_catch)
+		mark_exceptional(gr);
+	for (uint32_t b = 0; b < gr->nblocks; b++) {
+		if (gr->bcount[b] < 0) {
+			gr->negative = 1;
+			gr->bcount[b] = 0;
+		}
+	}
+	for (uint32_t a = 0; a < gr->narcs; a++) {
+		if (gr->acount[a] < 0) {
+			gr->negative = 1;
+			gr->acount[a] = 0;
+		}
+	}
+}
+
+void graph_release(struct graph *gr)
+{
+	free(gr->bcount);
+	free(gr->acount);
+	free(gr->akind);
+	free(gr->bkind);
+	free(gr->succ_off);
+	free(gr->succ);
+	free(gr->pred_off);
+	free(gr->pred);
+	memset(gr, 0, sizeof(*gr));
+}
