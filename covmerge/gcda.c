@@ -26,11 +26,13 @@
 #include "gcno.h"
 #include "reader.h"
 
-/* Counter records of every kind: 0x01a10000, 0x01a30000, ... */
+/* Counter records of every kind: 0x01a10000 + (kind << 17), kinds 0-8
+ * (gcc 14 added the ninth, MC/DC conditions). */
 static int is_counter_tag(uint32_t tag)
 {
-	return (tag & 0xfff10000u) == GCOV_TAG_ARC_COUNTERS &&
-	       ((tag >> 17) & 0xf) < 9;
+	uint32_t off = tag - GCOV_TAG_ARC_COUNTERS;
+	return tag >= GCOV_TAG_ARC_COUNTERS && (off & 0x1ffffu) == 0 &&
+	       (off >> 17) < 9;
 }
 
 int gcda_parse(struct gcda *g, const void *data, size_t len, struct strbuf *err)

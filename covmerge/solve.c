@@ -285,7 +285,10 @@ void graph_solve(struct graph *gr, const struct gcno_func *fn,
 	}
 	for (uint32_t a = 0; a < gr->narcs; a++) {
 		if (gr->acount[a] < 0) {
-			gr->negative = 1;
+			/* a fake arc can legitimately come out negative: a
+			 * longjmp leaves a block without any counted arc */
+			if (!(fn->arcs[a].flags & ARC_FAKE))
+				gr->negative = 1;
 			gr->acount[a] = 0;
 		}
 	}
