@@ -1,13 +1,19 @@
 #include "command.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "alloc.h"
+#include "path.h"
 
 void covmerge_print_message(void *ctx, enum cm_severity sev, const char *msg)
 {
 	(void)ctx;
 	const char *nl = strchr(msg, '\n');
 	const char *level = sev == CM_WARNING ? "warning: " : "";
+	fflush(stdout);
 	if (!nl) {
 		fprintf(stderr, "covmerge: %s%s\n", level, msg);
 		return;
@@ -16,27 +22,65 @@ void covmerge_print_message(void *ctx, enum cm_severity sev, const char *msg)
 	fprintf(stderr, "%s\n", nl + 1);
 }
 
-static void pct(char *out, size_t n, size_t hit, size_t total)
+int cm_parse_report(const char *arg, struct cm_report_req *q)
 {
-	if (!total)
-		snprintf(out, n, "  n/a  ");
-	else
-		snprintf(out, n, "%6.2f%%", 100.0 * (double)hit / (double)total);
+	static const struct {
+		const char *name;
+		enum cm_report_kind kind;
+		int file;
+	} kinds[] = {
+		{"term", CM_REPORT_TERM, 0},
+		{"term-missing", CM_REPORT_TERM_MISSING, 0},
+		{"lcov", CM_REPORT_LCOV, 1},
+		{"xml", CM_REPORT_XML, 1},
+		{"cobertura", CM_REPORT_XML, 1},
+		{"json", CM_REPORT_JSON, 1},
+		{"markdown", CM_REPORT_MARKDOWN, 1},
+	};
+	const char *colon = strchr(arg, ':');
+	size_t flen = colon ? (size_t)(colon - arg) : strlen(arg);
+	memset(q, 0, sizeof(*q));
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (strlen(kinds[i].name) != flen || strncmp(arg, kinds[i].name, flen))
+			continue;
+		q->kind = kinds[i].kind;
+		if (kinds[i].file) {
+			if (!colon || !colon[1])
+				return -1;
+			q->path = colon + 1;
+			return 0;
+		}
+		if (!colon)
+			return 0;
+		if (!strcmp(colon + 1, "skip-covered")) {
+			q->skip_covered = 1;
+			return 0;
+		}
+		return -1;
+	}
+	return -1;
 }
 
-static void print_summary(const struct cm_report *r)
+static void print_header(const struct cm_report *r)
 {
-	struct cm_totals t;
-	cm_report_totals(r, &t);
-	char a[16], b[16], c[16];
-	pct(a, sizeof(a), t.lines_hit, t.lines);
-	pct(b, sizeof(b), t.functions_hit, t.functions);
-	pct(c, sizeof(c), t.branches_hit, t.branches);
-	printf("covmerge: %zu objects (%zu never run), %zu data files, %zu source files\n",
-	       r->nobjects, r->nobjects_unrun, r->ndata, r->nfiles);
-	printf("lines......: %s (%zu of %zu)\n", a, t.lines_hit, t.lines);
-	printf("functions..: %s (%zu of %zu)\n", b, t.functions_hit, t.functions);
-	printf("branches...: %s (%zu of %zu)\n", c, t.branches_hit, t.branches);
+	printf("covmerge: %zu objects (%zu never run), %zu data files",
+	       r->nobjects, r->nobjects_unrun, r->ndata - r->ntracefiles);
+	if (r->ntracefiles)
+		printf(", %zu tracefiles", r->ntracefiles);
+	printf("\n");
+}
+
+static long long report_time(void)
+{
+	/* reproducible builds' convention, also handy for golden tests */
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (sde && *sde) {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+		if (!*end && v >= 0)
+			return v;
+	}
+	return (long long)time(NULL);
 }
 
 enum cm_exit covmerge_command(struct cm_command *cmd)
@@ -46,26 +90,63 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 	struct cm_report *r = NULL;
 	if (cm_merge(&cmd->merge, &r) != 0)
 		return CM_EXIT_ERROR;
-	if (r->nobjects == 0) {
+	if (r->nobjects == 0 && r->ntracefiles == 0) {
 		covmerge_print_message(NULL, CM_ERROR, "no coverage data: no .gcda or "
 				       ".gcno files under the given paths");
 		cm_report_free(r);
 		return CM_EXIT_ERROR;
 	}
+	char *root = path_absolute(NULL, cmd->filter.root ? cmd->filter.root : ".");
+	cmd->filter.root = root;
+	cm_report_filter(r, &cmd->filter, covmerge_print_message, NULL);
+	cmd->format.root = root;
+	cmd->format.timestamp = report_time();
+
 	enum cm_exit rc = CM_EXIT_OK;
-	for (size_t i = 0; i < cmd->nreports; i++) {
-		const struct cm_report_req *q = &cmd->reports[i];
+	if (!cmd->quiet)
+		print_header(r);
+	struct cm_report_req dflt = {.kind = CM_REPORT_TERM};
+	size_t nreq = cmd->nreports ? cmd->nreports : (cmd->quiet ? 0 : 1);
+	for (size_t i = 0; i < nreq; i++) {
+		const struct cm_report_req *q = cmd->nreports ? &cmd->reports[i] : &dflt;
+		struct cm_format fmt = cmd->format;
 		int bad = 0;
 		switch (q->kind) {
+		case CM_REPORT_TERM:
+		case CM_REPORT_TERM_MISSING: {
+			fmt.show_missing = q->kind == CM_REPORT_TERM_MISSING;
+			fmt.skip_covered = q->skip_covered;
+			char *t = cm_term_table(r, &fmt);
+			fputs(t, stdout);
+			free(t);
+			break;
+		}
 		case CM_REPORT_LCOV:
 			bad = cm_write_lcov(r, q->path, covmerge_print_message, NULL);
+			break;
+		case CM_REPORT_XML:
+			bad = cm_write_cobertura(r, &fmt, q->path, covmerge_print_message,
+						 NULL);
+			break;
+		case CM_REPORT_JSON:
+			bad = cm_write_json(r, &fmt, q->path, covmerge_print_message, NULL);
+			break;
+		case CM_REPORT_MARKDOWN:
+			bad = cm_write_markdown(r, &fmt, q->path, covmerge_print_message,
+						NULL);
 			break;
 		}
 		if (bad)
 			rc = CM_EXIT_ERROR;
 	}
-	if (!cmd->quiet)
-		print_summary(r);
+	char *gate_text = NULL;
+	int failed = cm_gate_check(r, &cmd->gate, cmd->format.branch, &gate_text);
+	fputs(gate_text, stdout);
+	fflush(stdout);
+	free(gate_text);
+	if (failed && rc == CM_EXIT_OK)
+		rc = CM_EXIT_UNDER;
 	cm_report_free(r);
+	free(root);
 	return rc;
 }

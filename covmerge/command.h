@@ -1,5 +1,5 @@
-/* The covmerge command once its options are parsed: merge, write the
- * requested reports, print the summary. */
+/* The covmerge command once its options are parsed: merge, filter, write
+ * the requested reports, check the gate. */
 #ifndef CM_COMMAND_H
 #define CM_COMMAND_H
 
@@ -9,25 +9,38 @@
 
 enum cm_exit {
 	CM_EXIT_OK = 0,
-	CM_EXIT_ERROR = 1,        /* bad input, no data, unwritable output */
+	CM_EXIT_ERROR = 1,        /* bad input, no data, unwritable output, usage */
 	CM_EXIT_UNDER = 2,        /* coverage under a --fail-under threshold */
 };
 
 enum cm_report_kind {
+	CM_REPORT_TERM,
+	CM_REPORT_TERM_MISSING,
 	CM_REPORT_LCOV,
+	CM_REPORT_XML,
+	CM_REPORT_JSON,
+	CM_REPORT_MARKDOWN,
 };
 
 struct cm_report_req {
 	enum cm_report_kind kind;
-	const char *path;
+	const char *path;         /* file reports; "-" = stdout */
+	int skip_covered;         /* term kinds */
 };
 
 struct cm_command {
 	struct cm_options merge;
+	struct cm_filter filter;
+	struct cm_format format;  /* root is filled in by the command */
+	struct cm_gate gate;
 	struct cm_report_req *reports;
 	size_t nreports;
 	int quiet;
 };
+
+/* Parses one --report value ("term", "term-missing:skip-covered",
+ * "xml:FILE", ...) into q. Returns 0, or -1 when it is not one. */
+int cm_parse_report(const char *arg, struct cm_report_req *q);
 
 /* Runs the command; messages go to stderr prefixed "covmerge: ". */
 enum cm_exit covmerge_command(struct cm_command *cmd);

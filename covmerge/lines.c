@@ -192,22 +192,31 @@ static int64_t line_count_from_blocks(const struct graph *gr,
 	return (int64_t)count;
 }
 
-/* First line, in file `file`, of block d or of the blocks it falls into
- * unconditionally; 0 for the function exit or when there is none. */
-static unsigned dest_line(const struct graph *gr, uint32_t d, uint32_t file)
+/* Where a branch lands, as a line of `file`: the first line of block d,
+ * or, while d lies on the branch's own line, of the block d falls into
+ * unconditionally (so "if (x) goto out;" lands on out's line). 0 for the
+ * function exit or when no line is found. */
+static unsigned dest_line(const struct graph *gr, uint32_t d, uint32_t file,
+			  unsigned src_line)
 {
+	unsigned found = 0;
 	for (int step = 0; step < 16; step++) {
 		if (d == 1)
-			return 0;
+			return found;
 		const struct gcno_block *b = &gr->fn->blocks[d];
-		for (uint32_t l = 0; l < b->nlocs; l++)
+		unsigned first = 0;
+		for (uint32_t l = 0; l < b->nlocs && !first; l++)
 			if (b->locs[l].file == file && b->locs[l].nlines)
-				return b->locs[l].lines[0];
+				first = b->locs[l].lines[0];
+		if (first && first != src_line)
+			return first;
+		if (first && !found)
+			found = first;
 		if (gr->succ_off[d + 1] - gr->succ_off[d] != 1)
-			return 0;
+			return found;
 		d = gr->fn->arcs[gr->succ[gr->succ_off[d]]].dst;
 	}
-	return 0;
+	return found;
 }
 
 static void add_branches(struct cm_line *line, size_t *alloc,
@@ -227,7 +236,7 @@ static void add_branches(struct cm_line *line, size_t *alloc,
 			br->flags |= CM_BRANCH_FALLTHROUGH;
 		else if (gr->akind[a] & GA_THROW)
 			br->flags |= CM_BRANCH_THROW;
-		br->dst_line = dest_line(gr, arc->dst, file);
+		br->dst_line = dest_line(gr, arc->dst, file, line->lineno);
 	}
 }
 

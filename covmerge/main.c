@@ -1,5 +1,5 @@
-/* covmerge: merge gcov coverage shards and report. Parses the options,
- * runs the command, maps the result to an exit code. */
+/* covmerge: merge gcov coverage shards, report, gate. Parses the options
+ * into a struct cm_command, runs it, returns its exit code. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,60 +9,115 @@
 #include "command.h"
 
 static const char usage_text[] =
-	"usage: covmerge [options] SHARD_ROOT...\n"
+	"usage: covmerge [options] INPUT...\n"
 	"\n"
-	"Merges gcov coverage data: each SHARD_ROOT is a directory searched for\n"
-	".gcda files (written with GCOV_PREFIX=<root> GCOV_PREFIX_STRIP=0, or a\n"
-	"plain build tree), each mapped back to its .gcno notes file.\n"
+	"Merges coverage data and reports it. An INPUT is a shard directory\n"
+	"searched for .gcda files (written with GCOV_PREFIX=<dir>\n"
+	"GCOV_PREFIX_STRIP=0, or a plain build tree), a single .gcda file, or an\n"
+	"lcov tracefile (.info, .info.gz). Each .gcda is mapped back to its .gcno.\n"
 	"\n"
-	"options:\n"
-	"  --object-dir DIR     where .gcno files live (recursive, repeatable);\n"
-	"                       objects found there with no data count as never run\n"
-	"  --report FMT:FILE    write a report (repeatable); FMT: lcov; FILE - is stdout\n"
-	"  -j, --jobs N         threads (default: one per core)\n"
-	"  --ignore-stale       stale, foreign or corrupt data files are warnings\n"
-	"                       and are left out, instead of errors\n"
-	"  -q, --quiet          no summary on stdout\n"
-	"  -h, --help           this text\n"
-	"  --version            the version\n"
+	"input:\n"
+	"  --object-dir DIR      where .gcno files live (recursive, repeatable);\n"
+	"                        objects there with no data count as never run\n"
+	"  --ignore-stale        stale, foreign or corrupt data files are warnings\n"
+	"                        and are left out, instead of errors\n"
+	"  -j, --jobs N          threads (default: one per core)\n"
+	"filters:\n"
+	"  --root DIR            report files under DIR, named relative to it\n"
+	"                        (default: the current directory)\n"
+	"  --include GLOB        report only files matching GLOB (repeatable;\n"
+	"                        may name files outside the root)\n"
+	"  --omit GLOB           leave out files matching GLOB (repeatable)\n"
+	"reports:\n"
+	"  --report FMT          repeatable; default: term. FMT is term,\n"
+	"                        term-missing[:skip-covered], xml:FILE, lcov:FILE,\n"
+	"                        json:FILE or markdown:FILE (FILE - = stdout;\n"
+	"                        markdown:- appends to $GITHUB_STEP_SUMMARY if set)\n"
+	"  --branch              count branches in Cover and show them\n"
+	"  --precision N         decimals of percentages in tables (default 0)\n"
+	"  --sort KEY            name, stmts, miss, branch, brpart or cover;\n"
+	"                        a leading - reverses\n"
+	"gate:\n"
+	"  --fail-under MIN      exit 2 when total coverage is under MIN\n"
+	"  --fail-under-line MIN, --fail-under-branch MIN, --fail-under-function MIN\n"
+	"                        the same for one metric; percentages are compared\n"
+	"                        as printed (2 decimals)\n"
+	"other:\n"
+	"  -q, --quiet           no header and no default table\n"
+	"  -h, --help            this text\n"
+	"  --version             the version\n"
 	"\n"
-	"exit codes: 0 ok, 1 error (bad input, no data, unwritable output),\n"
-	"            2 coverage under a threshold\n";
+	"exit codes: 0 ok; 1 error (bad input, no data, unwritable output, usage);\n"
+	"            2 coverage under a --fail-under threshold\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "covmerge: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: covmerge [options] SHARD_ROOT... (see --help)\n");
+	fprintf(stderr, "\nusage: covmerge [options] INPUT... (see --help)\n");
 	return CM_EXIT_ERROR;
 }
 
-static int parse_report(struct cm_command *cmd, size_t *alloc, const char *arg)
+static int parse_percent(const char *s, double *out)
 {
-	const char *colon = strchr(arg, ':');
-	size_t flen = colon ? (size_t)(colon - arg) : strlen(arg);
-	struct cm_report_req q = {0};
-	if (flen == 4 && !strncmp(arg, "lcov", 4)) {
-		q.kind = CM_REPORT_LCOV;
-		if (!colon || !colon[1])
-			return -1;
-		q.path = colon + 1;
-	} else {
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !(v >= 0 && v <= 100))
 		return -1;
-	}
-	GROW(cmd->reports, *alloc, cmd->nreports + 1);
-	cmd->reports[cmd->nreports++] = q;
+	*out = v;
 	return 0;
 }
 
+static int parse_sort(const char *s, struct cm_format *fmt)
+{
+	static const struct {
+		const char *name;
+		enum cm_sort key;
+	} keys[] = {
+		{"name", CM_SORT_NAME}, {"stmts", CM_SORT_STMTS},
+		{"miss", CM_SORT_MISS}, {"branch", CM_SORT_BRANCH},
+		{"brpart", CM_SORT_BRPART}, {"cover", CM_SORT_COVER},
+	};
+	fmt->sort_reverse = s[0] == '-';
+	if (fmt->sort_reverse)
+		s++;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!strcasecmp(s, keys[i].name)) {
+			fmt->sort = keys[i].key;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+#define ADD(vec, n, alloc, value) \
+	do { \
+		GROW(vec, alloc, (n) + 1); \
+		(vec)[(n)++] = (value); \
+	} while (0)
+
 int main(int argc, char **argv)
 {
-	enum { OPT_OBJECT_DIR = 256, OPT_REPORT, OPT_IGNORE_STALE, OPT_VERSION };
+	enum {
+		OPT_OBJECT_DIR = 256, OPT_REPORT, OPT_IGNORE_STALE, OPT_VERSION,
+		OPT_ROOT, OPT_INCLUDE, OPT_OMIT, OPT_BRANCH, OPT_PRECISION, OPT_SORT,
+		OPT_FAIL_UNDER, OPT_FAIL_LINE, OPT_FAIL_BRANCH, OPT_FAIL_FUNCTION,
+	};
 	static const struct option longopts[] = {
 		{"object-dir", required_argument, NULL, OPT_OBJECT_DIR},
 		{"report", required_argument, NULL, OPT_REPORT},
 		{"jobs", required_argument, NULL, 'j'},
 		{"ignore-stale", no_argument, NULL, OPT_IGNORE_STALE},
+		{"root", required_argument, NULL, OPT_ROOT},
+		{"include", required_argument, NULL, OPT_INCLUDE},
+		{"omit", required_argument, NULL, OPT_OMIT},
+		{"branch", no_argument, NULL, OPT_BRANCH},
+		{"precision", required_argument, NULL, OPT_PRECISION},
+		{"sort", required_argument, NULL, OPT_SORT},
+		{"fail-under", required_argument, NULL, OPT_FAIL_UNDER},
+		{"fail-under-line", required_argument, NULL, OPT_FAIL_LINE},
+		{"fail-under-branch", required_argument, NULL, OPT_FAIL_BRANCH},
+		{"fail-under-function", required_argument, NULL, OPT_FAIL_FUNCTION},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -70,20 +125,26 @@ int main(int argc, char **argv)
 	};
 	struct cm_command cmd;
 	memset(&cmd, 0, sizeof(cmd));
-	const char **object_dirs = NULL;
-	size_t aobj = 0, areports = 0;
+	cmd.gate = (struct cm_gate){-1, -1, -1, -1};
+	const char **object_dirs = NULL, **include = NULL, **omit = NULL;
+	size_t aobj = 0, areports = 0, ainc = 0, aomit = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+		double *gate = NULL;
 		switch (c) {
 		case OPT_OBJECT_DIR:
-			GROW(object_dirs, aobj, cmd.merge.nobject_dirs + 1);
-			object_dirs[cmd.merge.nobject_dirs++] = optarg;
+			ADD(object_dirs, cmd.merge.nobject_dirs, aobj, optarg);
 			break;
-		case OPT_REPORT:
-			if (parse_report(&cmd, &areports, optarg))
-				return usage_error("bad --report \"%s\": expected lcov:FILE",
+		case OPT_REPORT: {
+			struct cm_report_req q;
+			if (cm_parse_report(optarg, &q))
+				return usage_error("bad --report \"%s\": expected term, "
+						   "term-missing[:skip-covered], xml:FILE, "
+						   "lcov:FILE, json:FILE or markdown:FILE",
 						   optarg);
+			ADD(cmd.reports, cmd.nreports, areports, q);
 			break;
+		}
 		case 'j': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
@@ -96,6 +157,44 @@ int main(int argc, char **argv)
 		case OPT_IGNORE_STALE:
 			cmd.merge.ignore_stale = 1;
 			break;
+		case OPT_ROOT:
+			cmd.filter.root = optarg;
+			break;
+		case OPT_INCLUDE:
+			ADD(include, cmd.filter.ninclude, ainc, optarg);
+			break;
+		case OPT_OMIT:
+			ADD(omit, cmd.filter.nomit, aomit, optarg);
+			break;
+		case OPT_BRANCH:
+			cmd.format.branch = 1;
+			break;
+		case OPT_PRECISION: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 0 || n > 6)
+				return usage_error("bad --precision \"%s\": expected 0 to 6",
+						   optarg);
+			cmd.format.precision = (int)n;
+			break;
+		}
+		case OPT_SORT:
+			if (parse_sort(optarg, &cmd.format))
+				return usage_error("bad --sort \"%s\": expected name, stmts, "
+						   "miss, branch, brpart or cover", optarg);
+			break;
+		case OPT_FAIL_UNDER:
+			gate = &cmd.gate.fail_under;
+			break;
+		case OPT_FAIL_LINE:
+			gate = &cmd.gate.fail_under_line;
+			break;
+		case OPT_FAIL_BRANCH:
+			gate = &cmd.gate.fail_under_branch;
+			break;
+		case OPT_FAIL_FUNCTION:
+			gate = &cmd.gate.fail_under_function;
+			break;
 		case 'q':
 			cmd.quiet = 1;
 			break;
@@ -106,17 +205,24 @@ int main(int argc, char **argv)
 			printf("covmerge %s\n", CM_VERSION);
 			return CM_EXIT_OK;
 		default:
-			fprintf(stderr, "usage: covmerge [options] SHARD_ROOT... (see --help)\n");
+			fprintf(stderr, "usage: covmerge [options] INPUT... (see --help)\n");
 			return CM_EXIT_ERROR;
 		}
+		if (gate && parse_percent(optarg, gate))
+			return usage_error("bad threshold \"%s\": expected a percentage "
+					   "from 0 to 100", optarg);
 	}
 	if (optind >= argc && !cmd.merge.nobject_dirs)
-		return usage_error("%s", "no shard directories given");
+		return usage_error("%s", "no inputs given");
 	cmd.merge.inputs = (const char *const *)argv + optind;
 	cmd.merge.ninputs = (size_t)(argc - optind);
 	cmd.merge.object_dirs = object_dirs;
+	cmd.filter.include = include;
+	cmd.filter.omit = omit;
 	int rc = covmerge_command(&cmd);
 	free(object_dirs);
+	free(include);
+	free(omit);
 	free(cmd.reports);
 	return rc;
 }

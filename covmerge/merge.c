@@ -15,11 +15,13 @@
 #include "gcda.h"
 #include "gcno.h"
 #include "infile.h"
+#include "lcov_read.h"
 #include "lines.h"
 #include "shards.h"
 
 struct job {
-	const struct object *obj;
+	const struct object *obj;   /* a gcov object, or */
+	const char *tracefile;      /* an lcov tracefile */
 	struct obj_cov cov;
 	struct diag diag;
 	uint64_t runs;
@@ -137,8 +139,24 @@ static int add_data(const struct gcno *g, const char *gcno_path,
 	return 0;
 }
 
+static void run_tracefile_job(struct job *job)
+{
+	struct strbuf err;
+	strbuf_init(&err);
+	if (lcov_read(job->tracefile, &job->cov, &err))
+		diag_add(&job->diag, CM_ERROR, "cannot read \"%s\": %s",
+			 job->tracefile, err.buf);
+	else
+		job->ndata = 1;
+	strbuf_release(&err);
+}
+
 static void run_job(const struct cm_options *opts, struct job *job)
 {
+	if (job->tracefile) {
+		run_tracefile_job(job);
+		return;
+	}
 	const struct object *obj = job->obj;
 	enum cm_severity sev = opts->ignore_stale ? CM_WARNING : CM_ERROR;
 	struct strbuf data, err;
@@ -394,13 +412,16 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 	shards_discover(opts, &inv, &d);
 	size_t errors = diag_flush(&d, opts->emit, opts->emit_ctx);
 
-	struct job *jobs = xcalloc(inv.n ? inv.n : 1, sizeof(*jobs));
+	size_t njobs = inv.n + inv.tracefiles.n;
+	struct job *jobs = xcalloc(njobs ? njobs : 1, sizeof(*jobs));
 	for (size_t i = 0; i < inv.n; i++)
 		jobs[i].obj = &inv.v[i];
+	for (size_t i = 0; i < inv.tracefiles.n; i++)
+		jobs[inv.n + i].tracefile = inv.tracefiles.v[i];
 	int nthreads = opts->jobs > 0 ? opts->jobs : default_jobs();
-	if ((size_t)nthreads > inv.n)
-		nthreads = inv.n ? (int)inv.n : 1;
-	struct pool pool = {.opts = opts, .jobs = jobs, .njobs = inv.n};
+	if ((size_t)nthreads > njobs)
+		nthreads = njobs ? (int)njobs : 1;
+	struct pool pool = {.opts = opts, .jobs = jobs, .njobs = njobs};
 	atomic_init(&pool.next, 0);
 	if (nthreads <= 1) {
 		worker(&pool);
@@ -421,22 +442,23 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 
 	uint64_t runs = 0;
 	size_t ndata = 0, unrun = 0;
-	for (size_t i = 0; i < inv.n; i++) {
+	for (size_t i = 0; i < njobs; i++) {
 		errors += diag_flush(&jobs[i].diag, opts->emit, opts->emit_ctx);
 		diag_release(&jobs[i].diag);
 		runs += jobs[i].runs;
 		ndata += jobs[i].ndata;
-		if (!jobs[i].ndata)
+		if (!jobs[i].ndata && jobs[i].obj)
 			unrun++;
 	}
 	if (!errors) {
-		*out = fold(jobs, inv.n);
+		*out = fold(jobs, njobs);
 		(*out)->nobjects = inv.n;
+		(*out)->ntracefiles = inv.tracefiles.n;
 		(*out)->nobjects_unrun = unrun;
 		(*out)->ndata = ndata;
 		(*out)->runs = runs;
 	}
-	for (size_t i = 0; i < inv.n; i++)
+	for (size_t i = 0; i < njobs; i++)
 		obj_cov_release(&jobs[i].cov);
 	free(jobs);
 	inventory_release(&inv);

@@ -1,11 +1,15 @@
 /* The lcov tracefile writer (what genhtml, diff-cover and Codecov read):
  * per file SF, FN/FNDA/FNF/FNH, BRDA/BRF/BRH, DA/LF/LH, end_of_record.
- * BRDA's block field is 0 and its branch field the branch's position on
- * the line; the taken field is "-" when the branch's block never ran. */
+ * BRDA's branch field is the branch's position on its line and its taken
+ * field "-" when the branch's block never ran. Its block field (an opaque
+ * group id to lcov and genhtml) holds the branch's destination line, 0
+ * for the function exit, which the first line of the file announces, so
+ * that covmerge reading its own tracefile back loses nothing. */
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "covmerge.h"
+#include "lcov_read.h"
 #include "outfile.h"
 
 static void write_file(FILE *fp, const struct cm_file *f)
@@ -24,10 +28,11 @@ static void write_file(FILE *fp, const struct cm_file *f)
 		const struct cm_line *l = &f->lines[i];
 		for (size_t b = 0; b < l->nbranches; b++) {
 			if (l->branches[b].src_executed)
-				fprintf(fp, "BRDA:%u,0,%zu,%" PRId64 "\n", l->lineno, b,
-					l->branches[b].count);
+				fprintf(fp, "BRDA:%u,%u,%zu,%" PRId64 "\n", l->lineno,
+					l->branches[b].dst_line, b, l->branches[b].count);
 			else
-				fprintf(fp, "BRDA:%u,0,%zu,-\n", l->lineno, b);
+				fprintf(fp, "BRDA:%u,%u,%zu,-\n", l->lineno,
+					l->branches[b].dst_line, b);
 		}
 	}
 	fprintf(fp, "BRF:%zu\nBRH:%zu\n", t.branches, t.branches_hit);
@@ -45,6 +50,7 @@ int cm_write_lcov(const struct cm_report *r, const char *path,
 	struct outfile of;
 	int rc = outfile_open(&of, path, &err);
 	if (rc == 0) {
+		fprintf(of.fp, "%s\n", LCOV_DST_MARKER);
 		for (size_t i = 0; i < r->nfiles; i++)
 			write_file(of.fp, &r->files[i]);
 		rc = outfile_commit(&of, &err);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "covmerge.h"
 
 int outfile_open(struct outfile *of, const char *path, struct strbuf *err)
 {
@@ -82,4 +83,25 @@ void outfile_abort(struct outfile *of)
 	free(of->tmp);
 	free(of->path);
 	memset(of, 0, sizeof(*of));
+}
+
+int write_text_file(const char *path, const char *text, size_t len,
+		    cm_emit_fn *emit, void *emit_ctx)
+{
+	struct strbuf err;
+	strbuf_init(&err);
+	struct outfile of;
+	int rc = outfile_open(&of, path, &err);
+	if (rc == 0) {
+		/* a short write sets the stream's error, which commit reports */
+		fwrite(text, 1, len, of.fp);
+		rc = outfile_commit(&of, &err);
+	}
+	if (rc && emit) {
+		char *msg = xasprintf("cannot write \"%s\": %s", path, err.buf);
+		emit(emit_ctx, CM_ERROR, msg);
+		free(msg);
+	}
+	strbuf_release(&err);
+	return rc;
 }

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "covmerge.h"
 #include "strbuf.h"
 
 struct outfile {
@@ -21,5 +22,10 @@ int outfile_open(struct outfile *of, const char *path, struct strbuf *err);
 int outfile_commit(struct outfile *of, struct strbuf *err);
 /* Drops the temporary file. */
 void outfile_abort(struct outfile *of);
+
+/* Writes text to path atomically, emitting a message naming the file on
+ * failure. Returns 0 or -1. */
+int write_text_file(const char *path, const char *text, size_t len,
+		    cm_emit_fn *emit, void *emit_ctx);
 
 #endif

@@ -246,9 +246,13 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 			path_list_add(&gcdas[i], path_absolute(NULL, in));
 			continue;
 		}
+		if (S_ISREG(st.st_mode)) {
+			path_list_add(&inv->tracefiles, xstrdup(in));
+			continue;
+		}
 		if (!S_ISDIR(st.st_mode)) {
-			diag_add(d, CM_ERROR, "cannot read shard \"%s\": not a directory "
-				 "or a .gcda file", in);
+			diag_add(d, CM_ERROR, "cannot read \"%s\": not a directory, a "
+				 ".gcda file or a tracefile", in);
 			continue;
 		}
 		struct path_list lists[2] = {{0}, {0}};
@@ -322,5 +326,6 @@ void inventory_release(struct inventory *inv)
 		path_list_release(&inv->v[i].gcdas);
 	}
 	free(inv->v);
+	path_list_release(&inv->tracefiles);
 	memset(inv, 0, sizeof(*inv));
 }

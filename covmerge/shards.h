@@ -16,9 +16,11 @@ struct object {
 struct inventory {
 	struct object *v;         /* sorted by gcno path */
 	size_t n, alloc;
+	struct path_list tracefiles; /* lcov inputs, in command-line order */
 };
 
-/* Fills inv from the options. Problems go to d (as warnings when
+/* Fills inv from the options: directories and .gcda files are shards,
+ * other files are lcov tracefiles. Problems go to d (as warnings when
  * opts->ignore_stale and the problem concerns one data file). */
 void shards_discover(const struct cm_options *opts, struct inventory *inv,
 		     struct diag *d);

@@ -73,6 +73,7 @@ struct cm_report {
 	struct cm_file *files;
 	size_t nobjects;      /* notes files that took part */
 	size_t nobjects_unrun; /* of those, how many had no data in any shard */
+	size_t ntracefiles;   /* lcov tracefiles read */
 	size_t ndata;         /* data files read */
 	uint64_t runs;        /* program runs, summed over data files */
 };
@@ -85,7 +86,8 @@ struct cm_totals {
 
 struct cm_options {
 	/* Shard roots: directories searched recursively for .gcda files
-	 * (written with GCOV_PREFIX=<root>, or plain build trees). */
+	 * (written with GCOV_PREFIX=<root>, or plain build trees), single
+	 * .gcda files, and lcov tracefiles (.info, .info.gz). */
 	const char *const *inputs;
 	size_t ninputs;
 	/* Directories searched recursively for .gcno files; objects found
@@ -108,9 +110,96 @@ void cm_report_free(struct cm_report *r);
 void cm_file_totals(const struct cm_file *f, struct cm_totals *t);
 void cm_report_totals(const struct cm_report *r, struct cm_totals *t);
 
+/* Report filters: which files a report shows and which lines count. */
+struct cm_filter {
+	const char *root;           /* absolute or relative; NULL = cwd */
+	const char *const *include; /* globs; when any, only matching files */
+	size_t ninclude;
+	const char *const *omit;    /* globs of files left out */
+	size_t nomit;
+};
+
+/* Keeps the files the filter selects (inside root unless an include
+ * names them; no omit matching) and applies the exclusion markers found in
+ * their sources (LCOV_EXCL_LINE/START/STOP, LCOV_EXCL_BR_LINE/START/STOP
+ * and the GCOV_EXCL_ and GCOVR_EXCL_ spellings). A source that cannot be
+ * read is a warning; its lines still count. Globs match the path relative
+ * to the root and the absolute path; '*' also matches '/'. */
+void cm_report_filter(struct cm_report *r, const struct cm_filter *f,
+		      cm_emit_fn *emit, void *emit_ctx);
+
+/* How reports present the numbers. */
+enum cm_sort {
+	CM_SORT_NAME, CM_SORT_STMTS, CM_SORT_MISS, CM_SORT_BRANCH,
+	CM_SORT_BRPART, CM_SORT_COVER,
+};
+
+struct cm_format {
+	const char *root;     /* absolute; file names are shown relative to it */
+	int branch;           /* branches count in Cover and are shown */
+	int precision;        /* decimals of percentages in tables */
+	int show_missing;     /* term: the Missing column */
+	int skip_covered;     /* term: leave out files at 100% */
+	enum cm_sort sort;
+	int sort_reverse;
+	long long timestamp;  /* Cobertura/JSON time stamp (seconds) */
+};
+
+/* Per-file and total numbers, as coverage.py counts them. */
+struct cm_numbers {
+	size_t stmts, miss;
+	size_t branches, branches_miss;
+	size_t partial;       /* untaken branch arcs of lines that ran */
+	size_t functions, functions_hit;
+};
+
+void cm_file_numbers(const struct cm_file *f, struct cm_numbers *n);
+/* Adds b into a. */
+void cm_numbers_add(struct cm_numbers *a, const struct cm_numbers *b);
+/* Cover in percent: (executed statements [+ taken branches]) / (statements
+ * [+ branches]); 100 when there is nothing to cover. */
+double cm_numbers_cover(const struct cm_numbers *n, int branch);
+/* The one rounding rule: round to `precision` decimals, except that a
+ * value above 0 never shows as 0 and one below 100 never as 100. Writes
+ * the digits (no '%') to buf and returns the value the text shows. */
+double cm_pct_text(double pct, int precision, char *buf, size_t bufsize);
+
 /* Writes r as an lcov tracefile to path ("-" = stdout), through a temporary
  * file renamed into place. Returns 0, or -1 with a message emitted. */
 int cm_write_lcov(const struct cm_report *r, const char *path,
 		  cm_emit_fn *emit, void *emit_ctx);
+
+/* The other reports; each is written through a temporary file renamed into
+ * place and returns 0, or -1 with a message emitted. "-" is stdout (for
+ * markdown: appended to $GITHUB_STEP_SUMMARY when that is set). */
+int cm_write_cobertura(const struct cm_report *r, const struct cm_format *fmt,
+		       const char *path, cm_emit_fn *emit, void *emit_ctx);
+int cm_write_json(const struct cm_report *r, const struct cm_format *fmt,
+		  const char *path, cm_emit_fn *emit, void *emit_ctx);
+int cm_write_markdown(const struct cm_report *r, const struct cm_format *fmt,
+		      const char *path, cm_emit_fn *emit, void *emit_ctx);
+/* The coverage.py-style table (term / term-missing) as text; the caller
+ * frees it. */
+char *cm_term_table(const struct cm_report *r, const struct cm_format *fmt);
+
+/* The gate. */
+struct cm_gate {
+	double fail_under;          /* total (lines, + branches with branch) */
+	double fail_under_line;
+	double fail_under_branch;
+	double fail_under_function; /* each < 0 when not asked for */
+};
+
+/* Checks every threshold that is set; stores one message line per
+ * threshold (pytest-cov's wording) in *text (the caller frees it) and
+ * returns how many failed. The value compared is the one printed: the
+ * percentage at 2 decimals under cm_pct_text's rule. */
+int cm_gate_check(const struct cm_report *r, const struct cm_gate *g,
+		  int branch, char **text);
+
+/* The text of the Missing column for f: missed statements as ranges that
+ * run on across non-statement lines, and with branch, partial branches as
+ * "src->dst" / "src->exit", in line order. The caller frees it. */
+char *cm_missing_text(const struct cm_file *f, int branch);
 
 #endif

@@ -1,0 +1,55 @@
+/* The coverage gate. One rule everywhere: a percentage is compared as it
+ * is printed, at 2 decimals under cm_pct_text's rounding (so 99.996 shows
+ * and counts as 99.99 never 100, and a threshold of 100 needs everything). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "alloc.h"
+#include "covmerge.h"
+#include "strbuf.h"
+
+static int check(struct strbuf *sb, const char *what, const char *label,
+		 double min, double pct)
+{
+	char shown[64];
+	double value = cm_pct_text(pct, 2, shown, sizeof(shown));
+	int fail = value < min;
+	strbuf_addf(sb, "%sRequired %s coverage of %g%% %s. %s coverage: %s%%\n",
+		    fail ? "FAIL " : "", what, min, fail ? "not reached" : "reached",
+		    label, shown);
+	return fail;
+}
+
+static double ratio(size_t hit, size_t total)
+{
+	return total ? 100.0 * (double)hit / (double)total : 100.0;
+}
+
+int cm_gate_check(const struct cm_report *r, const struct cm_gate *g,
+		  int branch, char **text)
+{
+	struct cm_numbers t = {0};
+	for (size_t i = 0; i < r->nfiles; i++) {
+		struct cm_numbers n;
+		cm_file_numbers(&r->files[i], &n);
+		cm_numbers_add(&t, &n);
+	}
+	struct strbuf sb;
+	strbuf_init(&sb);
+	int failed = 0;
+	if (g->fail_under >= 0)
+		failed += check(&sb, "test", "Total", g->fail_under,
+				cm_numbers_cover(&t, branch));
+	if (g->fail_under_line >= 0)
+		failed += check(&sb, "line", "Line", g->fail_under_line,
+				ratio(t.stmts - t.miss, t.stmts));
+	if (g->fail_under_branch >= 0)
+		failed += check(&sb, "branch", "Branch", g->fail_under_branch,
+				ratio(t.branches - t.branches_miss, t.branches));
+	if (g->fail_under_function >= 0)
+		failed += check(&sb, "function", "Function", g->fail_under_function,
+				ratio(t.functions_hit, t.functions));
+	*text = strbuf_detach(&sb, NULL);
+	strbuf_release(&sb);
+	return failed;
+}

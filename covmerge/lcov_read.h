@@ -1,0 +1,16 @@
+/* Reading lcov tracefiles (.info, or gzip-compressed .info.gz) as input. */
+#ifndef CM_LCOV_READ_H
+#define CM_LCOV_READ_H
+
+#include "lines.h"
+#include "strbuf.h"
+
+/* The first line covmerge writes into its own tracefiles: it says that the
+ * BRDA block field holds each branch's destination line. */
+#define LCOV_DST_MARKER "# covmerge: BRDA block = destination line (0 = exit)"
+
+/* Parses the tracefile at path into out (zeroed by the caller). Returns 0,
+ * or -1 with the cause (with its line number) in err. */
+int lcov_read(const char *path, struct obj_cov *out, struct strbuf *err);
+
+#endif

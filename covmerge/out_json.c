@@ -1,0 +1,121 @@
+/* JSON summary, shaped like coverage.py's JSON report:
+ *
+ *   {"meta": {"format": 1, "version", "timestamp", "branch_coverage",
+ *             "root"},
+ *    "files": {"<name>": {"executed_lines": [...], "missing_lines": [...],
+ *               "branches": [{"line", "count", "taken", "destination"}...],
+ *               "functions": [{"name", "start_line", "end_line", "count"}],
+ *               "summary": {...}}},
+ *    "totals": {...}}
+ *
+ * Summaries carry covered_lines, num_statements, missing_lines,
+ * num_branches, covered_branches, missing_branches, num_partial_branches,
+ * num_functions, covered_functions, percent_covered (full precision) and
+ * percent_covered_display (the rounding rule at the report's precision). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_util.h"
+
+static void json_string(struct strbuf *sb, const char *s)
+{
+	strbuf_addch(sb, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			strbuf_addf(sb, "\\%c", c);
+		else if (c < 0x20)
+			strbuf_addf(sb, "\\u%04x", c);
+		else
+			strbuf_addch(sb, (char)c);
+	}
+	strbuf_addch(sb, '"');
+}
+
+static void summary(struct strbuf *sb, const struct cm_numbers *n,
+		    const struct cm_format *fmt)
+{
+	double pct = cm_numbers_cover(n, fmt->branch);
+	char disp[64];
+	cm_pct_text(pct, fmt->precision, disp, sizeof(disp));
+	strbuf_addf(sb, "{\"covered_lines\": %zu, \"num_statements\": %zu, "
+		    "\"missing_lines\": %zu, \"num_branches\": %zu, "
+		    "\"covered_branches\": %zu, \"missing_branches\": %zu, "
+		    "\"num_partial_branches\": %zu, \"num_functions\": %zu, "
+		    "\"covered_functions\": %zu, \"percent_covered\": %.17g, "
+		    "\"percent_covered_display\": \"%s\"}",
+		    n->stmts - n->miss, n->stmts, n->miss, n->branches,
+		    n->branches - n->branches_miss, n->branches_miss, n->partial,
+		    n->functions, n->functions_hit, pct, disp);
+}
+
+int cm_write_json(const struct cm_report *r, const struct cm_format *fmt,
+		  const char *path, cm_emit_fn *emit, void *emit_ctx)
+{
+	struct rows rows;
+	struct cm_format byname = *fmt;
+	byname.sort = CM_SORT_NAME;
+	byname.sort_reverse = 0;
+	rows_build(&rows, r, &byname);
+	struct strbuf sb;
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "{\"meta\": {\"format\": 1, \"version\": \"%s\", "
+		    "\"timestamp\": %lld, \"branch_coverage\": %s, \"root\": ",
+		    CM_VERSION, fmt->timestamp, fmt->branch ? "true" : "false");
+	json_string(&sb, fmt->root ? fmt->root : ".");
+	strbuf_addstr(&sb, "},\n \"files\": {");
+	for (size_t i = 0; i < rows.n; i++) {
+		const struct cm_file *f = rows.v[i].file;
+		strbuf_addstr(&sb, i ? ",\n  " : "\n  ");
+		json_string(&sb, rows.v[i].name);
+		strbuf_addstr(&sb, ": {\"executed_lines\": [");
+		int first = 1;
+		for (size_t l = 0; l < f->nlines; l++) {
+			if (f->lines[l].count <= 0)
+				continue;
+			strbuf_addf(&sb, first ? "%u" : ", %u", f->lines[l].lineno);
+			first = 0;
+		}
+		strbuf_addstr(&sb, "], \"missing_lines\": [");
+		first = 1;
+		for (size_t l = 0; l < f->nlines; l++) {
+			if (f->lines[l].count > 0)
+				continue;
+			strbuf_addf(&sb, first ? "%u" : ", %u", f->lines[l].lineno);
+			first = 0;
+		}
+		strbuf_addstr(&sb, "], \"branches\": [");
+		first = 1;
+		for (size_t l = 0; l < f->nlines; l++) {
+			const struct cm_line *ln = &f->lines[l];
+			for (size_t b = 0; b < ln->nbranches; b++) {
+				strbuf_addf(&sb, "%s{\"line\": %u, \"count\": %" PRId64
+					    ", \"destination\": %u}", first ? "" : ", ",
+					    ln->lineno, ln->branches[b].count,
+					    ln->branches[b].dst_line);
+				first = 0;
+			}
+		}
+		strbuf_addstr(&sb, "], \"functions\": [");
+		for (size_t k = 0; k < f->nfunctions; k++) {
+			const struct cm_function *fn = &f->functions[k];
+			strbuf_addstr(&sb, k ? ", {\"name\": " : "{\"name\": ");
+			json_string(&sb, fn->name);
+			strbuf_addf(&sb, ", \"start_line\": %u, \"end_line\": %u, "
+				    "\"count\": %" PRId64 "}", fn->start_line,
+				    fn->end_line, fn->count);
+		}
+		strbuf_addstr(&sb, "], \"summary\": ");
+		summary(&sb, &rows.v[i].num, fmt);
+		strbuf_addch(&sb, '}');
+	}
+	strbuf_addstr(&sb, rows.n ? "\n },\n \"totals\": " : "},\n \"totals\": ");
+	summary(&sb, &rows.total, fmt);
+	strbuf_addstr(&sb, "\n}\n");
+	rows_release(&rows);
+	int rc = write_text_file(path, sb.buf, sb.len, emit, emit_ctx);
+	strbuf_release(&sb);
+	return rc;
+}
