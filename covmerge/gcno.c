@@ -288,6 +288,7 @@ int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err)
 		}
 		struct reader sub = rd;
 		sub.len = rd.pos + bytes;
+		size_t err_len = err->len;
 		switch (tag) {
 		case GCOV_TAG_FUNCTION:
 			if (parse_function(&p, &sub))
@@ -356,7 +357,8 @@ int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err)
 		default:
 			break; /* unknown or unused: skipped by its length */
 		}
-		if (sub.err && !rc) {
+		/* a record cut short reports where, unless a check said more */
+		if (sub.err && err->len == err_len) {
 			strbuf_addf(err, "%s in record 0x%08x at byte %zu", sub.err,
 				    tag, sub.err_pos);
 			rc = -1;

@@ -85,6 +85,7 @@ char *strbuf_detach(struct strbuf *sb, size_t *len)
 	char *p = sb->buf;
 	if (len)
 		*len = sb->len;
-	strbuf_init(sb);
+	sb->buf = NULL;
+	sb->len = sb->alloc = 0;
 	return p;
 }
