@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -214,5 +215,44 @@ int path_walk(const char *root, const char *const *suffixes,
 	*bad_path = NULL;
 	int rc = walk(&dir, suffixes, lists, bad_path);
 	strbuf_release(&dir);
+	return rc;
+}
+
+static int remove_one(const char *p, const struct stat *st, int type,
+		      struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	int rc = type == FTW_DP ? rmdir(p) : unlink(p);
+	return rc != 0 && errno != ENOENT ? -1 : 0;
+}
+
+int path_remove_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : -1;
+	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) ? -1 : 0;
+}
+
+int path_mkdirs(const char *path)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			int e = errno;
+			free(p);
+			errno = e;
+			return -1;
+		}
+		*s = '/';
+	}
+	int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+	int e = errno;
+	free(p);
+	errno = e;
 	return rc;
 }

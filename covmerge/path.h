@@ -37,4 +37,11 @@ void path_list_sort(struct path_list *l);
 int path_walk(const char *root, const char *const *suffixes,
 	      struct path_list *lists, char **bad_path);
 
+/* Removes path and everything under it (not following symlinks, not
+ * crossing into other file systems). A missing path is fine. Returns 0, or
+ * -1 with errno set. */
+int path_remove_tree(const char *path);
+/* mkdir -p with mode 0777 (less umask). Returns 0, or -1 with errno. */
+int path_mkdirs(const char *path);
+
 #endif

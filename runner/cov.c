@@ -1,0 +1,179 @@
+#include "cov.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "command.h"
+#include "outfile.h"
+#include "path.h"
+
+static int is_worker_dir(const char *name)
+{
+	if (strncmp(name, "gw", 2) || !name[2])
+		return 0;
+	for (const char *p = name + 2; *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	return 1;
+}
+
+int cov_prepare(const char *dir, int nworkers, struct strbuf *err)
+{
+	if (path_mkdirs(dir) != 0) {
+		strbuf_addf(err, "cannot create the coverage directory \"%s\": %s",
+			    dir, strerror(errno));
+		return -1;
+	}
+	DIR *d = opendir(dir);
+	if (!d) {
+		strbuf_addf(err, "cannot read the coverage directory \"%s\": %s", dir,
+			    strerror(errno));
+		return -1;
+	}
+	struct dirent *de;
+	int rc = 0;
+	while ((de = readdir(d)) && !rc) {
+		if (!is_worker_dir(de->d_name) && strcmp(de->d_name, "collect") &&
+		    strcmp(de->d_name, "manifest.json"))
+			continue;
+		char *p = path_join(dir, de->d_name);
+		if (path_remove_tree(p) != 0) {
+			strbuf_addf(err, "cannot clear the old shard \"%s\": %s", p,
+				    strerror(errno));
+			rc = -1;
+		}
+		free(p);
+	}
+	closedir(d);
+	for (int k = 0; k < nworkers && !rc; k++) {
+		char *p = xasprintf("%s/gw%d", dir, k);
+		if (path_mkdirs(p) != 0) {
+			strbuf_addf(err, "cannot create \"%s\": %s", p, strerror(errno));
+			rc = -1;
+		}
+		free(p);
+	}
+	return rc;
+}
+
+static size_t count_gcda(const char *dir)
+{
+	static const char *const suffixes[] = {".gcda", NULL};
+	struct path_list l = {0};
+	char *bad = NULL;
+	path_walk(dir, suffixes, &l, &bad);
+	free(bad);
+	size_t n = l.n;
+	path_list_release(&l);
+	return n;
+}
+
+static void json_str(struct strbuf *sb, const char *s)
+{
+	strbuf_addch(sb, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			strbuf_addf(sb, "\\%c", c);
+		else if (c < 0x20)
+			strbuf_addf(sb, "\\u%04x", c);
+		else
+			strbuf_addch(sb, (char)c);
+	}
+	strbuf_addch(sb, '"');
+}
+
+static const char *status_word(enum test_status st)
+{
+	switch (st) {
+	case ST_PASSED: return "passed";
+	case ST_FAILED: return "failed";
+	case ST_SKIPPED: return "skipped";
+	case ST_CRASHED: return "crashed";
+	case ST_TIMEOUT: return "timeout";
+	case ST_ERROR: return "error";
+	case ST_NOTRUN: break;
+	}
+	return "notrun";
+}
+
+int cov_write_manifest(const char *dir, const char *uid, int nworkers,
+		       const struct result_list *rl, int interrupted,
+		       struct strbuf *err)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "{\"format\": 1, \"runner\": \"%s\", \"run_uid\": ",
+		    RUNNER_VERSION);
+	json_str(&sb, uid);
+	strbuf_addf(&sb, ", \"interrupted\": %s, \"workers\": %d, \"shards\": [",
+		    interrupted ? "true" : "false", nworkers);
+	for (int k = 0; k < nworkers; k++) {
+		char *sd = xasprintf("%s/gw%d", dir, k);
+		strbuf_addf(&sb, "%s\n  {\"worker\": \"gw%d\", \"dir\": \"gw%d\", "
+			    "\"gcda_files\": %zu, \"tests\": [", k ? "," : "", k, k,
+			    count_gcda(sd));
+		free(sd);
+		int first = 1;
+		for (size_t i = 0; i < rl->n; i++) {
+			const struct result *r = &rl->v[i];
+			if (r->worker != k)
+				continue;
+			strbuf_addstr(&sb, first ? "\n    {\"id\": " : ",\n    {\"id\": ");
+			json_str(&sb, r->id);
+			strbuf_addf(&sb, ", \"status\": \"%s\", \"exit_code\": %d, "
+				    "\"signal\": %d}", status_word(r->status),
+				    r->exit_code, r->signal);
+			first = 0;
+		}
+		strbuf_addstr(&sb, "]}");
+	}
+	strbuf_addstr(&sb, "\n]}\n");
+	char *path = xasprintf("%s/manifest.json", dir);
+	struct outfile of;
+	int rc = outfile_open(&of, path, err);
+	if (rc == 0) {
+		fwrite(sb.buf, 1, sb.len, of.fp);
+		rc = outfile_commit(&of, err);
+	}
+	free(path);
+	strbuf_release(&sb);
+	return rc;
+}
+
+int cov_report(const struct runner_opts *o, const char *dir, int nworkers)
+{
+	struct cm_command cmd;
+	memset(&cmd, 0, sizeof(cmd));
+	char **inputs = xcalloc((size_t)nworkers + 1, sizeof(char *));
+	for (int k = 0; k < nworkers; k++)
+		inputs[k] = xasprintf("%s/gw%d", dir, k);
+	static const char *const here[] = {"."};
+	cmd.merge.inputs = (const char *const *)inputs;
+	cmd.merge.ninputs = (size_t)nworkers;
+	cmd.merge.object_dirs = o->ncov_paths ? o->cov_paths : (const char **)here;
+	cmd.merge.nobject_dirs = o->ncov_paths ? o->ncov_paths : 1;
+	cmd.format.branch = o->cov_branch;
+	cmd.gate = (struct cm_gate){o->cov_fail_under, -1, -1, -1};
+	struct cm_report_req *reqs = xcalloc(o->ncov_reports + 1, sizeof(*reqs));
+	for (size_t i = 0; i < o->ncov_reports; i++)
+		cm_parse_report(o->cov_reports[i], &reqs[i]); /* checked in main */
+	cmd.reports = reqs;
+	cmd.nreports = o->ncov_reports;
+	if (!cmd.nreports) {
+		reqs[0].kind = CM_REPORT_TERM;
+		cmd.nreports = 1;
+	}
+	printf("\n");
+	fflush(stdout);
+	enum cm_exit rc = covmerge_command(&cmd);
+	for (int k = 0; k < nworkers; k++)
+		free(inputs[k]);
+	free(inputs);
+	free(reqs);
+	return rc == CM_EXIT_OK ? 0 : rc == CM_EXIT_UNDER ? 1 : 3;
+}

@@ -1,0 +1,23 @@
+/* Coverage for a run: one shard directory per worker under the coverage
+ * directory (GCOV_PREFIX=<dir>/gwK), a manifest of what each worker ran,
+ * and at the end the merge through the covmerge library. */
+#ifndef RUNNER_COV_H
+#define RUNNER_COV_H
+
+#include "results.h"
+#include "runner.h"
+
+/* Clears the runner's own earlier shards and manifest in dir (nothing
+ * else), creates dir/gw0..gwN-1. Returns 0, or -1 with the cause in err. */
+int cov_prepare(const char *dir, int nworkers, struct strbuf *err);
+
+/* Writes dir/manifest.json atomically. */
+int cov_write_manifest(const char *dir, const char *uid, int nworkers,
+		       const struct result_list *rl, int interrupted,
+		       struct strbuf *err);
+
+/* Merges the shards and prints/writes the --cov-report reports and the
+ * gate. Returns 0 ok, 1 under --cov-fail-under, 3 when the merge failed. */
+int cov_report(const struct runner_opts *o, const char *dir, int nworkers);
+
+#endif

@@ -1,0 +1,311 @@
+/* runner: run C test programs on N workers, one coverage shard per
+ * worker. Parses the options into a struct runner_opts, runs, and returns
+ * the run's exit code. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "command.h"
+#include "runner.h"
+
+int runner_auto_workers(const char *spec);
+
+static const char usage_text[] =
+	"usage: runner [options] [TEST...]\n"
+	"\n"
+	"Runs test programs in parallel. A TEST is a program, a directory (its\n"
+	"test_*, *_test and *_tests programs, recursively) or a glob. A\n"
+	"dynamically linked cmocka program is split into its tests.\n"
+	"\n"
+	"workers and selection:\n"
+	"  -n N|auto|logical      workers (default 0: sequential, one worker)\n"
+	"  --dist MODE            load (default), loadscope, loadfile or no\n"
+	"  --ctest BUILD_DIR      run a CMake build tree's CTest tests\n"
+	"  -k PATTERN             only tests whose id contains PATTERN (a glob\n"
+	"                         when it has * ? [; \"not PATTERN\" inverts)\n"
+	"  --lf                   only the tests that failed last time\n"
+	"  --serial PATTERN       run matching tests alone, after the others\n"
+	"  --shard K/N            run only part K of N (for CI matrix jobs)\n"
+	"  --repeat N             run every test N times\n"
+	"  -x, --maxfail N        stop after the first (N) failure(s)\n"
+	"  --timeout SECONDS      per test: TERM, a grace period, then KILL\n"
+	"  --timeout-grace SECONDS  between TERM and KILL (default 5)\n"
+	"output:\n"
+	"  -v, --verbose          one line per test, also on a terminal\n"
+	"  -q, --quiet            only failures and the summary\n"
+	"  --durations N          list the N slowest tests (0 = all)\n"
+	"  --junitxml FILE        write JUnit XML\n"
+	"  --cache-file FILE      durations cache (default .runner-cache)\n"
+	"coverage (gcov):\n"
+	"  --cov[=PATH]           measure the .gcno under PATH (repeatable;\n"
+	"                         default: the current directory)\n"
+	"  --cov-dir DIR          where the shards go (default .runner-cov)\n"
+	"  --cov-report TYPE      term, term-missing[:skip-covered], xml:FILE,\n"
+	"                         lcov:FILE, json:FILE, markdown:FILE (repeatable)\n"
+	"  --cov-branch           branch coverage in the totals\n"
+	"  --cov-fail-under MIN   fail (exit 1) when total coverage is under MIN\n"
+	"databases (PostgreSQL):\n"
+	"  --db CONNINFO|URL|temp one database per worker (also $RUNNER_DB);\n"
+	"                         temp starts a private server for the run\n"
+	"  --db-schema FILE.sql   schema for the template database\n"
+	"  --db-setup CMD         or a command that sets up the template\n"
+	"  --db-keep              keep the databases and print their names\n"
+	"\n"
+	"Each test process gets RUNNER_WORKER=gwK, RUNNER_WORKER_COUNT and\n"
+	"RUNNER_TESTRUN_UID; with --cov GCOV_PREFIX=<cov-dir>/gwK and\n"
+	"GCOV_PREFIX_STRIP=0; with --db PGDATABASE, DATABASE_URL, PGAPPNAME and\n"
+	"the connection settings.\n"
+	"\n"
+	"exit codes: 0 all passed, 1 tests failed or coverage under the gate,\n"
+	"            2 interrupted, 3 internal error, 4 usage error,\n"
+	"            5 no tests collected\n";
+
+static int usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "runner: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nusage: runner [options] [TEST...] (see --help)\n");
+	return RUNNER_EXIT_USAGE;
+}
+
+static int parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !(v >= 0) || v > 1e7)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+#define ADD(vec, n, alloc, value) \
+	do { \
+		GROW(vec, alloc, (n) + 1); \
+		(vec)[(n)++] = (value); \
+	} while (0)
+
+int main(int argc, char **argv)
+{
+	enum {
+		O_DIST = 256, O_CTEST, O_TIMEOUT, O_GRACE, O_SERIAL, O_MAXFAIL, O_LF,
+		O_SHARD, O_REPEAT, O_DURATIONS, O_JUNIT, O_CACHE, O_COV, O_COV_DIR,
+		O_COV_REPORT, O_COV_BRANCH, O_COV_FAIL, O_COV_EXPORT, O_DB,
+		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION,
+	};
+	static const struct option longopts[] = {
+		{"numprocesses", required_argument, NULL, 'n'},
+		{"dist", required_argument, NULL, O_DIST},
+		{"ctest", required_argument, NULL, O_CTEST},
+		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"timeout-grace", required_argument, NULL, O_GRACE},
+		{"serial", required_argument, NULL, O_SERIAL},
+		{"exitfirst", no_argument, NULL, 'x'},
+		{"maxfail", required_argument, NULL, O_MAXFAIL},
+		{"lf", no_argument, NULL, O_LF},
+		{"last-failed", no_argument, NULL, O_LF},
+		{"shard", required_argument, NULL, O_SHARD},
+		{"repeat", required_argument, NULL, O_REPEAT},
+		{"durations", required_argument, NULL, O_DURATIONS},
+		{"junitxml", required_argument, NULL, O_JUNIT},
+		{"cache-file", required_argument, NULL, O_CACHE},
+		{"cov", optional_argument, NULL, O_COV},
+		{"cov-dir", required_argument, NULL, O_COV_DIR},
+		{"cov-report", required_argument, NULL, O_COV_REPORT},
+		{"cov-branch", no_argument, NULL, O_COV_BRANCH},
+		{"cov-fail-under", required_argument, NULL, O_COV_FAIL},
+		{"cov-export", required_argument, NULL, O_COV_EXPORT},
+		{"db", required_argument, NULL, O_DB},
+		{"db-schema", required_argument, NULL, O_DB_SCHEMA},
+		{"db-setup", required_argument, NULL, O_DB_SETUP},
+		{"db-keep", no_argument, NULL, O_DB_KEEP},
+		{"verbose", no_argument, NULL, 'v'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, O_VERSION},
+		{NULL, 0, NULL, 0},
+	};
+	struct runner_opts o;
+	memset(&o, 0, sizeof(o));
+	o.grace = 5;
+	o.cov_fail_under = -1;
+	o.repeat = 1;
+	o.cache_file = ".runner-cache";
+	o.db = getenv("RUNNER_DB") && *getenv("RUNNER_DB") ? getenv("RUNNER_DB") : NULL;
+	size_t a_serial = 0, a_kw = 0, a_cov = 0, a_rep = 0;
+	long v;
+	int c;
+	while ((c = getopt_long(argc, argv, "n:k:xvqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (!strcmp(optarg, "auto") || !strcmp(optarg, "logical"))
+				o.workers = runner_auto_workers(optarg);
+			else if (parse_int(optarg, 0, 512, &v))
+				return usage("bad -n \"%s\": expected a number, auto or logical",
+					     optarg);
+			else
+				o.workers = (int)v;
+			break;
+		case O_DIST:
+			if (!strcmp(optarg, "load"))
+				o.dist = DIST_LOAD;
+			else if (!strcmp(optarg, "loadscope"))
+				o.dist = DIST_LOADSCOPE;
+			else if (!strcmp(optarg, "loadfile"))
+				o.dist = DIST_LOADFILE;
+			else if (!strcmp(optarg, "no"))
+				o.dist = DIST_NO;
+			else
+				return usage("bad --dist \"%s\": expected load, loadscope, "
+					     "loadfile or no", optarg);
+			break;
+		case O_CTEST:
+			o.ctest_dir = optarg;
+			break;
+		case O_TIMEOUT:
+			if (parse_seconds(optarg, &o.timeout))
+				return usage("bad --timeout \"%s\": expected seconds", optarg);
+			break;
+		case O_GRACE:
+			if (parse_seconds(optarg, &o.grace))
+				return usage("bad --timeout-grace \"%s\": expected seconds",
+					     optarg);
+			break;
+		case O_SERIAL:
+			ADD(o.serial, o.nserial, a_serial, optarg);
+			break;
+		case 'k':
+			ADD(o.keywords, o.nkeywords, a_kw, optarg);
+			break;
+		case 'x':
+			o.maxfail = 1;
+			break;
+		case O_MAXFAIL:
+			if (parse_int(optarg, 1, 1000000, &v))
+				return usage("bad --maxfail \"%s\": expected a positive number",
+					     optarg);
+			o.maxfail = (int)v;
+			break;
+		case O_LF:
+			o.last_failed = 1;
+			break;
+		case O_SHARD: {
+			int k = 0, n = 0;
+			char tail;
+			if (sscanf(optarg, "%d/%d%c", &k, &n, &tail) != 2 || n < 1 ||
+			    k < 1 || k > n)
+				return usage("bad --shard \"%s\": expected K/N with "
+					     "1 <= K <= N", optarg);
+			o.shard_k = k;
+			o.shard_n = n;
+			break;
+		}
+		case O_REPEAT:
+			if (parse_int(optarg, 1, 100000, &v))
+				return usage("bad --repeat \"%s\": expected a positive number",
+					     optarg);
+			o.repeat = (int)v;
+			break;
+		case O_DURATIONS:
+			if (parse_int(optarg, 0, 1000000, &v))
+				return usage("bad --durations \"%s\": expected a number", optarg);
+			o.durations = (size_t)v;
+			o.durations_set = 1;
+			break;
+		case O_JUNIT:
+			o.junitxml = optarg;
+			break;
+		case O_CACHE:
+			o.cache_file = optarg;
+			break;
+		case O_COV:
+			o.cov = 1;
+			if (optarg)
+				ADD(o.cov_paths, o.ncov_paths, a_cov, optarg);
+			break;
+		case O_COV_DIR:
+			o.cov_dir = optarg;
+			break;
+		case O_COV_REPORT: {
+			struct cm_report_req q;
+			if (cm_parse_report(optarg, &q))
+				return usage("bad --cov-report \"%s\": expected term, "
+					     "term-missing[:skip-covered], xml:FILE, lcov:FILE, "
+					     "json:FILE or markdown:FILE", optarg);
+			ADD(o.cov_reports, o.ncov_reports, a_rep, optarg);
+			break;
+		}
+		case O_COV_BRANCH:
+			o.cov_branch = 1;
+			break;
+		case O_COV_FAIL: {
+			char *end;
+			double d = strtod(optarg, &end);
+			if (end == optarg || *end || !(d >= 0 && d <= 100))
+				return usage("bad --cov-fail-under \"%s\": expected a "
+					     "percentage from 0 to 100", optarg);
+			o.cov_fail_under = d;
+			break;
+		}
+		case O_COV_EXPORT:
+			o.cov_export = optarg;
+			break;
+		case O_DB:
+			o.db = optarg;
+			break;
+		case O_DB_SCHEMA:
+			o.db_schema = optarg;
+			break;
+		case O_DB_SETUP:
+			o.db_setup = optarg;
+			break;
+		case O_DB_KEEP:
+			o.db_keep = 1;
+			break;
+		case 'v':
+			o.verbose = 1;
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return RUNNER_EXIT_OK;
+		case O_VERSION:
+			printf("runner %s\n", RUNNER_VERSION);
+			return RUNNER_EXIT_OK;
+		default:
+			fprintf(stderr, "usage: runner [options] [TEST...] (see --help)\n");
+			return RUNNER_EXIT_USAGE;
+		}
+	}
+	if ((o.cov_dir || o.ncov_reports || o.cov_branch || o.cov_fail_under >= 0 ||
+	     o.cov_export) && !o.cov)
+		o.cov = 1; /* asking for a coverage report means measuring it */
+	if (o.db_schema && o.db_setup)
+		return usage("%s", "--db-schema and --db-setup exclude each other");
+	if ((o.db_schema || o.db_setup || o.db_keep) && !o.db)
+		return usage("%s", "--db-schema, --db-setup and --db-keep need --db");
+	o.paths = argv + optind;
+	o.npaths = (size_t)(argc - optind);
+	if (!o.npaths && !o.ctest_dir)
+		return usage("%s", "no tests given (programs, directories, globs "
+			     "or --ctest BUILD_DIR)");
+	int rc = runner_run(&o);
+	free(o.serial);
+	free(o.keywords);
+	free(o.cov_paths);
+	free(o.cov_reports);
+	return rc;
+}

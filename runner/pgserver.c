@@ -1,0 +1,456 @@
+#include "pgserver.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <glob.h>
+#include <locale.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "pgcmd.h"
+
+/* The server's port only names its socket file (DIR/sock/.s.PGSQL.5432);
+ * it is given explicitly so that PGPORT in the environment changes
+ * nothing. */
+#define SERVER_PORT "5432"
+#define SUPERUSER "runner"
+
+struct pgserver {
+	char *dir;      /* the mkdtemp directory */
+	char *data;     /* DIR/data */
+	char *sock;     /* DIR/sock */
+	char *pg_ctl;   /* path of pg_ctl */
+	char *conninfo; /* host=... port=... user=runner dbname=postgres */
+	char *user;     /* the server's user when running as root, or NULL */
+	uid_t uid;
+	gid_t gid;
+};
+
+static int has_initdb(const char *bindir)
+{
+	char *p = xasprintf("%s/initdb", bindir);
+	int ok = access(p, X_OK) == 0;
+	free(p);
+	return ok;
+}
+
+/* "15" > "9.6" > "9.5": compares the numeric parts of two version names. */
+static int version_cmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		char *ea, *eb;
+		long va = strtol(a, &ea, 10), vb = strtol(b, &eb, 10);
+		if (va != vb)
+			return va < vb ? -1 : 1;
+		if (ea == a || eb == b)
+			return strcmp(a, b);
+		a = *ea == '.' ? ea + 1 : ea;
+		b = *eb == '.' ? eb + 1 : eb;
+	}
+	return 0;
+}
+
+/* The directory holding initdb, pg_ctl and postgres, or NULL. */
+static char *find_bindir(void)
+{
+	const char *argv[] = {"pg_config", "--bindir", NULL};
+	struct pgcmd cmd = {.argv = argv};
+	struct strbuf out, err;
+	strbuf_init(&out);
+	strbuf_init(&err);
+	char *pg_config = pgcmd_which("pg_config");
+	if (pg_config) {
+		free(pg_config);
+		int status = pgcmd_run(&cmd, &out, &err);
+		while (out.len && (out.buf[out.len - 1] == '\n' ||
+				   out.buf[out.len - 1] == ' '))
+			out.buf[--out.len] = '\0';
+		if (status == 0 && out.len && has_initdb(out.buf)) {
+			strbuf_release(&err);
+			return strbuf_detach(&out, NULL);
+		}
+	}
+	strbuf_release(&out);
+	strbuf_release(&err);
+
+	glob_t g;
+	char *best = NULL, *best_version = NULL;
+	if (glob("/usr/lib/postgresql/*/bin/initdb", 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			const char *v = g.gl_pathv[i] + strlen("/usr/lib/postgresql/");
+			size_t vlen = strcspn(v, "/");
+			char *version = xstrndup(v, vlen);
+			if (access(g.gl_pathv[i], X_OK) == 0 &&
+			    (!best || version_cmp(version, best_version) > 0)) {
+				free(best);
+				free(best_version);
+				best = xasprintf("/usr/lib/postgresql/%s/bin", version);
+				best_version = version;
+			} else {
+				free(version);
+			}
+		}
+		globfree(&g);
+	}
+	free(best_version);
+	return best;
+}
+
+/* Single-quotes s for /bin/sh. */
+static void sh_quote(struct strbuf *sb, const char *s)
+{
+	strbuf_addch(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			strbuf_addstr(sb, "'\\''");
+		else
+			strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '\'');
+}
+
+/* Quotes s as a libpq conninfo value. */
+static void conninfo_quote(struct strbuf *sb, const char *s)
+{
+	strbuf_addch(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			strbuf_addch(sb, '\\');
+		strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '\'');
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static int rm_rf(const char *dir, struct strbuf *err)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	struct stat st;
+	if (lstat(dir, &st) == 0) {
+		strbuf_addf(err, "cannot remove \"%s\": %s", dir,
+			    strerror(ENOTEMPTY));
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs a server command (as the server's user when there is one); on
+ * failure appends "WHAT failed: STATUS" and the output's tail to err. */
+static int run_server_cmd(const struct pgserver *srv, const char *const *argv,
+			  const char *what, struct strbuf *err)
+{
+	/* the server and its tools read PGPORT, PGDATA, ...: none of the
+	 * runner's own settings may leak into the private server */
+	static const char *const drop[] = {"PG*", NULL};
+	char **env = pgcmd_env(drop, NULL);
+	struct pgcmd cmd = {
+		.argv = argv,
+		.envp = (const char *const *)env,
+		.dir = "/",
+		.as_user = srv->user != NULL,
+		.uid = srv->uid,
+		.gid = srv->gid,
+	};
+	struct strbuf out;
+	strbuf_init(&out);
+	int status = pgcmd_run(&cmd, &out, err);
+	pgcmd_env_free(env);
+	if (status > 0) {
+		strbuf_addf(err, "%s failed: ", what);
+		pgcmd_status(err, status);
+		if (out.len) {
+			strbuf_addch(err, '\n');
+			pgcmd_tail(err, out.buf, 8);
+		}
+	}
+	strbuf_release(&out);
+	return status == 0 ? 0 : -1;
+}
+
+/* Appends the tail of the server log (after a failed start) to err. */
+static void add_log_tail(const struct pgserver *srv, struct strbuf *err)
+{
+	char *log = xasprintf("%s/server.log", srv->data);
+	FILE *f = fopen(log, "r");
+	free(log);
+	if (!f)
+		return;
+	struct strbuf text;
+	strbuf_init(&text);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&text, buf, n);
+	fclose(f);
+	if (text.len) {
+		strbuf_addch(err, '\n');
+		pgcmd_tail(err, text.buf, 8);
+	}
+	strbuf_release(&text);
+}
+
+static void pgserver_free(struct pgserver *srv)
+{
+	free(srv->dir);
+	free(srv->data);
+	free(srv->sock);
+	free(srv->pg_ctl);
+	free(srv->conninfo);
+	free(srv->user);
+	free(srv);
+}
+
+/* The postmaster's pid from postmaster.pid, or 0. */
+static pid_t postmaster_pid(const struct pgserver *srv)
+{
+	char *path = xasprintf("%s/postmaster.pid", srv->data);
+	FILE *f = fopen(path, "r");
+	free(path);
+	long pid = 0;
+	if (f) {
+		if (fscanf(f, "%ld", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	return (pid_t)pid;
+}
+
+/* Last resort when pg_ctl cannot stop the server: SIGQUIT (immediate
+ * shutdown), then SIGKILL, each with a grace period. */
+static void kill_postmaster(const struct pgserver *srv)
+{
+	pid_t pid = postmaster_pid(srv);
+	if (pid <= 0)
+		return;
+	int sigs[] = {SIGQUIT, SIGKILL};
+	for (int i = 0; i < 2; i++) {
+		if (kill(pid, sigs[i]) < 0)
+			return;
+		for (int t = 0; t < 50; t++) {
+			if (kill(pid, 0) < 0)
+				return;
+			struct timespec ts = {0, 100 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+static const char *pick_locale(void)
+{
+	locale_t l = newlocale(LC_ALL_MASK, "C.UTF-8", (locale_t)0);
+	if (l) {
+		freelocale(l);
+		return "C.UTF-8";
+	}
+	return "C";
+}
+
+struct pgserver *pgserver_start(struct strbuf *err)
+{
+	char *bindir = find_bindir();
+	if (!bindir) {
+		strbuf_addstr(err,
+			"cannot start a temporary PostgreSQL server: no server "
+			"binaries found (no initdb in \"pg_config --bindir\" nor in "
+			"/usr/lib/postgresql/*/bin)\n"
+			"hint: install the server with \"apt-get install postgresql\" "
+			"(package postgresql), or give --db a running server");
+		return NULL;
+	}
+	struct pgserver *srv = xcalloc(1, sizeof(*srv));
+	char *initdb = xasprintf("%s/initdb", bindir);
+	srv->pg_ctl = xasprintf("%s/pg_ctl", bindir);
+	free(bindir);
+
+	/* PostgreSQL refuses to run as root */
+	if (geteuid() == 0) {
+		struct passwd *pw = getpwnam("postgres");
+		if (!pw)
+			pw = getpwnam("nobody");
+		if (!pw) {
+			strbuf_addstr(err,
+				"cannot start a temporary PostgreSQL server as root: "
+				"neither the user \"postgres\" nor \"nobody\" exists");
+			free(initdb);
+			pgserver_free(srv);
+			return NULL;
+		}
+		srv->user = xstrdup(pw->pw_name);
+		srv->uid = pw->pw_uid;
+		srv->gid = pw->pw_gid;
+	}
+
+	/* The socket path must fit sockaddr_un; and the server's user must be
+	 * able to reach the directory, which /tmp guarantees. */
+	const char *base = getenv("TMPDIR");
+	struct sockaddr_un sun;
+	if (srv->user || !base || base[0] != '/' ||
+	    strlen(base) + sizeof("/runner-pg.XXXXXX/sock/.s.PGSQL." SERVER_PORT) >
+		    sizeof(sun.sun_path))
+		base = "/tmp";
+	char *tmpl = xasprintf("%s/runner-pg.XXXXXX", base);
+	if (!mkdtemp(tmpl)) {
+		strbuf_addf(err, "cannot create a directory in \"%s\" for the "
+			    "temporary PostgreSQL server: %s", base,
+			    strerror(errno));
+		free(tmpl);
+		free(initdb);
+		pgserver_free(srv);
+		return NULL;
+	}
+	srv->dir = tmpl;
+	srv->data = xasprintf("%s/data", srv->dir);
+	srv->sock = xasprintf("%s/sock", srv->dir);
+
+	const char *failed = NULL;
+	if (srv->user && chmod(srv->dir, 0711) < 0)
+		failed = srv->dir;
+	else if (mkdir(srv->data, 0700) < 0)
+		failed = srv->data;
+	else if (mkdir(srv->sock, 0750) < 0)
+		failed = srv->sock;
+	else if (srv->user && (chown(srv->data, srv->uid, srv->gid) < 0 ||
+			       chown(srv->sock, srv->uid, getegid()) < 0))
+		failed = srv->data;
+	if (failed) {
+		strbuf_addf(err, "cannot prepare \"%s\" for the temporary "
+			    "PostgreSQL server: %s", failed, strerror(errno));
+		goto fail;
+	}
+
+	char *locale_opt = xasprintf("--locale=%s", pick_locale());
+	const char *initdb_argv[] = {initdb, "-D", srv->data, "-A", "trust",
+				     "-U", SUPERUSER, "-E", "UTF8", locale_opt,
+				     "--no-sync", NULL};
+	int rc = run_server_cmd(srv, initdb_argv, "initdb", err);
+	free(locale_opt);
+	if (rc < 0) {
+		struct strbuf msg;
+		strbuf_init(&msg);
+		strbuf_addf(&msg, "cannot create the temporary PostgreSQL server "
+			    "in \"%s\": %s", srv->data, err->buf);
+		strbuf_reset(err);
+		strbuf_addstr(err, msg.buf);
+		strbuf_release(&msg);
+		goto fail;
+	}
+
+	struct strbuf opts, log;
+	strbuf_init(&opts);
+	strbuf_init(&log);
+	/* no TCP at all, fsync off: the cluster is thrown away after the run */
+	strbuf_addstr(&opts, "-p " SERVER_PORT " -k ");
+	sh_quote(&opts, srv->sock);
+	strbuf_addstr(&opts, " -c listen_addresses='' -F"
+			     " -c full_page_writes=off -c synchronous_commit=off");
+	strbuf_addf(&log, "%s/server.log", srv->data);
+	const char *start_argv[] = {srv->pg_ctl, "-D", srv->data, "-l", log.buf,
+				    "-o", opts.buf, "-w", "-t", "60", "start",
+				    NULL};
+	struct strbuf start_err;
+	strbuf_init(&start_err);
+	rc = run_server_cmd(srv, start_argv, "pg_ctl start", &start_err);
+	strbuf_release(&opts);
+	strbuf_release(&log);
+	if (rc < 0) {
+		strbuf_addf(err, "cannot start the temporary PostgreSQL server "
+			    "in \"%s\": %s", srv->data, start_err.buf);
+		strbuf_release(&start_err);
+		add_log_tail(srv, err);
+		kill_postmaster(srv);
+		goto fail;
+	}
+	strbuf_release(&start_err);
+
+	struct strbuf ci;
+	strbuf_init(&ci);
+	strbuf_addstr(&ci, "host=");
+	conninfo_quote(&ci, srv->sock);
+	strbuf_addstr(&ci, " port=" SERVER_PORT " user=" SUPERUSER
+			   " dbname=postgres");
+	srv->conninfo = strbuf_detach(&ci, NULL);
+	free(initdb);
+	return srv;
+
+fail:
+	free(initdb);
+	{
+		struct strbuf ignore;
+		strbuf_init(&ignore);
+		rm_rf(srv->dir, &ignore);
+		strbuf_release(&ignore);
+	}
+	pgserver_free(srv);
+	return NULL;
+}
+
+const char *pgserver_conninfo(const struct pgserver *srv)
+{
+	return srv->conninfo;
+}
+
+const char *pgserver_dir(const struct pgserver *srv)
+{
+	return srv->dir;
+}
+
+int pgserver_stop(struct pgserver *srv, struct strbuf *err)
+{
+	if (!srv)
+		return 0;
+	const char *stop_argv[] = {srv->pg_ctl, "-D", srv->data, "-m", "fast",
+				   "-w", "-t", "60", "stop", NULL};
+	struct strbuf stop_err;
+	strbuf_init(&stop_err);
+	int rc = 0;
+	if (run_server_cmd(srv, stop_argv, "pg_ctl stop", &stop_err) < 0) {
+		/* it may be gone already; if not, end it the hard way */
+		if (postmaster_pid(srv) > 0 && kill(postmaster_pid(srv), 0) == 0) {
+			strbuf_addf(err, "cannot stop the temporary PostgreSQL "
+				    "server in \"%s\": %s", srv->data,
+				    stop_err.buf);
+			rc = -1;
+		}
+		kill_postmaster(srv);
+	}
+	strbuf_reset(&stop_err);
+	/* one message is enough: a server that would not stop explains the
+	 * directory that cannot be removed */
+	if (rm_rf(srv->dir, rc ? &stop_err : err) < 0)
+		rc = -1;
+	strbuf_release(&stop_err);
+	pgserver_free(srv);
+	return rc;
+}
+
+void pgserver_detach(struct pgserver *srv, struct strbuf *hint)
+{
+	strbuf_addstr(hint, "temporary server kept running: ");
+	strbuf_addstr(hint, srv->conninfo);
+	strbuf_addstr(hint, "; stop it with: ");
+	if (srv->user)
+		strbuf_addf(hint, "runuser -u %s -- ", srv->user);
+	sh_quote(hint, srv->pg_ctl);
+	strbuf_addstr(hint, " -D ");
+	sh_quote(hint, srv->data);
+	strbuf_addstr(hint, " -m fast stop && rm -rf ");
+	sh_quote(hint, srv->dir);
+	pgserver_free(srv);
+}

@@ -1,0 +1,38 @@
+/* Starting test processes and ending them. Everything a child needs is
+ * prepared before fork; the child only calls async-signal-safe functions
+ * (setpgid, dup2, chdir, sigprocmask, execve) and reports an exec failure
+ * through a close-on-exec pipe. Each test runs in its own process group,
+ * its stdout and stderr on one pipe, stdin from /dev/null. */
+#ifndef RUNNER_PROC_H
+#define RUNNER_PROC_H
+
+#include <sys/types.h>
+
+#include "strbuf.h"
+
+struct proc {
+	pid_t pid;           /* also the process group */
+	int out_fd;          /* read end of the output pipe (non-blocking) */
+};
+
+/* Starts argv[0] (searched in PATH when it has no '/') with env, in cwd
+ * (NULL = ours). Returns 0, or -1 with the cause in err (exec failures
+ * included: the child is reaped already then). */
+int proc_start(struct proc *p, char *const argv[], char *const env[],
+	       const char *cwd, struct strbuf *err);
+
+/* Sends sig to the process group of p. */
+void proc_signal_group(pid_t pgid, int sig);
+
+/* Runs a command to its end, capturing its output (at most max_out bytes
+ * kept), killing its group after timeout seconds (0 = never). Returns 0
+ * with the wait status in *status, or -1 with the cause in err.
+ * *timed_out says whether it had to be killed. */
+int proc_run_capture(char *const argv[], char *const env[], const char *cwd,
+		     double timeout, size_t max_out, struct strbuf *out,
+		     int *status, int *timed_out, struct strbuf *err);
+
+/* Monotonic seconds. */
+double now_seconds(void);
+
+#endif

@@ -1,0 +1,671 @@
+/* The run: collect, plan, then a poll loop over a fixed table of worker
+ * slots (one running process each), a self-pipe for signals, timeouts by
+ * TERM to the process group, a grace period, then KILL. Results are
+ * printed whole as each process ends. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "cache.h"
+#include "collect.h"
+#include "cov.h"
+#include "junit.h"
+#include "output.h"
+#include "path.h"
+#include "pgdb.h"
+#include "proc.h"
+#include "results.h"
+#include "runner.h"
+#include "sched.h"
+
+extern char **environ;
+
+#define CAPTURE_HEAD (256 * 1024)
+#define CAPTURE_TAIL (256 * 1024)
+
+/* A test's output: the first CAPTURE_HEAD bytes, and the last CAPTURE_TAIL
+ * bytes in a ring, so a test that floods its output costs bounded memory
+ * and still shows how it began and ended. */
+struct capture {
+	struct strbuf head;
+	char *tail;
+	size_t tail_pos, tail_len;
+	size_t dropped;
+};
+
+static void capture_add(struct capture *c, const char *p, size_t n)
+{
+	if (c->head.len < CAPTURE_HEAD) {
+		size_t k = CAPTURE_HEAD - c->head.len;
+		if (k > n)
+			k = n;
+		strbuf_add(&c->head, p, k);
+		p += k;
+		n -= k;
+	}
+	if (!n)
+		return;
+	if (!c->tail)
+		c->tail = xmalloc(CAPTURE_TAIL);
+	for (size_t i = 0; i < n; i++) {
+		if (c->tail_len == CAPTURE_TAIL)
+			c->dropped++;
+		else
+			c->tail_len++;
+		c->tail[c->tail_pos] = p[i];
+		c->tail_pos = (c->tail_pos + 1) % CAPTURE_TAIL;
+	}
+}
+
+static char *capture_text(struct capture *c)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	strbuf_add(&sb, c->head.buf, c->head.len);
+	if (c->dropped)
+		strbuf_addf(&sb, "\n[... %zu bytes of output not shown ...]\n",
+			    c->dropped);
+	size_t start = (c->tail_pos + CAPTURE_TAIL - c->tail_len) % CAPTURE_TAIL;
+	for (size_t i = 0; i < c->tail_len; i++)
+		strbuf_addch(&sb, c->tail[(start + i) % CAPTURE_TAIL]);
+	/* NULs would cut the text short when it is printed */
+	for (size_t i = 0; i < sb.len; i++)
+		if (!sb.buf[i])
+			sb.buf[i] = '?';
+	return strbuf_detach(&sb, NULL);
+}
+
+static void capture_release(struct capture *c)
+{
+	strbuf_release(&c->head);
+	free(c->tail);
+	memset(c, 0, sizeof(*c));
+}
+
+struct slot {
+	int busy;
+	struct proc p;
+	const struct item *it;
+	double start, deadline, kill_at, drain_until;
+	int term_sent, timed_out, reaped, eof, wait_status;
+	struct capture out;
+};
+
+static int sig_pipe[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+	ssize_t w = write(sig_pipe[1], &b, 1);
+	(void)w;
+	errno = saved;
+}
+
+static void install_signals(void)
+{
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		return;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static char *make_uid(void)
+{
+	unsigned char b[6] = {0};
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, b, sizeof(b));
+		(void)n;
+		close(fd);
+	}
+	unsigned long long t = (unsigned long long)time(NULL) ^ (unsigned long long)getpid();
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] ^= (unsigned char)(t >> (8 * i));
+	return xasprintf("%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
+/* The preload library: $RUNNER_PRELOAD, else beside the runner binary,
+ * else in ../lib of it. NULL when there is none. */
+static char *find_preload(void)
+{
+	const char *env = getenv("RUNNER_PRELOAD");
+	if (env && *env)
+		return access(env, R_OK) == 0 ? xstrdup(env) : NULL;
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	char *dir = path_dirname(exe);
+	const char *cands[] = {"librunner_preload.so", "../lib/librunner_preload.so"};
+	for (size_t i = 0; i < 2; i++) {
+		char *p = path_join(dir, cands[i]);
+		char *norm = path_normalize(p);
+		free(p);
+		if (access(norm, R_OK) == 0) {
+			free(dir);
+			return norm;
+		}
+		free(norm);
+	}
+	free(dir);
+	return NULL;
+}
+
+struct run {
+	const struct runner_opts *o;
+	struct suite suite;
+	struct plan plan;
+	struct cache cache;
+	struct result_list results;
+	struct reporter rp;
+	struct slot *slots;
+	int nslots;            /* parallel workers */
+	int count;             /* RUNNER_WORKER_COUNT */
+	char *uid;
+	char *preload;
+	char *cov_dir;         /* absolute, when --cov */
+	struct pgdb *db;
+	int interrupted;
+	int stopping;
+	size_t failures;
+};
+
+static char *filter_for(const struct run *r, const struct item *it)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	for (size_t i = 0; i < it->ntests; i++) {
+		const struct test *t = &r->suite.tests[it->tests[i]];
+		strbuf_addf(&sb, "%s%c%s\n", t->group, '\x1f', t->name);
+	}
+	char *f = xasprintf("RUNNER_CMOCKA_FILTER=%s", sb.buf);
+	strbuf_release(&sb);
+	return f;
+}
+
+/* The environment of a test process on worker k. */
+static char **item_env(const struct run *r, const struct item *it, int k)
+{
+	char *set[32];
+	int n = 0;
+	set[n++] = xasprintf("RUNNER_WORKER=gw%d", k);
+	set[n++] = xasprintf("RUNNER_WORKER_COUNT=%d", r->count);
+	set[n++] = xasprintf("RUNNER_TESTRUN_UID=%s", r->uid);
+	if (r->cov_dir) {
+		set[n++] = xasprintf("GCOV_PREFIX=%s/gw%d", r->cov_dir, k);
+		set[n++] = xstrdup("GCOV_PREFIX_STRIP=0");
+		set[n++] = xstrdup("RUNNER_FLUSH_ON_SIGNAL=1");
+	}
+	if (r->preload && (r->cov_dir || it->prog->cmocka)) {
+		const char *old = getenv("LD_PRELOAD");
+		set[n++] = old && *old ? xasprintf("LD_PRELOAD=%s:%s", r->preload, old)
+				       : xasprintf("LD_PRELOAD=%s", r->preload);
+		/* a sanitizer-built test would refuse a library loaded
+		 * before its runtime */
+		const char *asan = getenv("ASAN_OPTIONS");
+		set[n++] = asan && *asan
+			? xasprintf("ASAN_OPTIONS=%s:verify_asan_link_order=0", asan)
+			: xstrdup("ASAN_OPTIONS=verify_asan_link_order=0");
+	}
+	if (it->prog->cmocka) {
+		set[n++] = xstrdup("CMOCKA_MESSAGE_OUTPUT=TAP");
+		if (!it->whole)
+			set[n++] = filter_for(r, it);
+	}
+	if (r->db) {
+		const char *const *dbenv = pgdb_worker_env(r->db, k);
+		for (size_t i = 0; dbenv && dbenv[i] && n < 30; i++)
+			set[n++] = xstrdup(dbenv[i]);
+	}
+	set[n] = NULL;
+	char **base = it->prog->env ? env_with(environ, it->prog->env) : NULL;
+	char **env = env_with(base ? base : environ, set);
+	strv_free(base);
+	for (int i = 0; i < n; i++)
+		free(set[i]);
+	return env;
+}
+
+static double item_timeout(const struct run *r, const struct item *it)
+{
+	double t = it->prog->timeout > 0 ? it->prog->timeout : r->o->timeout;
+	return t > 0 ? t * (double)(it->ntests ? it->ntests : 1) : 0;
+}
+
+static void finish_item(struct run *r, int k, const char *start_error,
+			const struct item *it)
+{
+	struct slot *s = &r->slots[k];
+	struct outcome oc = {0};
+	char *text = NULL;
+	oc.worker = k;
+	if (start_error) {
+		oc.started = 0;
+		oc.start_error = start_error;
+	} else {
+		oc.started = 1;
+		oc.wait_status = s->wait_status;
+		oc.timed_out = s->timed_out;
+		oc.term_signal = SIGTERM;
+		oc.duration = now_seconds() - s->start;
+		text = capture_text(&s->out);
+		oc.output = text;
+	}
+	size_t first = r->results.n;
+	results_from_item(&r->suite, it, &oc, &r->results);
+	for (size_t i = first; i < r->results.n; i++) {
+		reporter_result(&r->rp, &r->results.v[i]);
+		if (result_failed(&r->results.v[i]))
+			r->failures++;
+	}
+	if (r->o->maxfail && r->failures >= (size_t)r->o->maxfail)
+		r->stopping = 1;
+	free(text);
+	if (!start_error) {
+		capture_release(&s->out);
+		close(s->p.out_fd);
+	}
+	memset(s, 0, sizeof(*s));
+	r->rp.running--;
+}
+
+static void start_item(struct run *r, int k, const struct item *it)
+{
+	struct slot *s = &r->slots[k];
+	memset(s, 0, sizeof(*s));
+	char **env = item_env(r, it, k);
+	struct strbuf err;
+	strbuf_init(&err);
+	r->rp.running++;
+	s->start = now_seconds();
+	if (proc_start(&s->p, it->prog->argv, env, it->prog->cwd, &err) != 0) {
+		s->it = it;
+		finish_item(r, k, err.buf, it);
+	} else {
+		s->busy = 1;
+		s->it = it;
+		strbuf_init(&s->out.head);
+		double t = item_timeout(r, it);
+		s->deadline = t > 0 ? s->start + t : 0;
+	}
+	strbuf_release(&err);
+	strv_free(env);
+}
+
+static void handle_signals(struct run *r)
+{
+	unsigned char buf[64];
+	ssize_t n;
+	while ((n = read(sig_pipe[0], buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == SIGCHLD)
+				continue;
+			if (!r->interrupted) {
+				r->interrupted = 1;
+				r->stopping = 1;
+				double now = now_seconds();
+				for (int k = 0; k < r->nslots; k++) {
+					struct slot *s = &r->slots[k];
+					if (!s->busy || s->reaped)
+						continue;
+					proc_signal_group(s->p.pid, SIGTERM);
+					s->term_sent = 1;
+					s->kill_at = now + r->o->grace;
+				}
+			}
+		}
+	}
+}
+
+static void reap(struct run *r)
+{
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+		if (pid <= 0)
+			return;
+		for (int k = 0; k < r->nslots; k++) {
+			struct slot *s = &r->slots[k];
+			if (s->busy && !s->reaped && s->p.pid == pid) {
+				s->reaped = 1;
+				s->wait_status = status;
+				/* what the test left running goes with it; its
+				 * output may still be in the pipe */
+				proc_signal_group(pid, SIGKILL);
+				s->drain_until = now_seconds() + 1.0;
+			}
+		}
+	}
+}
+
+static void check_timeouts(struct run *r)
+{
+	double now = now_seconds();
+	for (int k = 0; k < r->nslots; k++) {
+		struct slot *s = &r->slots[k];
+		if (!s->busy || s->reaped)
+			continue;
+		if (!s->term_sent && s->deadline && now >= s->deadline) {
+			proc_signal_group(s->p.pid, SIGTERM);
+			s->term_sent = 1;
+			s->timed_out = 1;
+			s->kill_at = now + r->o->grace;
+		} else if (s->term_sent && now >= s->kill_at) {
+			proc_signal_group(s->p.pid, SIGKILL);
+			s->kill_at = now + 3600;
+		}
+	}
+}
+
+static int poll_timeout_ms(const struct run *r)
+{
+	double now = now_seconds(), next = now + (r->rp.tty ? 0.2 : 1.0);
+	for (int k = 0; k < r->nslots; k++) {
+		const struct slot *s = &r->slots[k];
+		if (!s->busy)
+			continue;
+		if (s->reaped && s->drain_until < next)
+			next = s->drain_until;
+		if (!s->term_sent && s->deadline && s->deadline < next)
+			next = s->deadline;
+		if (s->term_sent && s->kill_at < next)
+			next = s->kill_at;
+	}
+	double ms = (next - now) * 1000;
+	return ms < 0 ? 0 : (int)ms + 1;
+}
+
+/* Runs items[0..n) on `width` slots; returns when all have ended or the
+ * run stops. */
+static void run_phase(struct run *r, const struct item *items, size_t n, int width)
+{
+	size_t next = 0;
+	struct pollfd *pfd = xcalloc((size_t)r->nslots + 1, sizeof(*pfd));
+	int *who = xcalloc((size_t)r->nslots + 1, sizeof(int));
+	for (;;) {
+		for (int k = 0; k < width && next < n && !r->stopping; k++)
+			if (!r->slots[k].busy)
+				start_item(r, k, &items[next++]);
+		int busy = 0;
+		for (int k = 0; k < r->nslots; k++)
+			busy += r->slots[k].busy;
+		if (!busy && (next >= n || r->stopping))
+			break;
+		if (!busy)
+			continue;
+		int np = 0;
+		pfd[np].fd = sig_pipe[0];
+		pfd[np].events = POLLIN;
+		who[np++] = -1;
+		for (int k = 0; k < r->nslots; k++) {
+			struct slot *s = &r->slots[k];
+			if (s->busy && !s->eof) {
+				pfd[np].fd = s->p.out_fd;
+				pfd[np].events = POLLIN;
+				who[np++] = k;
+			}
+		}
+		int rc = poll(pfd, (nfds_t)np, poll_timeout_ms(r));
+		if (rc < 0 && errno != EINTR)
+			break;
+		for (int i = 0; rc > 0 && i < np; i++) {
+			if (!pfd[i].revents)
+				continue;
+			if (who[i] < 0) {
+				handle_signals(r);
+				continue;
+			}
+			struct slot *s = &r->slots[who[i]];
+			char buf[65536];
+			ssize_t got = read(s->p.out_fd, buf, sizeof(buf));
+			if (got > 0)
+				capture_add(&s->out, buf, (size_t)got);
+			else if (got == 0 || (errno != EAGAIN && errno != EINTR))
+				s->eof = 1;
+		}
+		reap(r);
+		check_timeouts(r);
+		double now = now_seconds();
+		for (int k = 0; k < r->nslots; k++) {
+			struct slot *s = &r->slots[k];
+			if (s->busy && s->reaped && (s->eof || now >= s->drain_until))
+				finish_item(r, k, NULL, s->it);
+		}
+		reporter_progress(&r->rp, 0);
+	}
+	free(pfd);
+	free(who);
+}
+
+static int auto_workers(int logical)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (logical)
+		return (int)n;
+	/* physical cores: distinct (physical id, core id) pairs */
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	if (!f)
+		return (int)n;
+	char line[256];
+	int phys = -1, cores = 0;
+	long seen[1024];
+	int nseen = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "physical id", 11))
+			phys = atoi(strchr(line, ':') + 1);
+		else if (!strncmp(line, "core id", 7)) {
+			long key = (long)phys * 100000 + atoi(strchr(line, ':') + 1);
+			int dup = 0;
+			for (int i = 0; i < nseen && !dup; i++)
+				dup = seen[i] == key;
+			if (!dup && nseen < 1024)
+				seen[nseen++] = key;
+		}
+	}
+	fclose(f);
+	cores = nseen;
+	return cores > 0 ? cores : (int)n;
+}
+
+int runner_auto_workers(const char *spec)
+{
+	return auto_workers(!strcmp(spec, "logical"));
+}
+
+static void print_header(const struct run *r)
+{
+	const struct runner_opts *o = r->o;
+	static const char *const dist[] = {"load", "loadscope", "loadfile", "no"};
+	if (o->workers == 0)
+		printf("runner %s: sequential (-n 0, one worker gw0)\n", RUNNER_VERSION);
+	else
+		printf("runner %s: %d workers (gw0..gw%d), dist %s\n", RUNNER_VERSION,
+		       r->nslots, r->nslots - 1, dist[o->dist]);
+	if (r->cov_dir) {
+		printf("coverage: .gcno under ");
+		if (!o->ncov_paths)
+			printf(".");
+		for (size_t i = 0; i < o->ncov_paths; i++)
+			printf("%s%s", i ? ", " : "", o->cov_paths[i]);
+		printf("; shards in %s/gwK\n", r->cov_dir);
+	}
+	if (r->db)
+		printf("database: %s\n", pgdb_describe(r->db));
+	printf("collected %zu items from %zu programs", r->plan.ntests,
+	       r->suite.nprogs);
+	if (r->plan.deselected)
+		printf(" (%zu deselected)", r->plan.deselected);
+	if (o->shard_n > 1)
+		printf(", shard %d/%d", o->shard_k, o->shard_n);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void update_cache(struct run *r)
+{
+	for (size_t i = 0; i < r->suite.ntests; i++) {
+		const struct test *t = &r->suite.tests[i];
+		if (t->ran)
+			cache_put(&r->cache, t->id, t->duration, t->failed);
+	}
+	cache_save(&r->cache, r->o->cache_file);
+}
+
+enum runner_exit runner_run(const struct runner_opts *o)
+{
+	struct run r;
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	enum runner_exit rc = RUNNER_EXIT_OK;
+	double t0 = now_seconds();
+	struct strbuf err;
+	strbuf_init(&err);
+	install_signals();
+	r.uid = make_uid();
+	r.preload = find_preload();
+	r.nslots = o->workers > 0 && o->dist != DIST_NO ? o->workers : 1;
+	r.count = r.nslots;
+
+	if (o->ctest_dir && collect_ctest(&r.suite, o->ctest_dir, &err)) {
+		fprintf(stderr, "runner: %s\n", err.buf);
+		rc = RUNNER_EXIT_USAGE;
+		goto out;
+	}
+	if (collect_paths(&r.suite, o->paths, o->npaths, &err)) {
+		fprintf(stderr, "runner: %s\n", err.buf);
+		rc = RUNNER_EXIT_USAGE;
+		goto out;
+	}
+	if (o->cov) {
+		r.cov_dir = path_absolute(NULL, o->cov_dir ? o->cov_dir : ".runner-cov");
+		if (cov_prepare(r.cov_dir, r.nslots, &err)) {
+			fprintf(stderr, "runner: %s\n", err.buf);
+			rc = RUNNER_EXIT_INTERNAL;
+			goto out;
+		}
+	}
+	/* listing a cmocka program runs its main: its coverage goes to a
+	 * scratch prefix, never into a worker's shard */
+	char *scratch = r.cov_dir ? xasprintf("%s/collect", r.cov_dir)
+				  : xasprintf("/tmp/runner-collect-%s", r.uid);
+	collect_tests(&r.suite, r.preload, environ, scratch);
+	path_remove_tree(scratch);
+	free(scratch);
+
+	cache_load(&r.cache, o->cache_file);
+	sched_plan(&r.plan, &r.suite, o, &r.cache, &err);
+	if (r.plan.ntests == 0) {
+		print_header(&r);
+		printf("no tests collected\nrunner: 0 passed, 0 failed, 0 skipped\n");
+		rc = RUNNER_EXIT_NO_TESTS;
+		goto out;
+	}
+	if (o->db) {
+		struct pgdb_config cfg = {o->db, o->db_schema, o->db_setup, NULL,
+					  o->db_keep};
+		r.db = pgdb_start(&cfg, r.uid, r.nslots, &err);
+		if (!r.db) {
+			print_header(&r);
+			fprintf(stderr, "runner: database set-up failed: %s\n", err.buf);
+			printf("runner: 0 passed, 0 failed, 0 skipped\n");
+			rc = RUNNER_EXIT_INTERNAL;
+			goto out;
+		}
+	}
+	if (!o->quiet)
+		print_header(&r);
+	r.slots = xcalloc((size_t)r.nslots, sizeof(*r.slots));
+	reporter_init(&r.rp, o->verbose, o->quiet, r.nslots, r.plan.ntests);
+	run_phase(&r, r.plan.items, r.plan.nitems, r.nslots);
+	if (!r.stopping && r.plan.nserial) {
+		if (r.rp.tty)
+			reporter_clear(&r.rp);
+		if (!o->quiet)
+			printf("serial tests: %zu, run alone on gw0\n", r.plan.nserial);
+		run_phase(&r, r.plan.serial, r.plan.nserial, 1);
+	}
+	reporter_clear(&r.rp);
+	double elapsed = now_seconds() - t0;
+
+	update_cache(&r);
+	if (o->junitxml && junit_write(o->junitxml, &r.results, elapsed, &err)) {
+		fprintf(stderr, "runner: cannot write \"%s\": %s\n", o->junitxml, err.buf);
+		rc = RUNNER_EXIT_INTERNAL;
+	}
+	reporter_failures(&r.rp, &r.results);
+	if (o->durations_set)
+		reporter_durations(&r.results, o->durations);
+	if (r.cov_dir) {
+		strbuf_reset(&err);
+		if (cov_write_manifest(r.cov_dir, r.uid, r.nslots, &r.results,
+				       r.interrupted, &err)) {
+			fprintf(stderr, "runner: cannot write the manifest: %s\n", err.buf);
+			rc = RUNNER_EXIT_INTERNAL;
+		}
+		if (!r.interrupted) {
+			int crc = cov_report(o, r.cov_dir, r.nslots);
+			if (crc == 3)
+				rc = RUNNER_EXIT_INTERNAL;
+			else if (crc == 1 && rc == RUNNER_EXIT_OK)
+				rc = RUNNER_EXIT_FAILED;
+		}
+	}
+	if (r.db) {
+		struct strbuf kept;
+		strbuf_init(&kept);
+		strbuf_reset(&err);
+		if (pgdb_finish(r.db, &kept, &err)) {
+			fprintf(stderr, "runner: database clean-up: %s\n", err.buf);
+			if (rc == RUNNER_EXIT_OK)
+				rc = RUNNER_EXIT_INTERNAL;
+		}
+		if (kept.len)
+			printf("kept databases:\n%s", kept.buf);
+		strbuf_release(&kept);
+		r.db = NULL;
+	}
+	if (r.rp.failed && rc == RUNNER_EXIT_OK)
+		rc = RUNNER_EXIT_FAILED;
+	if (r.interrupted)
+		rc = RUNNER_EXIT_INTERRUPTED;
+	reporter_summary(&r.rp, elapsed, r.interrupted);
+out:
+	if (r.db) {
+		struct strbuf kept;
+		strbuf_init(&kept);
+		pgdb_finish(r.db, &kept, &err);
+		strbuf_release(&kept);
+	}
+	free(r.slots);
+	result_list_release(&r.results);
+	plan_release(&r.plan);
+	cache_release(&r.cache);
+	suite_release(&r.suite);
+	free(r.uid);
+	free(r.preload);
+	free(r.cov_dir);
+	strbuf_release(&err);
+	return rc;
+}
