@@ -87,17 +87,21 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 {
 	cmd->merge.emit = covmerge_print_message;
 	cmd->merge.emit_ctx = NULL;
+	char *root = path_absolute(NULL, cmd->filter.root ? cmd->filter.root : ".");
+	cmd->filter.root = root;
+	cmd->merge.root = root;
 	struct cm_report *r = NULL;
-	if (cm_merge(&cmd->merge, &r) != 0)
+	if (cm_merge(&cmd->merge, &r) != 0) {
+		free(root);
 		return CM_EXIT_ERROR;
+	}
 	if (r->nobjects == 0 && r->ntracefiles == 0) {
 		covmerge_print_message(NULL, CM_ERROR, "no coverage data: no .gcda or "
 				       ".gcno files under the given paths");
 		cm_report_free(r);
+		free(root);
 		return CM_EXIT_ERROR;
 	}
-	char *root = path_absolute(NULL, cmd->filter.root ? cmd->filter.root : ".");
-	cmd->filter.root = root;
 	cm_report_filter(r, &cmd->filter, covmerge_print_message, NULL);
 	cmd->format.root = root;
 	cmd->format.timestamp = report_time();

@@ -68,6 +68,18 @@ int gcov_header(struct reader *rd, uint32_t magic, uint32_t *version,
 	return 0;
 }
 
+int64_t gcov_stamp_of(const unsigned char *hdr, size_t len, uint32_t magic)
+{
+	if (len < 12)
+		return -1;
+	uint32_t m = rd_le32(hdr), stamp = rd_le32(hdr + 8);
+	if (m == magic)
+		return stamp;
+	if (m == __builtin_bswap32(magic))
+		return __builtin_bswap32(stamp);
+	return -1;
+}
+
 struct parse {
 	struct gcno *g;
 	struct arena *a;

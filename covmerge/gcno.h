@@ -64,6 +64,10 @@ struct gcno {
 int gcov_header(struct reader *rd, uint32_t magic, uint32_t *version,
 		int *major, const char **cause);
 
+/* The stamp word of a gcov file's first bytes hdr[0..len) with the given
+ * magic (either byte order), or -1 when it is not such a file. */
+int64_t gcov_stamp_of(const unsigned char *hdr, size_t len, uint32_t magic);
+
 /* Parses data into g (zeroed by the caller). Returns 0, or -1 with the
  * cause written to err (lower case, no file name). */
 int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err);

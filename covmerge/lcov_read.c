@@ -103,15 +103,21 @@ int lcov_read(const char *path, struct obj_cov *out, struct strbuf *err)
 {
 	struct strbuf data;
 	strbuf_init(&data);
-	if (infile_load(path, &data, err)) {
-		strbuf_release(&data);
-		return -1;
-	}
+	int rc = infile_load(path, &data, err);
+	if (rc == 0)
+		rc = lcov_parse(data.buf, data.len, out, err);
+	strbuf_release(&data);
+	return rc;
+}
+
+int lcov_parse(const char *text, size_t len, struct obj_cov *out,
+	       struct strbuf *err)
+{
 	size_t afiles = 0;
 	struct rec r;
 	int in_rec = 0, rc = 0, dst_mode = 0;
 	memset(&r, 0, sizeof(r));
-	const char *p = data.buf, *end = data.buf + data.len;
+	const char *p = text, *end = text + len;
 	unsigned lineno = 0;
 	while (p < end && !rc) {
 		lineno++;
@@ -272,6 +278,5 @@ int lcov_read(const char *path, struct obj_cov *out, struct strbuf *err)
 		obj_cov_release(out);
 	else if (out->nfiles > 1)
 		qsort(out->files, out->nfiles, sizeof(*out->files), cmp_file);
-	strbuf_release(&data);
 	return rc;
 }

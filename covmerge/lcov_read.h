@@ -12,5 +12,11 @@
 /* Parses the tracefile at path into out (zeroed by the caller). Returns 0,
  * or -1 with the cause (with its line number) in err. */
 int lcov_read(const char *path, struct obj_cov *out, struct strbuf *err);
+/* The same for a tracefile already in memory. */
+int lcov_parse(const char *text, size_t len, struct obj_cov *out,
+	       struct strbuf *err);
+
+/* Appends files[0..n) as an lcov tracefile (with the marker line). */
+void lcov_format(struct strbuf *sb, const struct cm_file *files, size_t n);
 
 #endif

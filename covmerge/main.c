@@ -13,8 +13,9 @@ static const char usage_text[] =
 	"\n"
 	"Merges coverage data and reports it. An INPUT is a shard directory\n"
 	"searched for .gcda files (written with GCOV_PREFIX=<dir>\n"
-	"GCOV_PREFIX_STRIP=0, or a plain build tree), a single .gcda file, or an\n"
-	"lcov tracefile (.info, .info.gz). Each .gcda is mapped back to its .gcno.\n"
+	"GCOV_PREFIX_STRIP=0, or a plain build tree, or a runner coverage\n"
+	"directory), a single .gcda file, an lcov tracefile (.info, .info.gz) or\n"
+	"a portable shard (--export). Each .gcda is mapped back to its .gcno.\n"
 	"\n"
 	"input:\n"
 	"  --object-dir DIR      where .gcno files live (recursive, repeatable);\n"
@@ -22,6 +23,12 @@ static const char usage_text[] =
 	"  --ignore-stale        stale, foreign or corrupt data files are warnings\n"
 	"                        and are left out, instead of errors\n"
 	"  -j, --jobs N          threads (default: one per core)\n"
+	"  --path-map OLD=NEW    read source paths under OLD as under NEW\n"
+	"                        (repeatable; for shards from other checkouts)\n"
+	"  --allow-missing       a shard that a runner manifest lists but that\n"
+	"                        is missing or empty is a warning, not an error\n"
+	"  --export FILE         also write all the data as one portable shard\n"
+	"                        (zlib-compressed; an input to a later covmerge)\n"
 	"filters:\n"
 	"  --root DIR            report files under DIR, named relative to it\n"
 	"                        (default: the current directory)\n"
@@ -102,6 +109,7 @@ int main(int argc, char **argv)
 		OPT_OBJECT_DIR = 256, OPT_REPORT, OPT_IGNORE_STALE, OPT_VERSION,
 		OPT_ROOT, OPT_INCLUDE, OPT_OMIT, OPT_BRANCH, OPT_PRECISION, OPT_SORT,
 		OPT_FAIL_UNDER, OPT_FAIL_LINE, OPT_FAIL_BRANCH, OPT_FAIL_FUNCTION,
+		OPT_PATH_MAP, OPT_ALLOW_MISSING, OPT_EXPORT,
 	};
 	static const struct option longopts[] = {
 		{"object-dir", required_argument, NULL, OPT_OBJECT_DIR},
@@ -118,6 +126,9 @@ int main(int argc, char **argv)
 		{"fail-under-line", required_argument, NULL, OPT_FAIL_LINE},
 		{"fail-under-branch", required_argument, NULL, OPT_FAIL_BRANCH},
 		{"fail-under-function", required_argument, NULL, OPT_FAIL_FUNCTION},
+		{"path-map", required_argument, NULL, OPT_PATH_MAP},
+		{"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},
+		{"export", required_argument, NULL, OPT_EXPORT},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -127,7 +138,8 @@ int main(int argc, char **argv)
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.gate = (struct cm_gate){-1, -1, -1, -1};
 	const char **object_dirs = NULL, **include = NULL, **omit = NULL;
-	size_t aobj = 0, areports = 0, ainc = 0, aomit = 0;
+	const char **maps = NULL;
+	size_t aobj = 0, areports = 0, ainc = 0, aomit = 0, amaps = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
 		double *gate = NULL;
@@ -195,6 +207,18 @@ int main(int argc, char **argv)
 		case OPT_FAIL_FUNCTION:
 			gate = &cmd.gate.fail_under_function;
 			break;
+		case OPT_PATH_MAP:
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				return usage_error("bad --path-map \"%s\": expected OLD=NEW",
+						   optarg);
+			ADD(maps, cmd.merge.npath_maps, amaps, optarg);
+			break;
+		case OPT_ALLOW_MISSING:
+			cmd.merge.allow_missing = 1;
+			break;
+		case OPT_EXPORT:
+			cmd.merge.export_path = optarg;
+			break;
 		case 'q':
 			cmd.quiet = 1;
 			break;
@@ -217,12 +241,14 @@ int main(int argc, char **argv)
 	cmd.merge.inputs = (const char *const *)argv + optind;
 	cmd.merge.ninputs = (size_t)(argc - optind);
 	cmd.merge.object_dirs = object_dirs;
+	cmd.merge.path_maps = maps;
 	cmd.filter.include = include;
 	cmd.filter.omit = omit;
 	int rc = covmerge_command(&cmd);
 	free(object_dirs);
 	free(include);
 	free(omit);
+	free(maps);
 	free(cmd.reports);
 	return rc;
 }

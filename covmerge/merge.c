@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -17,15 +18,32 @@
 #include "infile.h"
 #include "lcov_read.h"
 #include "lines.h"
+#include "manifest.h"
+#include "path.h"
+#include "portable.h"
 #include "shards.h"
 
 struct job {
-	const struct object *obj;   /* a gcov object, or */
-	const char *tracefile;      /* an lcov tracefile */
+	/* inputs: a gcov object (local notes file and data files, and/or
+	 * objects carried by portable shards), or a tracefile */
+	char *key;                    /* the notes file's absolute path */
+	const char *gcno_path;        /* local notes file, or NULL */
+	const struct path_list *gcdas;
+	const struct pshard_obj **emb;
+	size_t nemb, aemb;
+	int64_t stamp;                /* of the embedded notes, -1 unknown */
+	const char *tracefile;        /* an lcov input file, or */
+	const struct strbuf *trace_text; /* a tracefile carried by a shard */
+	const char *map_from, *map_to; /* re-rooting of a portable shard */
+	/* outputs */
 	struct obj_cov cov;
 	struct diag diag;
 	uint64_t runs;
-	size_t ndata;        /* data files whose counters were added */
+	size_t ndata;                 /* data files whose counters were added */
+	/* kept for --export */
+	struct strbuf gcno_data;
+	struct pshard_func *sums;
+	size_t nsums;
 };
 
 struct pool {
@@ -76,6 +94,51 @@ static void version_text(uint32_t v, char out[8])
 	snprintf(out, 8, "%d.%d", major, minor);
 }
 
+/* One function's counters from some data source, before they are added. */
+struct fn_data {
+	uint32_t ident, lineno_checksum, cfg_checksum, n;
+	int has_arcs;
+};
+
+/* Checks that a function's data belongs to the notes. Returns the notes
+ * function's index, or -1 with a message. */
+static long check_function(const struct gcno *g, const struct ident_ix *ix,
+			   const struct fn_data *df, const char *what,
+			   const char *gcno_path, struct diag *d,
+			   enum cm_severity sev)
+{
+	const struct ident_ix *hit = find_ident(ix, g->nfuncs, df->ident);
+	if (!hit) {
+		diag_add(d, sev, "\"%s\" does not match its notes file \"%s\": "
+			 "function 0x%08x is not in the notes%s", what, gcno_path,
+			 df->ident, stale_hint);
+		return -1;
+	}
+	const struct gcno_func *nf = &g->funcs[hit->func];
+	if (df->lineno_checksum != nf->lineno_checksum ||
+	    df->cfg_checksum != nf->cfg_checksum) {
+		diag_add(d, sev, "\"%s\" does not match its notes file \"%s\": "
+			 "the checksums of function %s differ%s", what, gcno_path,
+			 nf->name, stale_hint);
+		return -1;
+	}
+	if (df->has_arcs && df->n != nf->ncounters) {
+		diag_add(d, sev, "\"%s\" does not match its notes file \"%s\": "
+			 "function %s has %u arc counters, the notes expect %u%s",
+			 what, gcno_path, nf->name, df->n, nf->ncounters, stale_hint);
+		return -1;
+	}
+	return hit->func;
+}
+
+static int64_t *sum_slot(const struct gcno *g, int64_t **sums, uint32_t f)
+{
+	if (!sums[f])
+		sums[f] = xcalloc(g->funcs[f].ncounters ? g->funcs[f].ncounters : 1,
+				  sizeof(int64_t));
+	return sums[f];
+}
+
 /* Checks that data file gd belongs to notes g; on success returns 0 and
  * adds its counters to sums. */
 static int add_data(const struct gcno *g, const char *gcno_path,
@@ -99,80 +162,146 @@ static int add_data(const struct gcno *g, const char *gcno_path,
 	}
 	for (size_t i = 0; i < gd->nfuncs; i++) {
 		const struct gcda_func *df = &gd->funcs[i];
-		const struct ident_ix *hit = find_ident(ix, g->nfuncs, df->ident);
-		if (!hit) {
-			diag_add(d, sev, "\"%s\" does not match its notes file \"%s\": "
-				 "function 0x%08x is not in the notes%s", gcda_path,
-				 gcno_path, df->ident, stale_hint);
+		struct fn_data fd = {df->ident, df->lineno_checksum, df->cfg_checksum,
+				     df->ncounters, df->has_arcs};
+		if (check_function(g, ix, &fd, gcda_path, gcno_path, d, sev) < 0)
 			return -1;
-		}
-		const struct gcno_func *nf = &g->funcs[hit->func];
-		if (df->lineno_checksum != nf->lineno_checksum ||
-		    df->cfg_checksum != nf->cfg_checksum) {
-			diag_add(d, sev, "\"%s\" does not match its notes file \"%s\": "
-				 "the checksums of function %s differ%s", gcda_path,
-				 gcno_path, nf->name, stale_hint);
-			return -1;
-		}
-		if (df->has_arcs && df->ncounters != nf->ncounters) {
-			diag_add(d, sev, "\"%s\" does not match its notes file \"%s\": "
-				 "function %s has %u arc counters, the notes expect %u%s",
-				 gcda_path, gcno_path, nf->name, df->ncounters,
-				 nf->ncounters, stale_hint);
-			return -1;
-		}
 	}
 	for (size_t i = 0; i < gd->nfuncs; i++) {
 		const struct gcda_func *df = &gd->funcs[i];
 		if (!df->has_arcs)
 			continue;
 		uint32_t f = find_ident(ix, g->nfuncs, df->ident)->func;
-		if (!sums[f])
-			sums[f] = xcalloc(g->funcs[f].ncounters ? g->funcs[f].ncounters : 1,
-					  sizeof(int64_t));
+		int64_t *sum = sum_slot(g, sums, f);
 		if (!df->counters)
 			continue;
 		for (uint32_t k = 0; k < df->ncounters; k++)
-			sums[f][k] = (int64_t)((uint64_t)sums[f][k] +
-					       gcda_counter(gd, df, k));
+			sum[k] = (int64_t)((uint64_t)sum[k] + gcda_counter(gd, df, k));
 	}
 	return 0;
+}
+
+/* The same for the summed counters a portable shard carries. */
+static int add_embedded(const struct gcno *g, const char *gcno_path,
+			const struct ident_ix *ix, const struct pshard_obj *o,
+			int64_t **sums, struct diag *d, enum cm_severity sev)
+{
+	char *what = xasprintf("%s (from a portable shard)", o->name);
+	int rc = 0;
+	for (size_t i = 0; i < o->nfuncs && !rc; i++) {
+		const struct pshard_func *pf = &o->funcs[i];
+		struct fn_data fd = {pf->ident, pf->lineno_checksum, pf->cfg_checksum,
+				     pf->n, 1};
+		if (check_function(g, ix, &fd, what, gcno_path, d, sev) < 0)
+			rc = -1;
+	}
+	free(what);
+	if (rc)
+		return -1;
+	for (size_t i = 0; i < o->nfuncs; i++) {
+		const struct pshard_func *pf = &o->funcs[i];
+		uint32_t f = find_ident(ix, g->nfuncs, pf->ident)->func;
+		int64_t *sum = sum_slot(g, sums, f);
+		for (uint32_t k = 0; k < pf->n; k++)
+			sum[k] = (int64_t)((uint64_t)sum[k] + (uint64_t)pf->counters[k]);
+	}
+	return 0;
+}
+
+/* Rewrites a path's prefix from -> to (whole path components only).
+ * Returns a new string, or NULL when from does not apply. */
+static char *swap_prefix(const char *path, const char *from, const char *to)
+{
+	size_t lf = strlen(from);
+	while (lf > 1 && from[lf - 1] == '/')
+		lf--;
+	if (strncmp(path, from, lf) || (path[lf] != '/' && path[lf] != '\0'))
+		return NULL;
+	char *joined = xasprintf("%s%s", to, path + lf);
+	char *norm = path_normalize(joined);
+	free(joined);
+	return norm;
+}
+
+static int cmp_file_path(const void *a, const void *b)
+{
+	return strcmp(((const struct cm_file *)a)->path,
+		      ((const struct cm_file *)b)->path);
+}
+
+/* Re-roots a portable shard's paths, then applies --path-map. */
+static void remap(struct job *job, const struct cm_options *opts)
+{
+	int changed = 0;
+	for (size_t i = 0; i < job->cov.nfiles; i++) {
+		struct cm_file *f = &job->cov.files[i];
+		char *p = job->map_from ? swap_prefix(f->path, job->map_from, job->map_to)
+					: NULL;
+		if (p) {
+			free(f->path);
+			f->path = p;
+			changed = 1;
+		}
+		for (size_t m = 0; m < opts->npath_maps; m++) {
+			const char *eq = strchr(opts->path_maps[m], '=');
+			if (!eq)
+				continue;
+			char *from = xstrndup(opts->path_maps[m],
+					      (size_t)(eq - opts->path_maps[m]));
+			p = swap_prefix(f->path, from, eq + 1);
+			free(from);
+			if (p) {
+				free(f->path);
+				f->path = p;
+				changed = 1;
+				break;
+			}
+		}
+	}
+	if (changed && job->cov.nfiles > 1)
+		qsort(job->cov.files, job->cov.nfiles, sizeof(*job->cov.files),
+		      cmp_file_path);
 }
 
 static void run_tracefile_job(struct job *job)
 {
 	struct strbuf err;
 	strbuf_init(&err);
-	if (lcov_read(job->tracefile, &job->cov, &err))
+	int rc = job->tracefile
+		? lcov_read(job->tracefile, &job->cov, &err)
+		: lcov_parse(job->trace_text->buf, job->trace_text->len, &job->cov, &err);
+	if (rc)
 		diag_add(&job->diag, CM_ERROR, "cannot read \"%s\": %s",
-			 job->tracefile, err.buf);
+			 job->tracefile ? job->tracefile : "tracefile in a portable shard",
+			 err.buf);
 	else
 		job->ndata = 1;
 	strbuf_release(&err);
 }
 
-static void run_job(const struct cm_options *opts, struct job *job)
+static void run_object_job(const struct cm_options *opts, struct job *job)
 {
-	if (job->tracefile) {
-		run_tracefile_job(job);
-		return;
-	}
-	const struct object *obj = job->obj;
 	enum cm_severity sev = opts->ignore_stale ? CM_WARNING : CM_ERROR;
 	struct strbuf data, err;
 	strbuf_init(&data);
 	strbuf_init(&err);
 	struct gcno g;
 	memset(&g, 0, sizeof(g));
+	const char *gcno_name = job->gcno_path ? job->gcno_path : job->key;
 
-	if (infile_load(obj->gcno, &data, &err)) {
-		diag_add(&job->diag, sev, "cannot read \"%s\": %s", obj->gcno, err.buf);
-		goto out;
+	if (job->gcno_path) {
+		if (infile_load(job->gcno_path, &data, &err)) {
+			diag_add(&job->diag, sev, "cannot read \"%s\": %s", job->gcno_path,
+				 err.buf);
+			goto out;
+		}
+	} else {
+		strbuf_add(&data, job->emb[0]->gcno, job->emb[0]->gcno_len);
 	}
 	if (gcno_parse(&g, data.buf, data.len, &err)) {
 		diag_add(&job->diag, sev, "cannot read \"%s\": %s\nhint: the notes "
 			 "file is corrupt or truncated; rebuild the object",
-			 obj->gcno, err.buf);
+			 gcno_name, err.buf);
 		goto out;
 	}
 	struct ident_ix *ix = xcalloc(g.nfuncs ? g.nfuncs : 1, sizeof(*ix));
@@ -183,8 +312,8 @@ static void run_job(const struct cm_options *opts, struct job *job)
 
 	struct strbuf gdata;
 	strbuf_init(&gdata);
-	for (size_t i = 0; i < obj->gcdas.n; i++) {
-		const char *path = obj->gcdas.v[i];
+	for (size_t i = 0; job->gcdas && i < job->gcdas->n; i++) {
+		const char *path = job->gcdas->v[i];
 		struct gcda gd;
 		memset(&gd, 0, sizeof(gd));
 		strbuf_reset(&err);
@@ -200,16 +329,24 @@ static void run_job(const struct cm_options *opts, struct job *job)
 			gcda_release(&gd);
 			continue;
 		}
-		if (add_data(&g, obj->gcno, ix, &gd, path, sums, &job->diag, sev) == 0) {
+		if (add_data(&g, gcno_name, ix, &gd, path, sums, &job->diag, sev) == 0) {
 			job->runs += gd.runs;
 			job->ndata++;
 		}
 		gcda_release(&gd);
 	}
 	strbuf_release(&gdata);
+	for (size_t i = 0; i < job->nemb; i++) {
+		if (add_embedded(&g, gcno_name, ix, job->emb[i], sums, &job->diag,
+				 sev) == 0) {
+			job->runs += job->emb[i]->runs;
+			job->ndata += job->emb[i]->ndata;
+		}
+	}
 
 	lines_compute(&g, sums, &job->cov);
-	const char *what = obj->gcdas.n == 1 ? obj->gcdas.v[0] : obj->gcno;
+	const char *what = job->gcdas && job->gcdas->n == 1 ? job->gcdas->v[0]
+							    : gcno_name;
 	if (job->cov.negative)
 		diag_add(&job->diag, CM_WARNING, "inconsistent counters in \"%s\": "
 			 "some derived counts were negative and are shown as 0\n"
@@ -218,6 +355,22 @@ static void run_job(const struct cm_options *opts, struct job *job)
 	if (job->cov.unsolved)
 		diag_add(&job->diag, CM_WARNING, "\"%s\": some counts could not be "
 			 "derived from the flow graph and are shown as 0", what);
+	if (opts->export_path) {
+		/* keep what a portable shard needs */
+		job->gcno_data = data;
+		strbuf_init(&data);
+		job->sums = xcalloc(g.nfuncs ? g.nfuncs : 1, sizeof(*job->sums));
+		job->nsums = g.nfuncs;
+		for (size_t f = 0; f < g.nfuncs; f++) {
+			struct pshard_func *pf = &job->sums[f];
+			pf->ident = g.funcs[f].ident;
+			pf->lineno_checksum = g.funcs[f].lineno_checksum;
+			pf->cfg_checksum = g.funcs[f].cfg_checksum;
+			pf->n = g.funcs[f].ncounters;
+			pf->counters = sums[f];
+			sums[f] = NULL;
+		}
+	}
 	for (size_t f = 0; f < g.nfuncs; f++)
 		free(sums[f]);
 	free(sums);
@@ -226,6 +379,15 @@ out:
 	gcno_release(&g);
 	strbuf_release(&data);
 	strbuf_release(&err);
+}
+
+static void run_job(const struct cm_options *opts, struct job *job)
+{
+	if (job->tracefile || job->trace_text)
+		run_tracefile_job(job);
+	else
+		run_object_job(opts, job);
+	remap(job, opts);
 }
 
 static void *worker(void *arg)
@@ -404,20 +566,161 @@ static int default_jobs(void)
 	return n > 0 ? (int)n : 1;
 }
 
+/* The jobs: local objects, objects and tracefiles carried by portable
+ * shards (an embedded object joins the local object or earlier embedded
+ * object with the same notes path and stamp), and lcov tracefiles. */
+struct jobs {
+	struct job *v;
+	size_t n, alloc;
+	struct pshard *shards;
+	size_t nshards, ashards;
+};
+
+static struct job *new_job(struct jobs *js)
+{
+	GROW(js->v, js->alloc, js->n + 1);
+	struct job *j = &js->v[js->n++];
+	memset(j, 0, sizeof(*j));
+	j->stamp = -1;
+	strbuf_init(&j->gcno_data);
+	return j;
+}
+
+static void add_embedded_job(struct jobs *js, const struct pshard *ps,
+			     const struct pshard_obj *o, const char *root)
+{
+	char *key = o->name[0] == '/' ? path_normalize(o->name)
+				      : path_absolute(root, o->name);
+	int64_t stamp = gcov_stamp_of(o->gcno, o->gcno_len, GCOV_NOTE_MAGIC);
+	struct job *j = NULL;
+	for (size_t i = 0; i < js->n && !j; i++) {
+		struct job *c = &js->v[i];
+		if (!c->key || strcmp(c->key, key))
+			continue;
+		if (c->stamp < 0 && c->gcno_path)
+			c->stamp = read_stamp(c->gcno_path, GCOV_NOTE_MAGIC);
+		if (c->stamp == stamp)
+			j = c;
+	}
+	if (!j) {
+		j = new_job(js);
+		j->key = key;
+		j->stamp = stamp;
+		key = NULL;
+	}
+	GROW(j->emb, j->aemb, j->nemb + 1);
+	j->emb[j->nemb++] = o;
+	if (strcmp(ps->root, root)) {
+		j->map_from = ps->root;
+		j->map_to = root;
+	}
+	free(key);
+}
+
+/* Reads the tracefile inputs: portable shards become embedded objects and
+ * tracefiles, lcov files tracefile jobs. */
+static void load_file_inputs(struct jobs *js, const struct inventory *inv,
+			     const char *root, struct diag *d)
+{
+	struct strbuf data, err;
+	strbuf_init(&data);
+	strbuf_init(&err);
+	for (size_t i = 0; i < inv->tracefiles.n; i++) {
+		const char *path = inv->tracefiles.v[i];
+		strbuf_reset(&err);
+		if (infile_load(path, &data, &err)) {
+			diag_add(d, CM_ERROR, "cannot read \"%s\": %s", path, err.buf);
+			continue;
+		}
+		if (!pshard_detect(data.buf, data.len)) {
+			new_job(js)->tracefile = path;
+			continue;
+		}
+		GROW(js->shards, js->ashards, js->nshards + 1);
+		struct pshard *ps = &js->shards[js->nshards];
+		memset(ps, 0, sizeof(*ps));
+		if (pshard_parse(ps, data.buf, data.len, &err)) {
+			diag_add(d, CM_ERROR, "cannot read \"%s\": %s\nhint: the portable "
+				 "shard is corrupt or truncated; export it again", path,
+				 err.buf);
+			pshard_release(ps);
+			continue;
+		}
+		js->nshards++;
+	}
+	/* shards grow no more: pointers into them are stable from here */
+	for (size_t s = 0; s < js->nshards; s++) {
+		const struct pshard *ps = &js->shards[s];
+		for (size_t i = 0; i < ps->nobjs; i++)
+			add_embedded_job(js, ps, &ps->objs[i], root);
+		for (size_t i = 0; i < ps->ntraces; i++) {
+			struct job *j = new_job(js);
+			j->trace_text = &ps->traces[i];
+			if (strcmp(ps->root, root)) {
+				j->map_from = ps->root;
+				j->map_to = root;
+			}
+		}
+	}
+	strbuf_release(&data);
+	strbuf_release(&err);
+}
+
+static int write_export(const struct cm_options *opts, struct jobs *js,
+			const char *root)
+{
+	struct pshard_writer w;
+	pshard_writer_init(&w, root);
+	for (size_t i = 0; i < js->n; i++) {
+		struct job *j = &js->v[i];
+		if (j->tracefile || j->trace_text) {
+			struct strbuf t;
+			strbuf_init(&t);
+			lcov_format(&t, j->cov.files, j->cov.nfiles);
+			pshard_add_tracefile(&w, t.buf, t.len);
+			strbuf_release(&t);
+		} else if (j->gcno_data.len) {
+			pshard_add_object(&w, j->key, j->gcno_data.buf, j->gcno_data.len,
+					  j->runs, j->ndata, j->sums, j->nsums);
+		}
+	}
+	struct strbuf err;
+	strbuf_init(&err);
+	int rc = pshard_writer_commit(&w, opts->export_path, &err);
+	if (rc && opts->emit) {
+		char *msg = xasprintf("cannot write \"%s\": %s", opts->export_path,
+				      err.buf);
+		opts->emit(opts->emit_ctx, CM_ERROR, msg);
+		free(msg);
+	}
+	strbuf_release(&err);
+	return rc;
+}
+
 int cm_merge(const struct cm_options *opts, struct cm_report **out)
 {
 	*out = NULL;
 	struct diag d = {0};
 	struct inventory inv = {0};
+	char *root = path_absolute(NULL, opts->root ? opts->root : ".");
 	shards_discover(opts, &inv, &d);
+	for (size_t i = 0; i < opts->ninputs; i++) {
+		struct stat st;
+		if (stat(opts->inputs[i], &st) == 0 && S_ISDIR(st.st_mode))
+			manifest_check(opts->inputs[i], opts->allow_missing, &d);
+	}
+	struct jobs js = {0};
+	for (size_t i = 0; i < inv.n; i++) {
+		struct job *j = new_job(&js);
+		j->key = xstrdup(inv.v[i].gcno);
+		j->gcno_path = inv.v[i].gcno;
+		j->gcdas = &inv.v[i].gcdas;
+	}
+	load_file_inputs(&js, &inv, root, &d);
 	size_t errors = diag_flush(&d, opts->emit, opts->emit_ctx);
 
-	size_t njobs = inv.n + inv.tracefiles.n;
-	struct job *jobs = xcalloc(njobs ? njobs : 1, sizeof(*jobs));
-	for (size_t i = 0; i < inv.n; i++)
-		jobs[i].obj = &inv.v[i];
-	for (size_t i = 0; i < inv.tracefiles.n; i++)
-		jobs[inv.n + i].tracefile = inv.tracefiles.v[i];
+	size_t njobs = js.n;
+	struct job *jobs = js.v;
 	int nthreads = opts->jobs > 0 ? opts->jobs : default_jobs();
 	if ((size_t)nthreads > njobs)
 		nthreads = njobs ? (int)njobs : 1;
@@ -441,27 +744,46 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 	}
 
 	uint64_t runs = 0;
-	size_t ndata = 0, unrun = 0;
+	size_t ndata = 0, unrun = 0, nobjects = 0, ntrace = 0;
 	for (size_t i = 0; i < njobs; i++) {
 		errors += diag_flush(&jobs[i].diag, opts->emit, opts->emit_ctx);
 		diag_release(&jobs[i].diag);
 		runs += jobs[i].runs;
+		if (jobs[i].tracefile || jobs[i].trace_text) {
+			ntrace++;
+			continue;
+		}
+		nobjects++;
 		ndata += jobs[i].ndata;
-		if (!jobs[i].ndata && jobs[i].obj)
+		if (!jobs[i].ndata)
 			unrun++;
 	}
+	if (!errors && opts->export_path && write_export(opts, &js, root))
+		errors++;
 	if (!errors) {
 		*out = fold(jobs, njobs);
-		(*out)->nobjects = inv.n;
-		(*out)->ntracefiles = inv.tracefiles.n;
+		(*out)->nobjects = nobjects;
 		(*out)->nobjects_unrun = unrun;
-		(*out)->ndata = ndata;
+		(*out)->ntracefiles = ntrace;
+		(*out)->ndata = ndata + ntrace;
 		(*out)->runs = runs;
 	}
-	for (size_t i = 0; i < njobs; i++)
-		obj_cov_release(&jobs[i].cov);
+	for (size_t i = 0; i < njobs; i++) {
+		struct job *j = &jobs[i];
+		obj_cov_release(&j->cov);
+		free(j->key);
+		free(j->emb);
+		strbuf_release(&j->gcno_data);
+		for (size_t f = 0; f < j->nsums; f++)
+			free(j->sums[f].counters);
+		free(j->sums);
+	}
 	free(jobs);
+	for (size_t i = 0; i < js.nshards; i++)
+		pshard_release(&js.shards[i]);
+	free(js.shards);
 	inventory_release(&inv);
 	diag_release(&d);
+	free(root);
 	return errors ? -1 : 0;
 }

@@ -12,56 +12,50 @@
 #include "lcov_read.h"
 #include "outfile.h"
 
-static void write_file(FILE *fp, const struct cm_file *f)
+static void write_file(struct strbuf *fp, const struct cm_file *f)
 {
 	struct cm_totals t = {0};
 	cm_file_totals(f, &t);
-	fprintf(fp, "TN:\nSF:%s\n", f->path);
+	strbuf_addf(fp, "TN:\nSF:%s\n", f->path);
 	for (size_t i = 0; i < f->nfunctions; i++)
-		fprintf(fp, "FN:%u,%s\n", f->functions[i].start_line,
+		strbuf_addf(fp, "FN:%u,%s\n", f->functions[i].start_line,
 			f->functions[i].name);
 	for (size_t i = 0; i < f->nfunctions; i++)
-		fprintf(fp, "FNDA:%" PRId64 ",%s\n", f->functions[i].count,
+		strbuf_addf(fp, "FNDA:%" PRId64 ",%s\n", f->functions[i].count,
 			f->functions[i].name);
-	fprintf(fp, "FNF:%zu\nFNH:%zu\n", t.functions, t.functions_hit);
+	strbuf_addf(fp, "FNF:%zu\nFNH:%zu\n", t.functions, t.functions_hit);
 	for (size_t i = 0; i < f->nlines; i++) {
 		const struct cm_line *l = &f->lines[i];
 		for (size_t b = 0; b < l->nbranches; b++) {
 			if (l->branches[b].src_executed)
-				fprintf(fp, "BRDA:%u,%u,%zu,%" PRId64 "\n", l->lineno,
+				strbuf_addf(fp, "BRDA:%u,%u,%zu,%" PRId64 "\n", l->lineno,
 					l->branches[b].dst_line, b, l->branches[b].count);
 			else
-				fprintf(fp, "BRDA:%u,%u,%zu,-\n", l->lineno,
+				strbuf_addf(fp, "BRDA:%u,%u,%zu,-\n", l->lineno,
 					l->branches[b].dst_line, b);
 		}
 	}
-	fprintf(fp, "BRF:%zu\nBRH:%zu\n", t.branches, t.branches_hit);
+	strbuf_addf(fp, "BRF:%zu\nBRH:%zu\n", t.branches, t.branches_hit);
 	for (size_t i = 0; i < f->nlines; i++)
-		fprintf(fp, "DA:%u,%" PRId64 "\n", f->lines[i].lineno,
+		strbuf_addf(fp, "DA:%u,%" PRId64 "\n", f->lines[i].lineno,
 			f->lines[i].count);
-	fprintf(fp, "LF:%zu\nLH:%zu\nend_of_record\n", t.lines, t.lines_hit);
+	strbuf_addf(fp, "LF:%zu\nLH:%zu\nend_of_record\n", t.lines, t.lines_hit);
+}
+
+void lcov_format(struct strbuf *sb, const struct cm_file *files, size_t n)
+{
+	strbuf_addf(sb, "%s\n", LCOV_DST_MARKER);
+	for (size_t i = 0; i < n; i++)
+		write_file(sb, &files[i]);
 }
 
 int cm_write_lcov(const struct cm_report *r, const char *path,
 		  cm_emit_fn *emit, void *emit_ctx)
 {
-	struct strbuf err;
-	strbuf_init(&err);
-	struct outfile of;
-	int rc = outfile_open(&of, path, &err);
-	if (rc == 0) {
-		fprintf(of.fp, "%s\n", LCOV_DST_MARKER);
-		for (size_t i = 0; i < r->nfiles; i++)
-			write_file(of.fp, &r->files[i]);
-		rc = outfile_commit(&of, &err);
-	}
-	if (rc && emit) {
-		struct strbuf msg;
-		strbuf_init(&msg);
-		strbuf_addf(&msg, "cannot write \"%s\": %s", path, err.buf);
-		emit(emit_ctx, CM_ERROR, msg.buf);
-		strbuf_release(&msg);
-	}
-	strbuf_release(&err);
+	struct strbuf sb;
+	strbuf_init(&sb);
+	lcov_format(&sb, r->files, r->nfiles);
+	int rc = write_text_file(path, sb.buf, sb.len, emit, emit_ctx);
+	strbuf_release(&sb);
 	return rc;
 }

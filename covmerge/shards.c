@@ -26,7 +26,7 @@ static int is_file(const char *p)
 }
 
 /* The stamp word of a gcov file, or -1 when it cannot be read. */
-static int64_t read_stamp(const char *path, uint32_t magic)
+int64_t read_stamp(const char *path, uint32_t magic)
 {
 	unsigned char hdr[12];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -34,15 +34,7 @@ static int64_t read_stamp(const char *path, uint32_t magic)
 		return -1;
 	ssize_t n = read(fd, hdr, sizeof(hdr));
 	close(fd);
-	if (n != (ssize_t)sizeof(hdr))
-		return -1;
-	uint32_t m = rd_le32(hdr);
-	uint32_t stamp = rd_le32(hdr + 8);
-	if (m == magic)
-		return stamp;
-	if (m == __builtin_bswap32(magic))
-		return __builtin_bswap32(stamp);
-	return -1;
+	return n == (ssize_t)sizeof(hdr) ? gcov_stamp_of(hdr, sizeof(hdr), magic) : -1;
 }
 
 /* Number of equal trailing path components of a and b. */

@@ -4,6 +4,8 @@
 #ifndef CM_SHARDS_H
 #define CM_SHARDS_H
 
+#include <stdint.h>
+
 #include "covmerge.h"
 #include "diag.h"
 #include "path.h"
@@ -25,5 +27,7 @@ struct inventory {
 void shards_discover(const struct cm_options *opts, struct inventory *inv,
 		     struct diag *d);
 void inventory_release(struct inventory *inv);
+/* The stamp of the gcov file at path, or -1. */
+int64_t read_stamp(const char *path, uint32_t magic);
 
 #endif

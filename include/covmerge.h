@@ -86,8 +86,9 @@ struct cm_totals {
 
 struct cm_options {
 	/* Shard roots: directories searched recursively for .gcda files
-	 * (written with GCOV_PREFIX=<root>, or plain build trees), single
-	 * .gcda files, and lcov tracefiles (.info, .info.gz). */
+	 * (written with GCOV_PREFIX=<root>, or plain build trees; a runner
+	 * coverage directory's manifest.json is checked), single .gcda
+	 * files, lcov tracefiles (.info, .info.gz) and portable shards. */
 	const char *const *inputs;
 	size_t ninputs;
 	/* Directories searched recursively for .gcno files; objects found
@@ -96,6 +97,17 @@ struct cm_options {
 	size_t nobject_dirs;
 	int jobs;             /* worker threads; <= 0 means one per core */
 	int ignore_stale;     /* stale/broken data: warn and leave it out */
+	/* A runner manifest names a shard whose data is missing or empty:
+	 * a warning instead of an error. */
+	int allow_missing;
+	/* The project root (NULL = cwd): portable shards store paths
+	 * relative to it and are re-rooted at it when read. */
+	const char *root;
+	/* OLD=NEW prefixes rewritten in source paths, first match wins. */
+	const char *const *path_maps;
+	size_t npath_maps;
+	/* Also write everything as one portable shard (see portable.h). */
+	const char *export_path;
 	cm_emit_fn *emit;
 	void *emit_ctx;
 };

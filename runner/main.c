@@ -46,6 +46,8 @@ static const char usage_text[] =
 	"                         lcov:FILE, json:FILE, markdown:FILE (repeatable)\n"
 	"  --cov-branch           branch coverage in the totals\n"
 	"  --cov-fail-under MIN   fail (exit 1) when total coverage is under MIN\n"
+	"  --cov-export FILE      also write the run's coverage as one portable\n"
+	"                         shard (for covmerge on another machine)\n"
 	"databases (PostgreSQL):\n"
 	"  --db CONNINFO|URL|temp one database per worker (also $RUNNER_DB);\n"
 	"                         temp starts a private server for the run\n"

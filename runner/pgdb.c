@@ -11,8 +11,11 @@
 #include <libpq-fe.h>
 
 #include "alloc.h"
+#include "collect.h"
 #include "pgcmd.h"
 #include "pgserver.h"
+
+extern char **environ;
 
 /* PostgreSQL keeps NAMEDATALEN - 1 = 63 bytes of an identifier. */
 #define NAME_MAX_BYTES 63
@@ -483,11 +486,6 @@ static char **make_env(const struct pgdb *db, const char *dbname,
 	return env;
 }
 
-static void free_env(char **env)
-{
-	pgcmd_env_free(env);
-}
-
 static int is_url(const char *s)
 {
 	return !strncmp(s, "postgresql://", 13) || !strncmp(s, "postgres://", 11);
@@ -675,29 +673,14 @@ static int run_setup(const struct pgdb *db, const char *setup_cmd,
 		     struct strbuf *err)
 {
 	char **add = make_env(db, db->tmpl, "runner-setup");
-	char **env = pgcmd_env(NULL, (const char *const *)add);
-	free_env(add);
-	const char *argv[] = {"/bin/sh", "-c", setup_cmd, NULL};
-	struct pgcmd cmd = {.argv = argv, .envp = (const char *const *)env};
-	struct strbuf out, run_err;
-	strbuf_init(&out);
-	strbuf_init(&run_err);
-	int status = pgcmd_run(&cmd, &out, &run_err);
-	pgcmd_env_free(env);
-	if (status < 0) {
-		strbuf_addf(err, "setup command \"%s\" failed: %s", setup_cmd,
-			    run_err.buf);
-	} else if (status > 0) {
-		strbuf_addf(err, "setup command \"%s\" failed: ", setup_cmd);
-		pgcmd_status(err, status);
-		if (out.len) {
-			strbuf_addch(err, '\n');
-			pgcmd_tail(err, out.buf, 10);
-		}
-	}
-	strbuf_release(&out);
-	strbuf_release(&run_err);
-	return status == 0 ? 0 : -1;
+	char **env = env_with(environ, add);
+	strv_free(add);
+	char *argv[] = {(char *)"/bin/sh", (char *)"-c", (char *)setup_cmd, NULL};
+	char *what = xasprintf("setup command \"%s\"", setup_cmd);
+	int rc = pgcmd_run(argv, env, NULL, 0, what, NULL, err);
+	free(what);
+	strv_free(env);
+	return rc;
 }
 
 static void pgdb_free(struct pgdb *db)
@@ -712,7 +695,7 @@ static void pgdb_free(struct pgdb *db)
 	for (int k = 0; k < db->nworkers; k++) {
 		free(db->names[k]);
 		if (db->env)
-			free_env(db->env[k]);
+			strv_free(db->env[k]);
 	}
 	free(db->names);
 	free(db->created);

@@ -1,7 +1,6 @@
 #include "pgserver.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <glob.h>
 #include <locale.h>
 #include <pwd.h>
@@ -15,7 +14,11 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "collect.h"
+#include "path.h"
 #include "pgcmd.h"
+
+extern char **environ;
 
 /* The server's port only names its socket file (DIR/sock/.s.PGSQL.5432);
  * it is given explicitly so that PGPORT in the environment changes
@@ -61,19 +64,15 @@ static int version_cmp(const char *a, const char *b)
 /* The directory holding initdb, pg_ctl and postgres, or NULL. */
 static char *find_bindir(void)
 {
-	const char *argv[] = {"pg_config", "--bindir", NULL};
-	struct pgcmd cmd = {.argv = argv};
+	char *argv[] = {(char *)"pg_config", (char *)"--bindir", NULL};
 	struct strbuf out, err;
 	strbuf_init(&out);
 	strbuf_init(&err);
-	char *pg_config = pgcmd_which("pg_config");
-	if (pg_config) {
-		free(pg_config);
-		int status = pgcmd_run(&cmd, &out, &err);
-		while (out.len && (out.buf[out.len - 1] == '\n' ||
-				   out.buf[out.len - 1] == ' '))
+	/* no pg_config (libpq-dev not installed) is fine: look further */
+	if (pgcmd_run(argv, environ, NULL, 30, "pg_config", &out, &err) == 0) {
+		while (out.len && strchr(" \t\r\n", out.buf[out.len - 1]))
 			out.buf[--out.len] = '\0';
-		if (status == 0 && out.len && has_initdb(out.buf)) {
+		if (out.len && has_initdb(out.buf)) {
 			strbuf_release(&err);
 			return strbuf_detach(&out, NULL);
 		}
@@ -129,59 +128,41 @@ static void conninfo_quote(struct strbuf *sb, const char *s)
 	strbuf_addch(sb, '\'');
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 static int rm_rf(const char *dir, struct strbuf *err)
 {
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-	struct stat st;
-	if (lstat(dir, &st) == 0) {
-		strbuf_addf(err, "cannot remove \"%s\": %s", dir,
-			    strerror(ENOTEMPTY));
+	if (path_remove_tree(dir) < 0) {
+		strbuf_addf(err, "cannot remove \"%s\": %s", dir, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-/* Runs a server command (as the server's user when there is one); on
- * failure appends "WHAT failed: STATUS" and the output's tail to err. */
-static int run_server_cmd(const struct pgserver *srv, const char *const *argv,
-			  const char *what, struct strbuf *err)
+/* The runner's environment without PG*: the server and its tools read
+ * PGPORT, PGDATA, ..., and none of the runner's own settings may leak into
+ * the private server. */
+static char **server_env(void)
 {
-	/* the server and its tools read PGPORT, PGDATA, ...: none of the
-	 * runner's own settings may leak into the private server */
-	static const char *const drop[] = {"PG*", NULL};
-	char **env = pgcmd_env(drop, NULL);
-	struct pgcmd cmd = {
-		.argv = argv,
-		.envp = (const char *const *)env,
-		.dir = "/",
-		.as_user = srv->user != NULL,
-		.uid = srv->uid,
-		.gid = srv->gid,
-	};
-	struct strbuf out;
-	strbuf_init(&out);
-	int status = pgcmd_run(&cmd, &out, err);
-	pgcmd_env_free(env);
-	if (status > 0) {
-		strbuf_addf(err, "%s failed: ", what);
-		pgcmd_status(err, status);
-		if (out.len) {
-			strbuf_addch(err, '\n');
-			pgcmd_tail(err, out.buf, 8);
-		}
-	}
-	strbuf_release(&out);
-	return status == 0 ? 0 : -1;
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = xcalloc(n + 1, sizeof(*env));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "PG", 2))
+			env[k++] = xstrdup(environ[i]);
+	return env;
+}
+
+/* Runs a server command, as the server's user when there is one. */
+static int run_server_cmd(const struct pgserver *srv, char *const *argv,
+			  double timeout, const char *what, struct strbuf *err)
+{
+	struct pgcmd_user user = {srv->user, srv->uid, srv->gid};
+	char **env = server_env();
+	int rc = pgcmd_run(argv, env, srv->user ? &user : NULL, timeout, what,
+			   NULL, err);
+	strv_free(env);
+	return rc;
 }
 
 /* Appends the tail of the server log (after a failed start) to err. */
@@ -326,9 +307,11 @@ struct pgserver *pgserver_start(struct strbuf *err)
 		failed = srv->data;
 	else if (mkdir(srv->sock, 0750) < 0)
 		failed = srv->sock;
-	else if (srv->user && (chown(srv->data, srv->uid, srv->gid) < 0 ||
-			       chown(srv->sock, srv->uid, getegid()) < 0))
+	else if (srv->user && chown(srv->data, srv->uid, srv->gid) < 0)
 		failed = srv->data;
+	/* the runner's group may enter sock/, others may not */
+	else if (srv->user && chown(srv->sock, srv->uid, getegid()) < 0)
+		failed = srv->sock;
 	if (failed) {
 		strbuf_addf(err, "cannot prepare \"%s\" for the temporary "
 			    "PostgreSQL server: %s", failed, strerror(errno));
@@ -339,16 +322,15 @@ struct pgserver *pgserver_start(struct strbuf *err)
 	const char *initdb_argv[] = {initdb, "-D", srv->data, "-A", "trust",
 				     "-U", SUPERUSER, "-E", "UTF8", locale_opt,
 				     "--no-sync", NULL};
-	int rc = run_server_cmd(srv, initdb_argv, "initdb", err);
+	struct strbuf cmd_err;
+	strbuf_init(&cmd_err);
+	int rc = run_server_cmd(srv, (char *const *)initdb_argv, 300, "initdb",
+				&cmd_err);
 	free(locale_opt);
 	if (rc < 0) {
-		struct strbuf msg;
-		strbuf_init(&msg);
-		strbuf_addf(&msg, "cannot create the temporary PostgreSQL server "
-			    "in \"%s\": %s", srv->data, err->buf);
-		strbuf_reset(err);
-		strbuf_addstr(err, msg.buf);
-		strbuf_release(&msg);
+		strbuf_addf(err, "cannot create the temporary PostgreSQL server "
+			    "in \"%s\": %s", srv->data, cmd_err.buf);
+		strbuf_release(&cmd_err);
 		goto fail;
 	}
 
@@ -364,20 +346,19 @@ struct pgserver *pgserver_start(struct strbuf *err)
 	const char *start_argv[] = {srv->pg_ctl, "-D", srv->data, "-l", log.buf,
 				    "-o", opts.buf, "-w", "-t", "60", "start",
 				    NULL};
-	struct strbuf start_err;
-	strbuf_init(&start_err);
-	rc = run_server_cmd(srv, start_argv, "pg_ctl start", &start_err);
+	rc = run_server_cmd(srv, (char *const *)start_argv, 120, "pg_ctl start",
+			    &cmd_err);
 	strbuf_release(&opts);
 	strbuf_release(&log);
 	if (rc < 0) {
 		strbuf_addf(err, "cannot start the temporary PostgreSQL server "
-			    "in \"%s\": %s", srv->data, start_err.buf);
-		strbuf_release(&start_err);
+			    "in \"%s\": %s", srv->data, cmd_err.buf);
+		strbuf_release(&cmd_err);
 		add_log_tail(srv, err);
 		kill_postmaster(srv);
 		goto fail;
 	}
-	strbuf_release(&start_err);
+	strbuf_release(&cmd_err);
 
 	struct strbuf ci;
 	strbuf_init(&ci);
@@ -420,7 +401,8 @@ int pgserver_stop(struct pgserver *srv, struct strbuf *err)
 	struct strbuf stop_err;
 	strbuf_init(&stop_err);
 	int rc = 0;
-	if (run_server_cmd(srv, stop_argv, "pg_ctl stop", &stop_err) < 0) {
+	if (run_server_cmd(srv, (char *const *)stop_argv, 120, "pg_ctl stop",
+			   &stop_err) < 0) {
 		/* it may be gone already; if not, end it the hard way */
 		if (postmaster_pid(srv) > 0 && kill(postmaster_pid(srv), 0) == 0) {
 			strbuf_addf(err, "cannot stop the temporary PostgreSQL "

@@ -1,7 +1,7 @@
 /* A small JSON reader (a tree of values), enough for CTest's
  * --show-only=json-v1 inventory. Strings are decoded (\uXXXX to UTF-8). */
-#ifndef RUNNER_JSON_H
-#define RUNNER_JSON_H
+#ifndef CM_JSON_H
+#define CM_JSON_H
 
 #include <stddef.h>
 

@@ -1,0 +1,94 @@
+#include "manifest.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "alloc.h"
+#include "infile.h"
+#include "json.h"
+#include "path.h"
+
+static size_t count_gcda(const char *dir)
+{
+	static const char *const suffixes[] = {".gcda", NULL};
+	struct path_list l = {0};
+	char *bad = NULL;
+	path_walk(dir, suffixes, &l, &bad);
+	free(bad);
+	size_t n = l.n;
+	path_list_release(&l);
+	return n;
+}
+
+void manifest_check(const char *dir, int allow_missing, struct diag *d)
+{
+	enum cm_severity sev = allow_missing ? CM_WARNING : CM_ERROR;
+	const char *hint = allow_missing ? ""
+		: "\nhint: rerun the lost shard, or pass --allow-missing to merge "
+		  "what is there";
+	char *path = path_join(dir, "manifest.json");
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		free(path);
+		return;
+	}
+	struct strbuf data, err;
+	strbuf_init(&data);
+	strbuf_init(&err);
+	struct json *j = NULL;
+	if (infile_load(path, &data, &err) ||
+	    !(j = json_parse(data.buf, data.len, &err))) {
+		diag_add(d, sev, "cannot read the runner manifest \"%s\": %s%s", path,
+			 err.buf, hint);
+		goto out;
+	}
+	const struct json *shards = json_get(j, "shards");
+	if (!shards || shards->type != J_ARRAY) {
+		diag_add(d, sev, "cannot read the runner manifest \"%s\": no shard "
+			 "list%s", path, hint);
+		goto out;
+	}
+	const struct json *intr = json_get(j, "interrupted");
+	if (intr && intr->type == J_BOOL && intr->number)
+		diag_add(d, CM_WARNING, "the run recorded in \"%s\" was interrupted: "
+			 "its coverage is partial", path);
+	for (size_t i = 0; i < shards->n; i++) {
+		const struct json *s = &shards->items[i];
+		const struct json *w = json_get(s, "worker");
+		const struct json *sd = json_get(s, "dir");
+		const struct json *n = json_get(s, "gcda_files");
+		const struct json *tests = json_get(s, "tests");
+		if (!w || w->type != J_STRING || !sd || sd->type != J_STRING ||
+		    strstr(sd->string, ".."))
+			continue;
+		size_t ran = tests && tests->type == J_ARRAY ? tests->n : 0;
+		size_t expected = n && n->type == J_NUMBER && n->number > 0
+			? (size_t)n->number : 0;
+		char *shard = path_join(dir, sd->string);
+		struct stat sst;
+		if (stat(shard, &sst) != 0 || !S_ISDIR(sst.st_mode)) {
+			if (ran)
+				diag_add(d, sev, "shard \"%s\" of worker %s is missing: the "
+					 "manifest \"%s\" says it ran %zu tests%s", shard,
+					 w->string, path, ran, hint);
+		} else {
+			size_t have = count_gcda(shard);
+			if (have < expected)
+				diag_add(d, sev, "shard \"%s\" of worker %s has %zu data files, "
+					 "the manifest \"%s\" recorded %zu%s", shard, w->string,
+					 have, path, expected, hint);
+			else if (ran && !have)
+				diag_add(d, sev, "shard \"%s\" of worker %s is empty although "
+					 "it ran %zu tests (were the tests built with "
+					 "--coverage?)%s", shard, w->string, ran, hint);
+		}
+		free(shard);
+	}
+out:
+	json_free(j);
+	strbuf_release(&data);
+	strbuf_release(&err);
+	free(path);
+}

@@ -1,0 +1,14 @@
+/* Completeness: a runner coverage directory holds manifest.json, which
+ * says which worker shards ran and how many data files each wrote. A shard
+ * that ran tests but whose data is now missing or empty is reported, so
+ * nobody's coverage is silently lower because a shard was lost. */
+#ifndef CM_MANIFEST_H
+#define CM_MANIFEST_H
+
+#include "diag.h"
+
+/* Checks dir/manifest.json when there is one. Problems go to d as errors,
+ * or warnings when allow_missing. */
+void manifest_check(const char *dir, int allow_missing, struct diag *d);
+
+#endif
