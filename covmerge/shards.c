@@ -89,11 +89,30 @@ static int bsearch_path(const struct path_list *l, const char *p)
 	return 0;
 }
 
-/* Finds the notes file of gcda (found under root); NULL if none. */
+static int under_any(const char *path, char *const *dirs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(dirs[i]);
+		if (!strncmp(path, dirs[i], l) && (path[l] == '/' || l == 1))
+			return 1;
+	}
+	return 0;
+}
+
+/* Finds the notes file of gcda (found under root); NULL if none. With
+ * only (n_only directories), data whose object lies elsewhere is skipped
+ * silently. */
 static char *find_gcno(const char *gcda, const char *root,
 		       const struct path_list *index, struct diag *d,
-		       enum cm_severity sev)
+		       enum cm_severity sev, char *const *only, size_t n_only)
 {
+	if (only) {
+		size_t lr = strlen(root);
+		const char *obj = strncmp(gcda, root, lr) == 0 && gcda[lr] == '/' &&
+				  lr > 1 ? gcda + lr : gcda;
+		if (!under_any(obj, only, n_only) && !under_any(gcda, only, n_only))
+			return NULL;
+	}
 	char *beside = path_replace_suffix(gcda, ".gcda", ".gcno");
 	if (bsearch_path(index, beside) || is_file(beside))
 		return beside;
@@ -256,12 +275,16 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 	}
 	dedup(&index);
 
-	struct path_list dirs = {0};
+	struct path_list dirs = {0}, only = {0};
+	if (opts->only_object_dirs)
+		for (size_t i = 0; i < opts->nobject_dirs; i++)
+			path_list_add(&only, path_absolute(NULL, opts->object_dirs[i]));
 	for (size_t i = 0; i < opts->ninputs; i++) {
 		char *root = path_absolute(NULL, opts->inputs[i]);
 		path_list_sort(&gcdas[i]);
 		for (size_t k = 0; k < gcdas[i].n; k++) {
-			char *gcno = find_gcno(gcdas[i].v[k], root, &index, d, sev);
+			char *gcno = find_gcno(gcdas[i].v[k], root, &index, d, sev,
+					       only.n ? only.v : NULL, only.n);
 			if (!gcno)
 				continue;
 			if (!opts->nobject_dirs)
@@ -274,6 +297,7 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 		path_list_release(&gcdas[i]);
 	}
 	free(gcdas);
+	path_list_release(&only);
 
 	/* without --object-dir, the directories of the shards' own objects
 	 * tell which objects exist */

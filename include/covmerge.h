@@ -95,6 +95,10 @@ struct cm_options {
 	 * here with no data are reported as never run. */
 	const char *const *object_dirs;
 	size_t nobject_dirs;
+	/* Measure only the objects under object_dirs: data of other objects
+	 * (a test's own helper programs, say) is skipped without a word, as
+	 * pytest-cov's --cov=SRC measures only SRC. */
+	int only_object_dirs;
 	int jobs;             /* worker threads; <= 0 means one per core */
 	int ignore_stale;     /* stale/broken data: warn and leave it out */
 	/* A runner manifest names a shard whose data is missing or empty:

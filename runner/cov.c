@@ -157,6 +157,7 @@ int cov_report(const struct runner_opts *o, const char *dir, int nworkers)
 	cmd.merge.ninputs = (size_t)nworkers;
 	cmd.merge.object_dirs = o->ncov_paths ? o->cov_paths : (const char **)here;
 	cmd.merge.nobject_dirs = o->ncov_paths ? o->ncov_paths : 1;
+	cmd.merge.only_object_dirs = 1;
 	cmd.format.branch = o->cov_branch;
 	cmd.merge.export_path = o->cov_export;
 	cmd.gate = (struct cm_gate){o->cov_fail_under, -1, -1, -1};

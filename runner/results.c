@@ -86,6 +86,10 @@ static void whole_program(struct suite *s, const struct item *it,
 	const struct program *p = it->prog;
 	struct tap tap = {0};
 	size_t ntap = oc->output ? tap_parse(&tap, oc->output) : 0;
+	/* a program speaks TAP when it prints a plan; a stray "ok" line in
+	 * some other output is not a test result */
+	if (!tap.planned)
+		ntap = 0;
 	int sig, code, failed = 0;
 	char *msg = NULL;
 	enum test_status end = ending(oc, &sig, &code, &msg);

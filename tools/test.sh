@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
-# Builds the project and runs its whole test suite with CTest.
+# Builds the project and runs its whole test suite through its own runner,
+# with coverage of its own sources gated by its own covmerge.
 #
-#   tools/test.sh                 AddressSanitizer + UBSan build in build-asan/
-#   tools/test.sh --no-sanitize   plain build in build/
+#   tools/test.sh                 ASan + UBSan + coverage build in build-ci/
+#   tools/test.sh --no-sanitize   coverage build without sanitizers in build-cov/
 #   tools/test.sh --junit FILE    where the JUnit XML goes
 #                                 (default: <build dir>/junit.xml)
 #
-# Runs tools/setup.sh first (packages, and the plain build in build/). CC
-# chooses the compiler of a new build directory. The last line printed is
-# exactly "N passed, N failed, N skipped", counted from CTest's JUnit XML:
-# skipped are the tests CTest did not run because they asked to be skipped
-# (SKIP_RETURN_CODE, SKIP_REGULAR_EXPRESSION) or are disabled; a test that
-# could not run for any other reason (missing executable, failed fixture)
-# counts as failed, as CTest itself counts it.
+# Installs missing packages first (tools/setup.sh --no-build). CC chooses
+# the compiler of a new build directory. The suite is the project's CTest
+# inventory, imported and run by `runner -n auto --ctest`; coverage is
+# measured on the project's own objects (tests excluded) and the run fails
+# under 90%. The last line printed is the runner's
+# "runner: N passed, N failed, N skipped".
 #
-# Exit status: 0 when at least one test ran and none failed, 1 otherwise,
-# 2 for a bad option.
+# Exit status: the runner's (0 all passed; 1 failures or coverage under 90%;
+# see README), 2 for a bad option of this script.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -23,7 +23,7 @@ sanitize=1
 junit=
 
 usage() {
-	sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+	sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 while (($#)); do
@@ -49,71 +49,29 @@ if [[ -n $junit && $junit != /* ]]; then
 fi
 
 cd "$root"
-bash tools/setup.sh
+bash tools/setup.sh --no-build
 
 if ((sanitize)); then
-	build_dir=build-asan
+	build_dir=build-ci
 	sanitize_opt=ON
-	# Report every sanitizer finding with a stack and make it fail the test.
+	# Every sanitizer finding fails its test, with a stack.
 	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1:check_initialization_order=1}
 	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 else
-	build_dir=build
+	build_dir=build-cov
 	sanitize_opt=OFF
 fi
 junit=${junit:-$root/$build_dir/junit.xml}
 
-cmake -S . -B "$build_dir" -DCM_SANITIZE="$sanitize_opt" -DCM_TESTS=ON
+cmake -S . -B "$build_dir" -DCM_SANITIZE="$sanitize_opt" -DCM_COVERAGE=ON -DCM_TESTS=ON
 cmake --build "$build_dir" -j"$(nproc)"
-
-rm -f "$junit"
 mkdir -p "$(dirname "$junit")"
-ctest_status=0
-ctest --test-dir "$build_dir" -j2 --output-on-failure --output-junit "$junit" ||
-	ctest_status=$?
 
-if [[ ! -s $junit ]]; then
-	echo "test.sh: ctest wrote no results to \"$junit\" (exit status $ctest_status)" >&2
-	echo "0 passed, 0 failed, 0 skipped"
-	exit 1
-fi
-
-# Prints "passed failed skipped".
-counts=$(python3 - "$junit" <<'EOF'
-import sys
-import xml.etree.ElementTree as ET
-
-passed = failed = skipped = 0
-for case in ET.parse(sys.argv[1]).getroot().iter("testcase"):
-    status = case.get("status")
-    if status == "run":
-        passed += 1
-    elif status == "disabled":
-        skipped += 1
-    elif status == "notrun":
-        reason = case.find("skipped")
-        message = reason.get("message", "") if reason is not None else ""
-        if message.startswith("SKIP_"):
-            skipped += 1
-        else:
-            failed += 1
-    else:
-        failed += 1
-print(passed, failed, skipped)
-EOF
-)
-read -r passed failed skipped <<<"$counts"
-
-status=0
-if ((failed > 0)); then
-	status=1
-elif ((passed + failed == 0)); then
-	echo "test.sh: no test ran" >&2
-	status=1
-elif ((ctest_status != 0)); then
-	echo "test.sh: ctest failed (exit status $ctest_status) though no test did" >&2
-	status=1
-fi
-echo "JUnit XML: $junit"
-echo "$passed passed, $failed failed, $skipped skipped"
-exit $status
+# The project's objects live under CMakeFiles/ of the build tree; the
+# tests' own objects live under tests/ and are not measured.
+exec "$build_dir/runner" -n auto --ctest "$build_dir" \
+	--timeout 900 \
+	--cov="$build_dir/CMakeFiles" --cov-dir "$build_dir/cov" \
+	--cov-report term-missing --cov-report "xml:$build_dir/coverage.xml" \
+	--cov-fail-under 90 \
+	--junitxml "$junit"
