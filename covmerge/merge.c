@@ -298,6 +298,10 @@ static void run_object_job(const struct cm_options *opts, struct job *job)
 	} else {
 		strbuf_add(&data, job->emb[0]->gcno, job->emb[0]->gcno_len);
 	}
+	/* gcc 11's -flto leaves empty notes files beside the real ones: with
+	 * no data to go with them they are simply nothing */
+	if (data.len == 0 && !(job->gcdas && job->gcdas->n) && !job->nemb)
+		goto out;
 	if (gcno_parse(&g, data.buf, data.len, &err)) {
 		diag_add(&job->diag, sev, "cannot read \"%s\": %s\nhint: the notes "
 			 "file is corrupt or truncated; rebuild the object",

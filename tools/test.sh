@@ -9,7 +9,8 @@
 #
 # Installs missing packages first (tools/setup.sh --no-build). CC chooses
 # the compiler of a new build directory. The suite is the project's CTest
-# inventory, imported and run by `runner -n auto --ctest`; coverage is
+# inventory, imported and run by `runner -n auto --dist loadscope --ctest`
+# (a cmocka group and its set-up stay on one worker); coverage is
 # measured on the project's own objects (tests excluded) and the run fails
 # under 90%. The last line printed is the runner's
 # "runner: N passed, N failed, N skipped".
@@ -69,7 +70,7 @@ mkdir -p "$(dirname "$junit")"
 
 # The project's objects live under CMakeFiles/ of the build tree; the
 # tests' own objects live under tests/ and are not measured.
-exec "$build_dir/runner" -n auto --ctest "$build_dir" \
+exec "$build_dir/runner" -n auto --dist loadscope --ctest "$build_dir" \
 	--timeout 900 \
 	--cov="$build_dir/CMakeFiles" --cov-dir "$build_dir/cov" \
 	--cov-report term-missing --cov-report "xml:$build_dir/coverage.xml" \
