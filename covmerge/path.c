@@ -235,22 +235,37 @@ int path_remove_tree(const char *path)
 	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) ? -1 : 0;
 }
 
+/* mkdir that accepts an existing directory (and only a directory). */
+static int mkdir_one(const char *p)
+{
+	if (mkdir(p, 0777) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	struct stat st;
+	if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	errno = ENOTDIR;
+	return -1;
+}
+
 int path_mkdirs(const char *path)
 {
+	if (!path[0]) {
+		errno = ENOENT;
+		return -1;
+	}
 	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
+	int rc = 0;
+	for (char *s = p + 1; *s && !rc; s++) {
 		if (*s != '/')
 			continue;
 		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-			int e = errno;
-			free(p);
-			errno = e;
-			return -1;
-		}
+		rc = mkdir_one(p);
 		*s = '/';
 	}
-	int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+	if (!rc)
+		rc = mkdir_one(p);
 	int e = errno;
 	free(p);
 	errno = e;
