@@ -56,8 +56,10 @@ int gcda_parse(struct gcda *g, const void *data, size_t len, struct strbuf *err)
 		size_t start = rd.pos;
 		if (rd_left(&rd) < 8) {
 			uint32_t tag = rd_left(&rd) >= 4 ? rd_u32(&rd) : 1;
-			if (tag != 0)
+			if (tag != 0) {
+				rd.pos = start;
 				rd_fail(&rd, "truncated record header");
+			}
 			break;
 		}
 		uint32_t tag = rd_u32(&rd);

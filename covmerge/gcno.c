@@ -282,8 +282,10 @@ int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err)
 		if (rd_left(&rd) < 8) {
 			/* a lone end-of-file word is fine, anything else is not */
 			uint32_t tag = rd_left(&rd) >= 4 ? rd_u32(&rd) : 1;
-			if (tag != 0)
+			if (tag != 0) {
+				rd.pos = start;
 				rd_fail(&rd, "truncated record header");
+			}
 			break;
 		}
 		uint32_t tag = rd_u32(&rd);

@@ -65,6 +65,18 @@ static int usage_error(const char *fmt, const char *arg)
 	return CM_EXIT_ERROR;
 }
 
+/* The text of an option getopt rejected. */
+static const char *bad_option(char **argv, int opt)
+{
+	static char buf[128];
+	const char *arg = argv[optind - 1];
+	if (opt && !(arg[0] == '-' && arg[1] == '-'))
+		snprintf(buf, sizeof(buf), "unknown option or missing value: -%c", opt);
+	else
+		snprintf(buf, sizeof(buf), "unknown option or missing value: %.40s", arg);
+	return buf;
+}
+
 static int parse_percent(const char *s, double *out)
 {
 	char *end;
@@ -141,6 +153,7 @@ int main(int argc, char **argv)
 	const char **maps = NULL;
 	size_t aobj = 0, areports = 0, ainc = 0, aomit = 0, amaps = 0;
 	int c;
+	opterr = 0; /* our own messages, without the binary's path */
 	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
 		double *gate = NULL;
 		switch (c) {
@@ -229,8 +242,7 @@ int main(int argc, char **argv)
 			printf("covmerge %s\n", CM_VERSION);
 			return CM_EXIT_OK;
 		default:
-			fprintf(stderr, "usage: covmerge [options] INPUT... (see --help)\n");
-			return CM_EXIT_ERROR;
+			return usage_error("%s", bad_option(argv, optopt));
 		}
 		if (gate && parse_percent(optarg, gate))
 			return usage_error("bad threshold \"%s\": expected a percentage "

@@ -36,6 +36,7 @@ struct job {
 	const struct strbuf *trace_text; /* a tracefile carried by a shard */
 	const char *map_from, *map_to; /* re-rooting of a portable shard */
 	/* outputs */
+	int broken;                   /* the notes could not be read */
 	struct obj_cov cov;
 	struct diag diag;
 	uint64_t runs;
@@ -53,10 +54,15 @@ struct pool {
 	atomic_size_t next;
 };
 
-static const char stale_hint[] =
+static const char stale_hint_error[] =
 	"\nhint: the object was rebuilt after the tests ran? delete the shard "
 	"directory and rerun the tests, or pass --ignore-stale to leave this "
 	"file out";
+static const char stale_hint_warning[] =
+	"\nhint: the object was rebuilt after the tests ran? this data file is "
+	"left out";
+
+#define stale_hint (sev == CM_ERROR ? stale_hint_error : stale_hint_warning)
 
 struct ident_ix {
 	uint32_t ident;
@@ -293,6 +299,7 @@ static void run_object_job(const struct cm_options *opts, struct job *job)
 		if (infile_load(job->gcno_path, &data, &err)) {
 			diag_add(&job->diag, sev, "cannot read \"%s\": %s", job->gcno_path,
 				 err.buf);
+			job->broken = 1;
 			goto out;
 		}
 	} else {
@@ -304,8 +311,10 @@ static void run_object_job(const struct cm_options *opts, struct job *job)
 		goto out;
 	if (gcno_parse(&g, data.buf, data.len, &err)) {
 		diag_add(&job->diag, sev, "cannot read \"%s\": %s\nhint: the notes "
-			 "file is corrupt or truncated; rebuild the object",
-			 gcno_name, err.buf);
+			 "file is corrupt or truncated; rebuild the object%s",
+			 gcno_name, err.buf, sev == CM_ERROR ? ""
+			 : " (left out of the report)");
+		job->broken = 1;
 		goto out;
 	}
 	struct ident_ix *ix = xcalloc(g.nfuncs ? g.nfuncs : 1, sizeof(*ix));
@@ -327,9 +336,10 @@ static void run_object_job(const struct cm_options *opts, struct job *job)
 		}
 		if (gcda_parse(&gd, gdata.buf, gdata.len, &err)) {
 			diag_add(&job->diag, sev, "cannot read \"%s\": %s\nhint: the data "
-				 "file is corrupt or truncated; delete the shard directory "
-				 "and rerun the tests, or pass --ignore-stale to leave it out",
-				 path, err.buf);
+				 "file is corrupt or truncated; %s", path, err.buf,
+				 sev == CM_ERROR ? "delete the shard directory and rerun "
+				 "the tests, or pass --ignore-stale to leave it out"
+				 : "it is left out");
 			gcda_release(&gd);
 			continue;
 		}
@@ -757,6 +767,8 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 			ntrace++;
 			continue;
 		}
+		if (jobs[i].broken)
+			continue;
 		nobjects++;
 		ndata += jobs[i].ndata;
 		if (!jobs[i].ndata)

@@ -148,6 +148,7 @@ int main(int argc, char **argv)
 	size_t a_serial = 0, a_kw = 0, a_cov = 0, a_rep = 0;
 	long v;
 	int c;
+	opterr = 0; /* our own messages, without the binary's path */
 	while ((c = getopt_long(argc, argv, "n:k:xvqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -287,9 +288,17 @@ int main(int argc, char **argv)
 		case O_VERSION:
 			printf("runner %s\n", RUNNER_VERSION);
 			return RUNNER_EXIT_OK;
-		default:
+		default: {
+			const char *arg = argv[optind - 1];
+			if (optopt && !(arg[0] == '-' && arg[1] == '-'))
+				fprintf(stderr, "runner: unknown option or missing value: -%c\n",
+					optopt);
+			else
+				fprintf(stderr, "runner: unknown option or missing value: %s\n",
+					arg);
 			fprintf(stderr, "usage: runner [options] [TEST...] (see --help)\n");
 			return RUNNER_EXIT_USAGE;
+		}
 		}
 	}
 	if ((o.cov_dir || o.ncov_reports || o.cov_branch || o.cov_fail_under >= 0 ||

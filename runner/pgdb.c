@@ -86,21 +86,30 @@ static PGconn *connect_maintenance(const struct pgdb *db, struct strbuf *err)
 	strbuf_init(&first);
 	add_trimmed(&first, PQerrorMessage(c));
 	PQfinish(c);
-	c = db_connect(db, "template1");
-	if (PQstatus(c) == CONNECTION_OK) {
-		strbuf_release(&first);
-		return c;
+	c = NULL;
+	/* a server that cannot be reached at all need not be waited for twice
+	 * (a match only saves time: any other failure tries template1) */
+	if (!strstr(first.buf, "timeout expired") &&
+	    !strstr(first.buf, "could not translate host name")) {
+		c = db_connect(db, "template1");
+		if (PQstatus(c) == CONNECTION_OK) {
+			strbuf_release(&first);
+			return c;
+		}
 	}
 	strbuf_addf(err, "cannot connect to \"%s\": %s", db->described,
 		    first.buf);
-	struct strbuf second;
-	strbuf_init(&second);
-	add_trimmed(&second, PQerrorMessage(c));
-	if (strcmp(first.buf, second.buf))
-		strbuf_addf(err, "\nwith dbname=template1: %s", second.buf);
-	strbuf_release(&second);
+	if (c) {
+		struct strbuf second;
+		strbuf_init(&second);
+		add_trimmed(&second, PQerrorMessage(c));
+		if (strcmp(first.buf, second.buf))
+			strbuf_addf(err, "\nwith dbname=template1: %s",
+				    second.buf);
+		strbuf_release(&second);
+		PQfinish(c);
+	}
 	strbuf_release(&first);
-	PQfinish(c);
 	return NULL;
 }
 
@@ -442,8 +451,8 @@ static char *database_url(const struct pgdb *db, const char *dbname)
 		}
 		strbuf_addch(&u, '@');
 	}
-	int socket = db->host && (db->host[0] == '/' || db->host[0] == '@');
-	if (db->host && *db->host && !socket) {
+	int unix_socket = db->host && (db->host[0] == '/' || db->host[0] == '@');
+	if (db->host && *db->host && !unix_socket) {
 		if (strchr(db->host, ':')) {
 			strbuf_addf(&u, "[%s]", db->host);
 		} else {
@@ -454,7 +463,7 @@ static char *database_url(const struct pgdb *db, const char *dbname)
 	}
 	strbuf_addch(&u, '/');
 	url_encode(&u, dbname, 0);
-	if (socket) {
+	if (unix_socket) {
 		strbuf_addstr(&u, "?host=");
 		url_encode(&u, db->host, 1);
 		if (db->port && *db->port)
@@ -780,7 +789,8 @@ struct pgdb *pgdb_start(const struct pgdb_config *cfg, const char *run_uid,
 	return db;
 
 fail:
-	if (m) {
+	/* a private server goes as a whole */
+	if (m && !db->server) {
 		struct strbuf drop_err;
 		strbuf_init(&drop_err);
 		if (drop_all(db, m, &drop_err) < 0)
