@@ -52,7 +52,8 @@ static const char usage_text[] =
 	"  --db CONNINFO|URL|temp one database per worker (also $RUNNER_DB);\n"
 	"                         temp starts a private server for the run\n"
 	"  --db-schema FILE.sql   schema for the template database\n"
-	"  --db-setup CMD         or a command that sets up the template\n"
+	"  --db-setup CMD         a command that sets up the template (after\n"
+	"                         the schema, when both are given)\n"
 	"  --db-keep              keep the databases and print their names\n"
 	"\n"
 	"Each test process gets RUNNER_WORKER=gwK, RUNNER_WORKER_COUNT and\n"
@@ -304,8 +305,6 @@ int main(int argc, char **argv)
 	if ((o.cov_dir || o.ncov_reports || o.cov_branch || o.cov_fail_under >= 0 ||
 	     o.cov_export) && !o.cov)
 		o.cov = 1; /* asking for a coverage report means measuring it */
-	if (o.db_schema && o.db_setup)
-		return usage("%s", "--db-schema and --db-setup exclude each other");
 	if ((o.db_schema || o.db_setup || o.db_keep) && !o.db)
 		return usage("%s", "--db-schema, --db-setup and --db-keep need --db");
 	o.paths = argv + optind;

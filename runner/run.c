@@ -26,7 +26,7 @@
 #include "proc.h"
 #include "results.h"
 #include "runner.h"
-#include "sched.h"
+#include "plan.h"
 
 extern char **environ;
 

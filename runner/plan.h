@@ -1,8 +1,8 @@
 /* Selection and scheduling: which tests run, grouped into items (one
  * process each) by the --dist mode, ordered longest first, split for
  * --shard. */
-#ifndef RUNNER_SCHED_H
-#define RUNNER_SCHED_H
+#ifndef RUNNER_PLAN_H
+#define RUNNER_PLAN_H
 
 #include "cache.h"
 #include "collect.h"

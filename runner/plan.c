@@ -1,4 +1,4 @@
-#include "sched.h"
+#include "plan.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
