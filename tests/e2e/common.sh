@@ -1,0 +1,138 @@
+# Shared helpers of the end-to-end tests; sourced, not run.
+#
+# Environment (set by CTest, see tests/CMakeLists.txt):
+#   COVMERGE       the covmerge binary
+#   CM_SOURCE_DIR  the repository root
+#   CM_TEST_TMP    a scratch directory; each test makes its own unique
+#                  directory under it and removes it at exit (set
+#                  CM_KEEP_TMP=1 to keep it for debugging)
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # globals set here are used by the tests
+
+e2e_name=$(basename "$0" .sh)
+
+die() {
+	echo "$e2e_name: FAIL: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "$e2e_name: $*"
+}
+
+# Checks the environment and makes $work, a fresh directory removed at exit.
+# Sets PYTHON, fixture_dir, compare_py, cm_all. --no-covmerge: COVMERGE not needed.
+# shellcheck disable=SC2120
+e2e_setup() {
+	: "${CM_SOURCE_DIR:?CM_SOURCE_DIR must name the repository root}"
+	: "${CM_TEST_TMP:?CM_TEST_TMP must name a scratch directory}"
+	if (($# == 0)) || [[ $1 != --no-covmerge ]]; then
+		: "${COVMERGE:?COVMERGE must name the covmerge binary}"
+		[[ -x $COVMERGE ]] || die "COVMERGE=$COVMERGE is not an executable file"
+	fi
+	PYTHON=/usr/bin/python3
+	[[ -x $PYTHON ]] || PYTHON=$(command -v python3) ||
+		die "python3 is not installed (apt-get install python3)"
+	fixture_dir=$CM_SOURCE_DIR/tests/fixtures
+	# covmerge reports only files under --root (default: the cwd); gcov
+	# reports every source, system headers included, so the tests that
+	# compare with gcov report everything.
+	cm_all=(--root /)
+	compare_py=$CM_SOURCE_DIR/tests/e2e/oracle_compare.py
+	mkdir -p "$CM_TEST_TMP"
+	work=$(mktemp -d "$(cd "$CM_TEST_TMP" && pwd)/$e2e_name.XXXXXX")
+	trap e2e_cleanup EXIT
+}
+
+e2e_cleanup() {
+	local rc=$?
+	if [[ ${CM_KEEP_TMP:-} == 1 ]]; then
+		echo "$e2e_name: kept $work" >&2
+	else
+		rm -rf "$work"
+	fi
+	return $rc
+}
+
+# need_tool PROGRAM PACKAGE: a missing tool fails the test (never a skip).
+need_tool() {
+	command -v "$1" >/dev/null 2>&1 ||
+		die "$1 is not installed; install it with: apt-get install $2"
+}
+
+# Compiler set for a gcc major version: sets cc, gcov, gcov_tool.
+use_gcc() {
+	local v=$1
+	need_tool "gcc-$v" "gcc-$v"
+	need_tool "gcov-$v" "gcc-$v"
+	need_tool "gcov-tool-$v" "gcc-$v"
+	cc=gcc-$v
+	gcov=gcov-$v
+	gcov_tool=gcov-tool-$v
+}
+
+# make_oracle BUILD OUTDIR SHARD...
+# gcov's answer for the union of the shards: gcov-tool merges the shards'
+# copies of BUILD two at a time into OUTDIR/merged, the notes files are
+# copied beside the merged data, and gcov writes one JSON file per object
+# into OUTDIR/json. An object with no data in any shard is given to gcov as
+# its notes file alone (gcov reports it as never executed). Empty notes
+# files (gcc 11 writes 0-byte *.ltrans*.gcno / *.wpa.gcno when linking with
+# -flto) have nothing in them and are left out.
+# Uses $gcov and $gcov_tool (see use_gcc).
+make_oracle() {
+	local build=$1 out=$2
+	shift 2
+	local merged=$out/merged json=$out/json step=0 acc="" s sub rel stem n=0 err
+	mkdir -p "$out" "$json"
+	for s in "$@"; do
+		sub=$s$build
+		if [[ ! -d $sub ]] || [[ -z $(find "$sub" -name '*.gcda' -print -quit) ]]; then
+			continue
+		fi
+		if [[ -z $acc ]]; then
+			acc=$out/step0
+			cp -R "$sub" "$acc"
+		else
+			step=$((step + 1))
+			"$gcov_tool" merge "$acc" "$sub" -o "$out/step$step" ||
+				die "$gcov_tool merge $acc $sub failed"
+			acc=$out/step$step
+		fi
+	done
+	if [[ -n $acc ]]; then
+		mv "$acc" "$merged"
+	else
+		mkdir -p "$merged"
+	fi
+	while IFS= read -r rel; do
+		mkdir -p "$merged/$(dirname "$rel")"
+		cp "$build/$rel" "$merged/$rel"
+	done < <(cd "$build" && find . -name '*.gcno' -size +0 | sort)
+	while IFS= read -r stem; do
+		n=$((n + 1))
+		if [[ -f $stem.gcda ]]; then
+			(cd "$out" && "$gcov" --json-format --stdout -b "$stem.gcda") \
+				>"$json/$n.json" 2>"$out/gcov.err" ||
+				die "$gcov on $stem.gcda failed: $(cat "$out/gcov.err")"
+		else
+			(cd "$out" && "$gcov" --json-format --stdout -b "$stem.gcno") \
+				>"$json/$n.json" 2>"$out/gcov.err" ||
+				die "$gcov on $stem.gcno failed: $(cat "$out/gcov.err")"
+		fi
+		err=$(grep -v -i 'cannot open data file\|assuming not executed\|no functions found' "$out/gcov.err" || true)
+		[[ -z $err ]] || die "$gcov complained about $stem: $err"
+		[[ -s $json/$n.json ]] || die "$gcov wrote no JSON for $stem"
+	done < <(find "$merged" -name '*.gcno' | sed 's/\.gcno$//' | sort)
+	((n > 0)) || die "no notes files under $build"
+}
+
+# lcov_totals FILE: prints "LF LH FNF FNH BRF BRH" summed over the file's
+# records.
+lcov_totals() {
+	awk -F: '
+		$1 == "LF" { lf += $2 } $1 == "LH" { lh += $2 }
+		$1 == "FNF" { fnf += $2 } $1 == "FNH" { fnh += $2 }
+		$1 == "BRF" { brf += $2 } $1 == "BRH" { brh += $2 }
+		END { printf "%d %d %d %d %d %d\n", lf, lh, fnf, fnh, brf, brh }' "$1"
+}

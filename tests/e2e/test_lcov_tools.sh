@@ -1,0 +1,89 @@
+#!/bin/bash
+# lcov's own tools must accept covmerge's tracefile and agree with its totals.
+#
+# Builds tests/fixtures/exact (gcc 12, -O2, so a system header takes part
+# too), runs its programs into three shards and merges them with covmerge.
+# Then:
+#   - genhtml must exit 0, write index.html and print no warning;
+#   - `lcov --summary out.info --rc lcov_branch_coverage=1` must report
+#     exactly the lines/functions/branches totals that are the sums of the
+#     file's own LF/LH, FNF/FNH and BRF/BRH records, and so must genhtml's
+#     overview;
+#   - lcov -a must be able to read the file back (a round trip through lcov
+#     keeps the totals).
+set -euo pipefail
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+e2e_setup
+
+need_tool lcov lcov
+need_tool genhtml lcov
+use_gcc 12
+w=$work/gcc12-O2
+mkdir -p "$w"
+bash "$fixture_dir/exact/build.sh" "$cc" -O2 "$w" 2>"$w/build.log" ||
+	die "building the fixture failed: $(cat "$w/build.log")"
+shards=("$w/shard1" "$w/shard2" "$w/shard3")
+bash "$fixture_dir/exact/run_shards.sh" "$w/build" "${shards[@]}"
+
+info=$w/out.info
+"$COVMERGE" "${cm_all[@]}" --object-dir "$w/build" --report "lcov:$info" "${shards[@]}" \
+	>"$w/covmerge.out" 2>"$w/covmerge.err" ||
+	die "covmerge exited $?: $(cat "$w/covmerge.err")"
+[[ -s $info ]] || die "covmerge wrote no lcov file"
+
+read -r lf lh fnf fnh brf brh < <(lcov_totals "$info")
+note "tracefile totals: lines $lh/$lf functions $fnh/$fnf branches $brh/$brf"
+((lf > 0 && fnf > 0 && brf > 0)) || die "the tracefile has no lines, functions or branches"
+
+# "  lines......: 85.5% (142 of 166 lines)" -> "142 166"
+hit_of() {
+	local what=$1 file=$2 got
+	got=$(sed -n "s/^ *$what\.*: [0-9.]*% (\([0-9]*\) of \([0-9]*\) $what)\$/\1 \2/p" "$file")
+	if [[ -z $got ]] && grep -q "^ *$what\.*: no data found" "$file"; then
+		got="0 0"
+	fi
+	[[ $(wc -l <<<"$got") -eq 1 && -n $got ]] ||
+		die "cannot find one '$what' total in $(basename "$file"): $(cat "$file")"
+	echo "$got"
+}
+
+check_totals() {
+	local tool=$1 out=$2 got
+	got=$(hit_of lines "$out")
+	[[ $got == "$lh $lf" ]] || die "$tool lines: \"$got\", tracefile LH/LF: \"$lh $lf\""
+	got=$(hit_of functions "$out")
+	[[ $got == "$fnh $fnf" ]] || die "$tool functions: \"$got\", tracefile FNH/FNF: \"$fnh $fnf\""
+	got=$(hit_of branches "$out")
+	[[ $got == "$brh $brf" ]] || die "$tool branches: \"$got\", tracefile BRH/BRF: \"$brh $brf\""
+	note "$tool agrees: lines $lh/$lf functions $fnh/$fnf branches $brh/$brf"
+}
+
+# lcov --summary
+lcov --summary "$info" --rc lcov_branch_coverage=1 >"$w/summary.out" 2>&1 ||
+	die "lcov --summary failed: $(cat "$w/summary.out")"
+grep -qi 'warning\|error' "$w/summary.out" &&
+	die "lcov --summary complained: $(cat "$w/summary.out")"
+check_totals "lcov --summary" "$w/summary.out"
+
+# genhtml
+genhtml -q --branch-coverage --function-coverage -o "$w/html" "$info" \
+	>"$w/genhtml.out" 2>&1 || die "genhtml failed: $(cat "$w/genhtml.out")"
+[[ -s $w/html/index.html ]] || die "genhtml wrote no index.html"
+grep -qi 'warning\|error' "$w/genhtml.out" &&
+	die "genhtml complained: $(cat "$w/genhtml.out")"
+genhtml --branch-coverage --function-coverage -o "$w/html2" "$info" \
+	>"$w/genhtml2.out" 2>&1 || die "genhtml failed: $(cat "$w/genhtml2.out")"
+check_totals genhtml "$w/genhtml2.out"
+nsrc=$(grep -c '^SF:' "$info")
+npages=$(find "$w/html2" -name '*.gcov.html' | wc -l)
+((npages == nsrc)) || die "genhtml wrote $npages source pages for $nsrc source files"
+
+# lcov reads it back: a round trip through lcov -a keeps every total
+lcov -q -a "$info" --rc lcov_branch_coverage=1 -o "$w/again.info" >"$w/again.out" 2>&1 ||
+	die "lcov -a failed: $(cat "$w/again.out")"
+again=$(lcov_totals "$w/again.info")
+[[ $again == "$lf $lh $fnf $fnh $brf $brh" ]] ||
+	die "after lcov -a the totals are \"$again\", before \"$lf $lh $fnf $fnh $brf $brh\""
+
+note "PASS: genhtml and lcov accept the tracefile and report its totals"
