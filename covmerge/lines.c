@@ -78,6 +78,17 @@ static void take_cycle(struct cycles *c)
 		c->cs[c->path[i]] -= m;
 }
 
+/* Whether an arc on the current path has no flow left: cancelling a
+ * cycle can drain an arc the search stands on, and a path through a
+ * drained arc can close no cycle worth counting. */
+static int path_drained(const struct cycles *c)
+{
+	for (uint32_t i = 0; i < c->npath; i++)
+		if (c->cs[c->path[i]] <= 0)
+			return 1;
+	return 0;
+}
+
 static int circuit(struct cycles *c, uint32_t v, uint32_t start)
 {
 	const struct graph *gr = c->gr;
@@ -93,7 +104,7 @@ static int circuit(struct cycles *c, uint32_t v, uint32_t start)
 		if (w == start) {
 			take_cycle(c);
 			found = 1;
-		} else if (!c->blocked[w]) {
+		} else if (!c->blocked[w] && !path_drained(c)) {
 			found |= circuit(c, w, start);
 		}
 		c->npath--;
