@@ -103,6 +103,18 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 		return CM_EXIT_ERROR;
 	}
 	cm_report_filter(r, &cmd->filter, covmerge_print_message, NULL);
+	if (r->nfiles == 0) {
+		/* a wrong --root must not pass a gate at "100%" */
+		char *msg = xasprintf("no data to report: no source file left under "
+				      "the root \"%s\"%s", root,
+				      cmd->filter.ninclude || cmd->filter.nomit
+				      ? " after --include/--omit" : "");
+		covmerge_print_message(NULL, CM_ERROR, msg);
+		free(msg);
+		cm_report_free(r);
+		free(root);
+		return CM_EXIT_ERROR;
+	}
 	cmd->format.root = root;
 	cmd->format.timestamp = report_time();
 

@@ -8,6 +8,8 @@
 /* The first line covmerge writes into its own tracefiles: it says that the
  * BRDA block field holds each branch's destination line. */
 #define LCOV_DST_MARKER "# covmerge: BRDA block = destination line (0 = exit)"
+/* Our comment after each FN line: "#covmerge:FNEND:<end line>,<name>". */
+#define LCOV_FNEND "#covmerge:FNEND:"
 
 /* Parses the tracefile at path into out (zeroed by the caller). Returns 0,
  * or -1 with the cause (with its line number) in err. */

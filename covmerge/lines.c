@@ -203,26 +203,28 @@ static int64_t line_count_from_blocks(const struct graph *gr,
 	return (int64_t)count;
 }
 
-/* Where a branch lands, as a line of `file`: the first line of block d,
- * or, while d lies on the branch's own line, of the block d falls into
- * unconditionally (so "if (x) goto out;" lands on out's line). 0 for the
- * function exit or when no line is found. */
+/* Where a branch lands, as a line of `file`: the first line of block d
+ * other than the branch's own line, or, when d lies only on the branch's
+ * own line, that of the block d falls into unconditionally (so
+ * "if (x) goto out;" lands on out's line). 0 for the function exit. */
 static unsigned dest_line(const struct graph *gr, uint32_t d, uint32_t file,
 			  unsigned src_line)
 {
 	unsigned found = 0;
 	for (int step = 0; step < 16; step++) {
 		if (d == 1)
-			return found;
+			return 0;
 		const struct gcno_block *b = &gr->fn->blocks[d];
-		unsigned first = 0;
-		for (uint32_t l = 0; l < b->nlocs && !first; l++)
-			if (b->locs[l].file == file && b->locs[l].nlines)
-				first = b->locs[l].lines[0];
-		if (first && first != src_line)
-			return first;
-		if (first && !found)
-			found = first;
+		for (uint32_t l = 0; l < b->nlocs; l++) {
+			if (b->locs[l].file != file)
+				continue;
+			for (uint32_t k = 0; k < b->locs[l].nlines; k++) {
+				unsigned ln = b->locs[l].lines[k];
+				if (ln != src_line)
+					return ln;
+				found = ln;
+			}
+		}
 		if (gr->succ_off[d + 1] - gr->succ_off[d] != 1)
 			return found;
 		d = gr->fn->arcs[gr->succ[gr->succ_off[d]]].dst;

@@ -128,9 +128,14 @@ char *cm_missing_text(const struct cm_file *f, int branch)
 				const struct cm_branch *br = &l->branches[b];
 				if (br->count > 0)
 					continue;
-				if (br->dst_line && line_missed(f, br->dst_line))
+				if (br->dst_line && br->dst_line != CM_DST_UNKNOWN &&
+				    line_missed(f, br->dst_line))
 					continue;
-				char *t = br->dst_line
+				char *t = br->dst_line == CM_DST_UNKNOWN
+					/* no destination known: branch k of n */
+					? xasprintf("%u(b%zu/%zu)", l->lineno, b + 1,
+						    l->nbranches)
+					: br->dst_line
 					? xasprintf("%u->%u", l->lineno, br->dst_line)
 					: xasprintf("%u->exit", l->lineno);
 				size_t k;

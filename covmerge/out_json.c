@@ -3,7 +3,7 @@
  *   {"meta": {"format": 1, "version", "timestamp", "branch_coverage",
  *             "root"},
  *    "files": {"<name>": {"executed_lines": [...], "missing_lines": [...],
- *               "branches": [{"line", "count", "taken", "destination"}...],
+ *               "branches": [{"line", "count", "destination"}...],
  *               "functions": [{"name", "start_line", "end_line", "count"}],
  *               "summary": {...}}},
  *    "totals": {...}}
@@ -91,10 +91,14 @@ int cm_write_json(const struct cm_report *r, const struct cm_format *fmt,
 		for (size_t l = 0; l < f->nlines; l++) {
 			const struct cm_line *ln = &f->lines[l];
 			for (size_t b = 0; b < ln->nbranches; b++) {
+				unsigned dst = ln->branches[b].dst_line;
 				strbuf_addf(&sb, "%s{\"line\": %u, \"count\": %" PRId64
-					    ", \"destination\": %u}", first ? "" : ", ",
-					    ln->lineno, ln->branches[b].count,
-					    ln->branches[b].dst_line);
+					    ", \"destination\": ", first ? "" : ", ",
+					    ln->lineno, ln->branches[b].count);
+				if (dst == CM_DST_UNKNOWN)
+					strbuf_addstr(&sb, "null}");
+				else
+					strbuf_addf(&sb, "%u}", dst);
 				first = 0;
 			}
 		}

@@ -3,8 +3,10 @@
  * BRDA's branch field is the branch's position on its line and its taken
  * field "-" when the branch's block never ran. Its block field (an opaque
  * group id to lcov and genhtml) holds the branch's destination line, 0
- * for the function exit, which the first line of the file announces, so
- * that covmerge reading its own tracefile back loses nothing. */
+ * for the function exit and 4294967295 when it is not known, which the
+ * first line of the file announces. A comment line after each FN gives
+ * the function's end line (lcov 1.x has no field for it). So covmerge
+ * reading its own tracefile back loses nothing. */
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -17,9 +19,12 @@ static void write_file(struct strbuf *fp, const struct cm_file *f)
 	struct cm_totals t = {0};
 	cm_file_totals(f, &t);
 	strbuf_addf(fp, "TN:\nSF:%s\n", f->path);
-	for (size_t i = 0; i < f->nfunctions; i++)
+	for (size_t i = 0; i < f->nfunctions; i++) {
 		strbuf_addf(fp, "FN:%u,%s\n", f->functions[i].start_line,
-			f->functions[i].name);
+			    f->functions[i].name);
+		strbuf_addf(fp, "%s%u,%s\n", LCOV_FNEND, f->functions[i].end_line,
+			    f->functions[i].name);
+	}
 	for (size_t i = 0; i < f->nfunctions; i++)
 		strbuf_addf(fp, "FNDA:%" PRId64 ",%s\n", f->functions[i].count,
 			f->functions[i].name);

@@ -13,7 +13,7 @@
 static void md_escape(struct strbuf *sb, const char *s)
 {
 	for (; *s; s++) {
-		if (*s == '_' || *s == '*' || *s == '|' || *s == '\\' || *s == '`')
+		if (strchr("_*|\\`<>[]", *s))
 			strbuf_addch(sb, '\\');
 		strbuf_addch(sb, *s);
 	}

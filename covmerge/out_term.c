@@ -70,10 +70,12 @@ char *cm_term_table(const struct cm_report *r, const struct cm_format *fmt)
 	double total = cm_numbers_cover(&rows.total, fmt->branch);
 	cm_pct_text(total, prec, buf, sizeof(buf));
 	pcts[rows.n] = xstrdup(buf);
-	if (strlen(buf) > pct_w)
-		pct_w = strlen(buf);
 	int nw = (int)name_w + 1;
-	int cw = (int)(pct_w + 2 > 6 ? pct_w + 2 : 6) + 1;
+	/* sized for the total; a body row widens it only as far as it needs */
+	size_t tw = strlen(buf) + 2 > 6 ? strlen(buf) + 2 : 6;
+	int cw = (int)tw + 1;
+	if ((int)pct_w + 2 > cw)
+		cw = (int)pct_w + 2;
 
 	struct strbuf sb;
 	strbuf_init(&sb);

@@ -37,9 +37,12 @@ struct cm_branch {
 	int src_executed;     /* its source block ran (lcov prints "-" if not) */
 	unsigned flags;       /* enum cm_branch_flags */
 	/* The first line of the destination block in the same source file;
-	 * 0 when the arc leaves the function (or the file). */
+	 * 0 when the arc leaves the function (or the file); CM_DST_UNKNOWN
+	 * when the input did not say (an lcov tracefile from another tool). */
 	unsigned dst_line;
 };
+
+#define CM_DST_UNKNOWN 0xffffffffu
 
 /* One executable line. */
 struct cm_line {
