@@ -61,6 +61,38 @@ int cm_parse_report(const char *arg, struct cm_report_req *q)
 	return -1;
 }
 
+/* The deepest directory holding the working directory and every source
+ * file outside /usr: the project root when the run starts in its build
+ * tree. */
+static char *common_root(const struct cm_report *r)
+{
+	char *best = path_absolute(NULL, ".");
+	int any_local = 0;
+	for (size_t i = 0; i < r->nfiles; i++)
+		any_local |= strncmp(r->files[i].path, "/usr/", 5) != 0;
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const char *p = r->files[i].path;
+		if (any_local && !strncmp(p, "/usr/", 5))
+			continue;
+		char *dir = path_dirname(p);
+		/* cut best back to a common prefix of whole components */
+		size_t n = 0;
+		while (best[n] && best[n] == dir[n])
+			n++;
+		if (!(best[n] == '\0' && (dir[n] == '/' || dir[n] == '\0'))) {
+			while (n > 0 && best[n - 1] != '/')
+				n--;
+			if (n > 1)
+				n--; /* the separator */
+			best[n] = '\0';
+			if (!best[0])
+				strcpy(best, "/");
+		}
+		free(dir);
+	}
+	return best;
+}
+
 static void print_header(const struct cm_report *r)
 {
 	printf("covmerge: %zu objects (%zu never run), %zu data files",
@@ -94,6 +126,11 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 	if (cm_merge(&cmd->merge, &r) != 0) {
 		free(root);
 		return CM_EXIT_ERROR;
+	}
+	if (cmd->auto_root && r->nfiles) {
+		free(root);
+		root = common_root(r);
+		cmd->filter.root = root;
 	}
 	if (r->nobjects == 0 && r->ntracefiles == 0) {
 		covmerge_print_message(NULL, CM_ERROR, "no coverage data: no .gcda or "

@@ -36,6 +36,9 @@ struct cm_command {
 	struct cm_report_req *reports;
 	size_t nreports;
 	int quiet;
+	/* No --root given: take the deepest directory that holds every
+	 * source outside the system's /usr (what runner --cov does). */
+	int auto_root;
 };
 
 /* Parses one --report value ("term", "term-missing:skip-covered",

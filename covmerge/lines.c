@@ -253,12 +253,6 @@ static void add_branches(struct cm_line *line, size_t *alloc,
 	}
 }
 
-static int cmp_file_path(const void *a, const void *b)
-{
-	return strcmp(((const struct cm_file *)a)->path,
-		      ((const struct cm_file *)b)->path);
-}
-
 void lines_compute(const struct gcno *g, int64_t *const *counters,
 		   struct obj_cov *out)
 {
@@ -386,14 +380,15 @@ void lines_compute(const struct gcno *g, int64_t *const *counters,
 
 	/* keep only files with something in them, with absolute paths */
 	out->files = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(*out->files));
+	out->file_index = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(uint32_t));
 	for (size_t fi = 0; fi < g->nfiles; fi++) {
 		if (!files[fi].nlines && !files[fi].nfunctions)
 			continue;
 		files[fi].path = path_absolute(g->cwd, g->files[fi]);
+		out->file_index[out->nfiles] = (uint32_t)fi;
 		out->files[out->nfiles++] = files[fi];
 	}
-	if (out->nfiles > 1)
-		qsort(out->files, out->nfiles, sizeof(*out->files), cmp_file_path);
+	obj_cov_sort(out);
 
 	for (size_t f = 0; f < nf; f++) {
 		if (scr_ready[f])
@@ -423,10 +418,45 @@ void cm_file_release(struct cm_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
+void obj_cov_sort(struct obj_cov *c)
+{
+	/* sort an index, then apply it to both arrays */
+	size_t n = c->nfiles;
+	if (n < 2)
+		return;
+	struct cm_file *f = xcalloc(n, sizeof(*f));
+	uint32_t *ix = c->file_index ? xcalloc(n, sizeof(*ix)) : NULL;
+	size_t *order = xcalloc(n, sizeof(*order));
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	/* insertion sort on paths: per-object file lists are short */
+	for (size_t i = 1; i < n; i++) {
+		size_t x = order[i], j = i;
+		while (j > 0 && strcmp(c->files[order[j - 1]].path, c->files[x].path) > 0) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = x;
+	}
+	for (size_t i = 0; i < n; i++) {
+		f[i] = c->files[order[i]];
+		if (ix)
+			ix[i] = c->file_index[order[i]];
+	}
+	free(c->files);
+	c->files = f;
+	if (ix) {
+		free(c->file_index);
+		c->file_index = ix;
+	}
+	free(order);
+}
+
 void obj_cov_release(struct obj_cov *c)
 {
 	for (size_t i = 0; i < c->nfiles; i++)
 		cm_file_release(&c->files[i]);
 	free(c->files);
+	free(c->file_index);
 	memset(c, 0, sizeof(*c));
 }

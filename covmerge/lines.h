@@ -11,6 +11,8 @@
 struct obj_cov {
 	size_t nfiles;
 	struct cm_file *files;  /* sorted by path; a path may repeat */
+	uint32_t *file_index;   /* per file: its index in the notes' file
+				 * names (NULL when not from notes) */
 	int negative;           /* some derived count was negative (clamped) */
 	int unsolved;           /* some function's graph could not be solved */
 };
@@ -21,6 +23,8 @@ struct obj_cov {
 void lines_compute(const struct gcno *g, int64_t *const *counters,
 		   struct obj_cov *out);
 void obj_cov_release(struct obj_cov *c);
+/* Sorts the files by path (after their paths changed). */
+void obj_cov_sort(struct obj_cov *c);
 /* Frees what a cm_file owns (not the struct itself). */
 void cm_file_release(struct cm_file *f);
 

@@ -34,13 +34,17 @@ struct job {
 	int64_t stamp;                /* of the embedded notes, -1 unknown */
 	const char *tracefile;        /* an lcov input file, or */
 	const struct strbuf *trace_text; /* a tracefile carried by a shard */
-	const char *map_from, *map_to; /* re-rooting of a portable shard */
+	const char *map_from, *map_to; /* re-rooting of a shard's tracefile */
+	const char *root;             /* the merge's root (absolute) */
+	char *label;                  /* how messages name an embedded object */
 	/* outputs */
 	int broken;                   /* the notes could not be read */
 	struct obj_cov cov;
 	struct diag diag;
 	uint64_t runs;
 	size_t ndata;                 /* data files whose counters were added */
+	char **paths;                 /* per notes file name: its reported path */
+	size_t npaths;
 	/* kept for --export */
 	struct strbuf gcno_data;
 	struct pshard_func *sums;
@@ -190,9 +194,9 @@ static int add_data(const struct gcno *g, const char *gcno_path,
 /* The same for the summed counters a portable shard carries. */
 static int add_embedded(const struct gcno *g, const char *gcno_path,
 			const struct ident_ix *ix, const struct pshard_obj *o,
-			int64_t **sums, struct diag *d, enum cm_severity sev)
+			const char *what, int64_t **sums, struct diag *d,
+			enum cm_severity sev)
 {
-	char *what = xasprintf("%s (from a portable shard)", o->name);
 	int rc = 0;
 	for (size_t i = 0; i < o->nfuncs && !rc; i++) {
 		const struct pshard_func *pf = &o->funcs[i];
@@ -201,7 +205,6 @@ static int add_embedded(const struct gcno *g, const char *gcno_path,
 		if (check_function(g, ix, &fd, what, gcno_path, d, sev) < 0)
 			rc = -1;
 	}
-	free(what);
 	if (rc)
 		return -1;
 	for (size_t i = 0; i < o->nfuncs; i++) {
@@ -229,44 +232,55 @@ static char *swap_prefix(const char *path, const char *from, const char *to)
 	return norm;
 }
 
-static int cmp_file_path(const void *a, const void *b)
+/* path after --path-map (first match), as a new string. */
+static char *user_map(const char *path, const struct cm_options *opts)
 {
-	return strcmp(((const struct cm_file *)a)->path,
-		      ((const struct cm_file *)b)->path);
+	for (size_t m = 0; m < opts->npath_maps; m++) {
+		const char *eq = strchr(opts->path_maps[m], '=');
+		if (!eq)
+			continue;
+		char *from = xstrndup(opts->path_maps[m],
+				      (size_t)(eq - opts->path_maps[m]));
+		char *p = swap_prefix(path, from, eq + 1);
+		free(from);
+		if (p)
+			return p;
+	}
+	return xstrdup(path);
 }
 
-/* Re-roots a portable shard's paths, then applies --path-map. */
-static void remap(struct job *job, const struct cm_options *opts)
+/* A tracefile's paths: re-rooted when it came in a portable shard, then
+ * --path-map. */
+static void remap_tracefile(struct job *job, const struct cm_options *opts)
 {
-	int changed = 0;
 	for (size_t i = 0; i < job->cov.nfiles; i++) {
 		struct cm_file *f = &job->cov.files[i];
 		char *p = job->map_from ? swap_prefix(f->path, job->map_from, job->map_to)
 					: NULL;
-		if (p) {
-			free(f->path);
-			f->path = p;
-			changed = 1;
-		}
-		for (size_t m = 0; m < opts->npath_maps; m++) {
-			const char *eq = strchr(opts->path_maps[m], '=');
-			if (!eq)
-				continue;
-			char *from = xstrndup(opts->path_maps[m],
-					      (size_t)(eq - opts->path_maps[m]));
-			p = swap_prefix(f->path, from, eq + 1);
-			free(from);
-			if (p) {
-				free(f->path);
-				f->path = p;
-				changed = 1;
-				break;
-			}
-		}
+		char *q = user_map(p ? p : f->path, opts);
+		free(p);
+		free(f->path);
+		f->path = q;
 	}
-	if (changed && job->cov.nfiles > 1)
-		qsort(job->cov.files, job->cov.nfiles, sizeof(*job->cov.files),
-		      cmp_file_path);
+	obj_cov_sort(&job->cov);
+}
+
+/* The reported path of every source file name of notes g: as stored in
+ * the portable shard (relative ones under the merge's root), or from the
+ * notes' working directory; then --path-map. */
+static void object_paths(struct job *job, const struct gcno *g,
+			 const struct cm_options *opts)
+{
+	const struct pshard_obj *o = !job->gcno_path && job->nemb ? job->emb[0] : NULL;
+	job->npaths = g->nfiles;
+	job->paths = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(char *));
+	for (size_t i = 0; i < g->nfiles; i++) {
+		char *p = o && o->npaths == g->nfiles
+			? path_absolute(job->root, o->paths[i])
+			: path_absolute(g->cwd, g->files[i]);
+		job->paths[i] = user_map(p, opts);
+		free(p);
+	}
 }
 
 static void run_tracefile_job(struct job *job)
@@ -278,8 +292,7 @@ static void run_tracefile_job(struct job *job)
 		: lcov_parse(job->trace_text->buf, job->trace_text->len, &job->cov, &err);
 	if (rc)
 		diag_add(&job->diag, CM_ERROR, "cannot read \"%s\": %s",
-			 job->tracefile ? job->tracefile : "tracefile in a portable shard",
-			 err.buf);
+			 job->tracefile ? job->tracefile : job->label, err.buf);
 	else
 		job->ndata = 1;
 	strbuf_release(&err);
@@ -293,7 +306,7 @@ static void run_object_job(const struct cm_options *opts, struct job *job)
 	strbuf_init(&err);
 	struct gcno g;
 	memset(&g, 0, sizeof(g));
-	const char *gcno_name = job->gcno_path ? job->gcno_path : job->key;
+	const char *gcno_name = job->gcno_path ? job->gcno_path : job->label;
 
 	if (job->gcno_path) {
 		if (infile_load(job->gcno_path, &data, &err)) {
@@ -310,10 +323,15 @@ static void run_object_job(const struct cm_options *opts, struct job *job)
 	if (data.len == 0 && !(job->gcdas && job->gcdas->n) && !job->nemb)
 		goto out;
 	if (gcno_parse(&g, data.buf, data.len, &err)) {
-		diag_add(&job->diag, sev, "cannot read \"%s\": %s\nhint: the notes "
-			 "file is corrupt or truncated; rebuild the object%s",
-			 gcno_name, err.buf, sev == CM_ERROR ? ""
-			 : " (left out of the report)");
+		if (job->gcno_path)
+			diag_add(&job->diag, sev, "cannot read \"%s\": %s\nhint: the "
+				 "notes file is corrupt or truncated; rebuild the object%s",
+				 gcno_name, err.buf, sev == CM_ERROR ? ""
+				 : " (left out of the report)");
+		else
+			diag_add(&job->diag, sev, "cannot read \"%s\": the notes of "
+				 "object %s: %s\nhint: the portable shard is corrupt; "
+				 "export it again", gcno_name, job->emb[0]->name, err.buf);
 		job->broken = 1;
 		goto out;
 	}
@@ -351,14 +369,22 @@ static void run_object_job(const struct cm_options *opts, struct job *job)
 	}
 	strbuf_release(&gdata);
 	for (size_t i = 0; i < job->nemb; i++) {
-		if (add_embedded(&g, gcno_name, ix, job->emb[i], sums, &job->diag,
-				 sev) == 0) {
+		if (add_embedded(&g, job->gcno_path ? job->gcno_path : job->emb[i]->name,
+				 ix, job->emb[i], job->label ? job->label : gcno_name,
+				 sums, &job->diag, sev) == 0) {
 			job->runs += job->emb[i]->runs;
 			job->ndata += job->emb[i]->ndata;
 		}
 	}
 
 	lines_compute(&g, sums, &job->cov);
+	object_paths(job, &g, opts);
+	for (size_t k = 0; k < job->cov.nfiles; k++) {
+		struct cm_file *f = &job->cov.files[k];
+		free(f->path);
+		f->path = xstrdup(job->paths[job->cov.file_index[k]]);
+	}
+	obj_cov_sort(&job->cov);
 	const char *what = job->gcdas && job->gcdas->n == 1 ? job->gcdas->v[0]
 							    : gcno_name;
 	if (job->cov.negative)
@@ -371,6 +397,7 @@ static void run_object_job(const struct cm_options *opts, struct job *job)
 			 "derived from the flow graph and are shown as 0", what);
 	if (opts->export_path) {
 		/* keep what a portable shard needs */
+		strbuf_release(&job->gcno_data);
 		job->gcno_data = data;
 		strbuf_init(&data);
 		job->sums = xcalloc(g.nfuncs ? g.nfuncs : 1, sizeof(*job->sums));
@@ -397,11 +424,12 @@ out:
 
 static void run_job(const struct cm_options *opts, struct job *job)
 {
-	if (job->tracefile || job->trace_text)
+	if (job->tracefile || job->trace_text) {
 		run_tracefile_job(job);
-	else
+		remap_tracefile(job, opts);
+	} else {
 		run_object_job(opts, job);
-	remap(job, opts);
+	}
 }
 
 static void *worker(void *arg)
@@ -471,8 +499,8 @@ static void merge_branches(struct cm_line *dst, const struct cm_line *src)
 	if (src->nbranches > dst->nbranches) {
 		dst->branches = xreallocarray(dst->branches, src->nbranches,
 					      sizeof(*dst->branches));
-		memset(dst->branches + dst->nbranches, 0,
-		       (src->nbranches - dst->nbranches) * sizeof(*dst->branches));
+		for (size_t b = dst->nbranches; b < src->nbranches; b++)
+			dst->branches[b] = (struct cm_branch){0, 0, 0, CM_DST_UNKNOWN};
 		dst->nbranches = src->nbranches;
 	}
 	for (size_t b = 0; b < src->nbranches; b++) {
@@ -481,7 +509,8 @@ static void merge_branches(struct cm_line *dst, const struct cm_line *src)
 		x->count = (int64_t)((uint64_t)x->count + (uint64_t)y->count);
 		x->src_executed |= y->src_executed;
 		x->flags |= y->flags;
-		if (!x->dst_line)
+		/* the first piece to know where the branch goes says so */
+		if (x->dst_line == CM_DST_UNKNOWN)
 			x->dst_line = y->dst_line;
 	}
 }
@@ -620,14 +649,11 @@ static void add_embedded_job(struct jobs *js, const struct pshard *ps,
 		j = new_job(js);
 		j->key = key;
 		j->stamp = stamp;
+		j->label = xstrdup(ps->path);
 		key = NULL;
 	}
 	GROW(j->emb, j->aemb, j->nemb + 1);
 	j->emb[j->nemb++] = o;
-	if (strcmp(ps->root, root)) {
-		j->map_from = ps->root;
-		j->map_to = root;
-	}
 	free(key);
 }
 
@@ -646,6 +672,11 @@ static void load_file_inputs(struct jobs *js, const struct inventory *inv,
 			diag_add(d, CM_ERROR, "cannot read \"%s\": %s", path, err.buf);
 			continue;
 		}
+		if (data.len == 0) {
+			/* a failed artifact download, say: not "no data" */
+			diag_add(d, CM_ERROR, "cannot read \"%s\": the file is empty", path);
+			continue;
+		}
 		if (!pshard_detect(data.buf, data.len)) {
 			new_job(js)->tracefile = path;
 			continue;
@@ -653,6 +684,7 @@ static void load_file_inputs(struct jobs *js, const struct inventory *inv,
 		GROW(js->shards, js->ashards, js->nshards + 1);
 		struct pshard *ps = &js->shards[js->nshards];
 		memset(ps, 0, sizeof(*ps));
+		ps->path = xstrdup(path);
 		if (pshard_parse(ps, data.buf, data.len, &err)) {
 			diag_add(d, CM_ERROR, "cannot read \"%s\": %s\nhint: the portable "
 				 "shard is corrupt or truncated; export it again", path,
@@ -670,6 +702,7 @@ static void load_file_inputs(struct jobs *js, const struct inventory *inv,
 		for (size_t i = 0; i < ps->ntraces; i++) {
 			struct job *j = new_job(js);
 			j->trace_text = &ps->traces[i];
+			j->label = xstrdup(ps->path);
 			if (strcmp(ps->root, root)) {
 				j->map_from = ps->root;
 				j->map_to = root;
@@ -695,7 +728,8 @@ static int write_export(const struct cm_options *opts, struct jobs *js,
 			strbuf_release(&t);
 		} else if (j->gcno_data.len) {
 			pshard_add_object(&w, j->key, j->gcno_data.buf, j->gcno_data.len,
-					  j->runs, j->ndata, j->sums, j->nsums);
+					  j->runs, j->ndata, j->paths, j->npaths, j->sums,
+					  j->nsums);
 		}
 	}
 	struct strbuf err;
@@ -731,6 +765,8 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 		j->gcdas = &inv.v[i].gcdas;
 	}
 	load_file_inputs(&js, &inv, root, &d);
+	for (size_t i = 0; i < js.n; i++)
+		js.v[i].root = root;
 	size_t errors = diag_flush(&d, opts->emit, opts->emit_ctx);
 
 	size_t njobs = js.n;
@@ -788,7 +824,11 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 		struct job *j = &jobs[i];
 		obj_cov_release(&j->cov);
 		free(j->key);
+		free(j->label);
 		free(j->emb);
+		for (size_t k = 0; k < j->npaths; k++)
+			free(j->paths[k]);
+		free(j->paths);
 		strbuf_release(&j->gcno_data);
 		for (size_t f = 0; f < j->nsums; f++)
 			free(j->sums[f].counters);

@@ -11,8 +11,17 @@
 
 int pshard_detect(const char *data, size_t len)
 {
-	size_t m = strlen(PSHARD_MAGIC);
-	return len >= m && !memcmp(data, PSHARD_MAGIC, m);
+	size_t m = strlen(PSHARD_PREFIX);
+	return len >= m && !memcmp(data, PSHARD_PREFIX, m);
+}
+
+/* A stored path: relative ones are under the root. */
+static char *rel_to(const char *root, const char *path)
+{
+	size_t lr = strlen(root);
+	if (lr > 1 && !strncmp(path, root, lr) && path[lr] == '/')
+		return xstrdup(path + lr + 1);
+	return xstrdup(path);
 }
 
 /* Reads one line starting at *p; returns it (NUL-terminated copy). */
@@ -89,6 +98,25 @@ static int parse_object(struct pshard *ps, char *line, const char **p,
 	*p += glen;
 	o->runs = runs;
 	o->ndata = ndata;
+	char *files = take_line(p, end);
+	const char *q2 = files ? files + 6 : NULL;
+	uint64_t npaths;
+	if (!files || strncmp(files, "files ", 6) || parse_u64(&q2, &npaths) ||
+	    *q2 || npaths > (uint64_t)(end - *p)) {
+		free(files);
+		return strbuf_addf(err, "object \"%s\": bad files record", o->name), -1;
+	}
+	free(files);
+	o->paths = xcalloc(npaths ? npaths : 1, sizeof(char *));
+	for (uint64_t i = 0; i < npaths; i++) {
+		char *pl = take_line(p, end);
+		if (!pl || !pl[0]) {
+			free(pl);
+			return strbuf_addf(err, "object \"%s\": file names cut short",
+					   o->name), -1;
+		}
+		o->paths[o->npaths++] = pl;
+	}
 	o->funcs = xcalloc(nfuncs ? nfuncs : 1, sizeof(*o->funcs));
 	for (uint64_t i = 0; i < nfuncs; i++) {
 		char *fl = take_line(p, end);
@@ -128,6 +156,15 @@ int pshard_parse(struct pshard *ps, const char *data, size_t len,
 	const char *p = data, *end = data + len;
 	if (!pshard_detect(data, len)) {
 		strbuf_addstr(err, "not a covmerge portable shard");
+		return -1;
+	}
+	if (len < strlen(PSHARD_MAGIC) ||
+	    memcmp(data, PSHARD_MAGIC, strlen(PSHARD_MAGIC))) {
+		const char *v = data + strlen(PSHARD_PREFIX);
+		const char *nl = memchr(v, '\n', (size_t)(end - v));
+		strbuf_addf(err, "portable shard format version \"%.*s\" is not "
+			    "supported (this covmerge reads version 1)",
+			    nl && nl - v < 20 ? (int)(nl - v) : 20, v);
 		return -1;
 	}
 	p += strlen(PSHARD_MAGIC);
@@ -179,12 +216,16 @@ void pshard_release(struct pshard *ps)
 		free(o->funcs);
 		free(o->gcno);
 		free(o->name);
+		for (size_t k = 0; k < o->npaths; k++)
+			free(o->paths[k]);
+		free(o->paths);
 	}
 	free(ps->objs);
 	for (size_t i = 0; i < ps->ntraces; i++)
 		strbuf_release(&ps->traces[i]);
 	free(ps->traces);
 	free(ps->root);
+	free(ps->path);
 	memset(ps, 0, sizeof(*ps));
 }
 
@@ -197,19 +238,23 @@ void pshard_writer_init(struct pshard_writer *w, const char *root)
 
 void pshard_add_object(struct pshard_writer *w, const char *gcno_path,
 		       const void *gcno, size_t gcno_len, uint64_t runs,
-		       size_t ndata, const struct pshard_func *funcs,
-		       size_t nfuncs)
+		       size_t ndata, char *const *paths, size_t npaths,
+		       const struct pshard_func *funcs, size_t nfuncs)
 {
-	size_t lr = strlen(w->root);
-	const char *name = gcno_path;
-	if (!strncmp(gcno_path, w->root, lr) && gcno_path[lr] == '/' && lr > 1)
-		name = gcno_path + lr + 1;
+	char *name = rel_to(w->root, gcno_path);
 	size_t with_data = 0;
 	for (size_t i = 0; i < nfuncs; i++)
 		with_data += funcs[i].counters != NULL;
 	strbuf_addf(&w->body, "object %s\t%zu\t%" PRIu64 "\t%zu\t%zu\n", name,
 		    gcno_len, runs, ndata, with_data);
+	free(name);
 	strbuf_add(&w->body, gcno, gcno_len);
+	strbuf_addf(&w->body, "files %zu\n", npaths);
+	for (size_t i = 0; i < npaths; i++) {
+		char *rel = rel_to(w->root, paths[i]);
+		strbuf_addf(&w->body, "%s\n", rel);
+		free(rel);
+	}
 	for (size_t i = 0; i < nfuncs; i++) {
 		const struct pshard_func *f = &funcs[i];
 		if (!f->counters)

@@ -8,6 +8,10 @@
  *   then records, each a line and, for objects, raw bytes:
  *   object <name>\t<gcno bytes>\t<runs>\t<data files>\t<functions>\n
  *       <the .gcno file, byte for byte>
+ *       files <n>\n
+ *       then, for each source file name in the notes (in their order),
+ *       the path the report gives it, relative to the root when it lies
+ *       under it: <path>\n
  *       then one line per function with data:
  *       <ident> <lineno checksum> <cfg checksum> <n> <counter>...\n
  *   tracefile <bytes>\n
@@ -18,8 +22,9 @@
  * under it. The counters are the sums over every data file of the object,
  * so merging portable shards sums the same counters that merging the raw
  * shards would, and solves them once: the reports come out identical.
- * Source paths under the export root are re-rooted at the importing
- * covmerge's --root. */
+ * Source paths are stored as reported (after re-rooting and --path-map),
+ * and those under the export root are re-rooted at the importing
+ * covmerge's --root. Another version number than 1 is refused. */
 #ifndef CM_PORTABLE_H
 #define CM_PORTABLE_H
 
@@ -28,7 +33,8 @@
 
 #include "strbuf.h"
 
-#define PSHARD_MAGIC "covmerge-shard 1\n"
+#define PSHARD_PREFIX "covmerge-shard "
+#define PSHARD_MAGIC PSHARD_PREFIX "1\n"
 
 struct pshard_func {
 	uint32_t ident, lineno_checksum, cfg_checksum;
@@ -44,9 +50,12 @@ struct pshard_obj {
 	size_t ndata;
 	size_t nfuncs;
 	struct pshard_func *funcs;
+	char **paths;         /* per notes file name: the reported path */
+	size_t npaths;
 };
 
 struct pshard {
+	char *path;           /* the file it was read from */
 	char *root;
 	struct pshard_obj *objs;
 	size_t nobjs, aobjs;
@@ -54,7 +63,7 @@ struct pshard {
 	size_t ntraces, atraces;
 };
 
-/* Whether data (already inflated) is a portable shard. */
+/* Whether data (already inflated) is a portable shard (of any version). */
 int pshard_detect(const char *data, size_t len);
 /* Parses data into ps (zeroed by the caller). Returns 0, or -1 with the
  * cause in err. */
@@ -72,8 +81,8 @@ struct pshard_writer {
 void pshard_writer_init(struct pshard_writer *w, const char *root);
 void pshard_add_object(struct pshard_writer *w, const char *gcno_path,
 		       const void *gcno, size_t gcno_len, uint64_t runs,
-		       size_t ndata, const struct pshard_func *funcs,
-		       size_t nfuncs);
+		       size_t ndata, char *const *paths, size_t npaths,
+		       const struct pshard_func *funcs, size_t nfuncs);
 void pshard_add_tracefile(struct pshard_writer *w, const char *text, size_t len);
 /* Returns 0, or -1 with the cause in err. Releases w either way. */
 int pshard_writer_commit(struct pshard_writer *w, const char *path,

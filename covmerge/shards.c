@@ -8,6 +8,7 @@
  * tail of their paths, and a tie is settled by the header stamp. */
 #include "shards.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -216,6 +217,30 @@ static void scan_dir_gcno(const char *dir, struct path_list *list)
 	path_list_release(tmp);
 }
 
+/* The worker shard directories (gw0, gw1, ...) of a runner coverage
+ * directory, sorted. */
+static void list_worker_dirs(const char *dir, struct path_list *out)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	struct dirent *de;
+	while ((de = readdir(dp))) {
+		const char *n = de->d_name;
+		if (strncmp(n, "gw", 2) || !n[2] || strspn(n + 2, "0123456789") !=
+		    strlen(n + 2))
+			continue;
+		char *p = path_join(dir, n);
+		struct stat st;
+		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			path_list_add(out, p);
+		else
+			free(p);
+	}
+	closedir(dp);
+	path_list_sort(out);
+}
+
 static void dedup(struct path_list *l)
 {
 	path_list_sort(l);
@@ -243,8 +268,13 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 		walk_or_report(opts->object_dirs[i], gcno_only, &index, d,
 			       "object directory");
 
-	struct path_list *gcdas = xcalloc(opts->ninputs ? opts->ninputs : 1,
-					  sizeof(*gcdas));
+	/* one root per shard: a runner coverage directory (it has a
+	 * manifest.json) is one root per worker directory */
+	struct root {
+		char *path;
+		struct path_list gcdas;
+	} *roots = NULL;
+	size_t nroots = 0, aroots = 0;
 	for (size_t i = 0; i < opts->ninputs; i++) {
 		struct stat st;
 		const char *in = opts->inputs[i];
@@ -254,7 +284,9 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 			continue;
 		}
 		if (S_ISREG(st.st_mode) && path_has_suffix(in, ".gcda")) {
-			path_list_add(&gcdas[i], path_absolute(NULL, in));
+			GROW(roots, aroots, nroots + 1);
+			roots[nroots] = (struct root){path_dirname(in), {0}};
+			path_list_add(&roots[nroots++].gcdas, path_absolute(NULL, in));
 			continue;
 		}
 		if (S_ISREG(st.st_mode)) {
@@ -266,12 +298,23 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 				 ".gcda file or a tracefile", in);
 			continue;
 		}
-		struct path_list lists[2] = {{0}, {0}};
-		walk_or_report(in, both, lists, d, "shard");
-		gcdas[i] = lists[0];
-		for (size_t k = 0; k < lists[1].n; k++)
-			path_list_add(&index, lists[1].v[k]);
-		free(lists[1].v);
+		struct path_list sub = {0};
+		char *manifest = path_join(in, "manifest.json");
+		if (stat(manifest, &st) == 0)
+			list_worker_dirs(in, &sub);
+		free(manifest);
+		if (!sub.n)
+			path_list_add(&sub, xstrdup(in));
+		for (size_t k = 0; k < sub.n; k++) {
+			struct path_list lists[2] = {{0}, {0}};
+			walk_or_report(sub.v[k], both, lists, d, "shard");
+			GROW(roots, aroots, nroots + 1);
+			roots[nroots++] = (struct root){xstrdup(sub.v[k]), lists[0]};
+			for (size_t q = 0; q < lists[1].n; q++)
+				path_list_add(&index, lists[1].v[q]);
+			free(lists[1].v);
+		}
+		path_list_release(&sub);
 	}
 	dedup(&index);
 
@@ -279,24 +322,26 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 	if (opts->only_object_dirs)
 		for (size_t i = 0; i < opts->nobject_dirs; i++)
 			path_list_add(&only, path_absolute(NULL, opts->object_dirs[i]));
-	for (size_t i = 0; i < opts->ninputs; i++) {
-		char *root = path_absolute(NULL, opts->inputs[i]);
-		path_list_sort(&gcdas[i]);
-		for (size_t k = 0; k < gcdas[i].n; k++) {
-			char *gcno = find_gcno(gcdas[i].v[k], root, &index, d, sev,
+	for (size_t i = 0; i < nroots; i++) {
+		char *root = path_absolute(NULL, roots[i].path);
+		struct path_list *g = &roots[i].gcdas;
+		path_list_sort(g);
+		for (size_t k = 0; k < g->n; k++) {
+			char *gcno = find_gcno(g->v[k], root, &index, d, sev,
 					       only.n ? only.v : NULL, only.n);
 			if (!gcno)
 				continue;
 			if (!opts->nobject_dirs)
 				path_list_add(&dirs, path_dirname(gcno));
 			GROW(pairs, apairs, npairs + 1);
-			pairs[npairs++] = (struct pair){gcno, gcdas[i].v[k]};
-			gcdas[i].v[k] = NULL;
+			pairs[npairs++] = (struct pair){gcno, g->v[k]};
+			g->v[k] = NULL;
 		}
 		free(root);
-		path_list_release(&gcdas[i]);
+		free(roots[i].path);
+		path_list_release(g);
 	}
-	free(gcdas);
+	free(roots);
 	path_list_release(&only);
 
 	/* without --object-dir, the directories of the shards' own objects

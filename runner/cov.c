@@ -159,6 +159,8 @@ int cov_report(const struct runner_opts *o, const char *dir, int nworkers)
 	cmd.merge.nobject_dirs = o->ncov_paths ? o->ncov_paths : 1;
 	cmd.merge.only_object_dirs = 1;
 	cmd.format.branch = o->cov_branch;
+	cmd.filter.root = o->cov_root;
+	cmd.auto_root = o->cov_root == NULL;
 	cmd.merge.export_path = o->cov_export;
 	cmd.gate = (struct cm_gate){o->cov_fail_under, -1, -1, -1};
 	struct cm_report_req *reqs = xcalloc(o->ncov_reports + 1, sizeof(*reqs));

@@ -45,6 +45,8 @@ static const char usage_text[] =
 	"  --cov-report TYPE      term, term-missing[:skip-covered], xml:FILE,\n"
 	"                         lcov:FILE, json:FILE, markdown:FILE (repeatable)\n"
 	"  --cov-branch           branch coverage in the totals\n"
+	"  --cov-root DIR         report sources under DIR, named relative to it\n"
+	"                         (default: the directory holding all sources)\n"
 	"  --cov-fail-under MIN   fail (exit 1) when total coverage is under MIN\n"
 	"  --cov-export FILE      also write the run's coverage as one portable\n"
 	"                         shard (for covmerge on another machine)\n"
@@ -105,7 +107,7 @@ int main(int argc, char **argv)
 		O_DIST = 256, O_CTEST, O_TIMEOUT, O_GRACE, O_SERIAL, O_MAXFAIL, O_LF,
 		O_SHARD, O_REPEAT, O_DURATIONS, O_JUNIT, O_CACHE, O_COV, O_COV_DIR,
 		O_COV_REPORT, O_COV_BRANCH, O_COV_FAIL, O_COV_EXPORT, O_DB,
-		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION,
+		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION, O_COV_ROOT,
 	};
 	static const struct option longopts[] = {
 		{"numprocesses", required_argument, NULL, 'n'},
@@ -127,6 +129,7 @@ int main(int argc, char **argv)
 		{"cov-dir", required_argument, NULL, O_COV_DIR},
 		{"cov-report", required_argument, NULL, O_COV_REPORT},
 		{"cov-branch", no_argument, NULL, O_COV_BRANCH},
+		{"cov-root", required_argument, NULL, O_COV_ROOT},
 		{"cov-fail-under", required_argument, NULL, O_COV_FAIL},
 		{"cov-export", required_argument, NULL, O_COV_EXPORT},
 		{"db", required_argument, NULL, O_DB},
@@ -253,6 +256,9 @@ int main(int argc, char **argv)
 		case O_COV_BRANCH:
 			o.cov_branch = 1;
 			break;
+		case O_COV_ROOT:
+			o.cov_root = optarg;
+			break;
 		case O_COV_FAIL: {
 			char *end;
 			double d = strtod(optarg, &end);
@@ -303,7 +309,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if ((o.cov_dir || o.ncov_reports || o.cov_branch || o.cov_fail_under >= 0 ||
-	     o.cov_export) && !o.cov)
+	     o.cov_export || o.cov_root) && !o.cov)
 		o.cov = 1; /* asking for a coverage report means measuring it */
 	if ((o.db_schema || o.db_setup || o.db_keep) && !o.db)
 		return usage("%s", "--db-schema, --db-setup and --db-keep need --db");

@@ -102,7 +102,7 @@ void reporter_failures(struct reporter *rp, const struct result_list *rl)
 	printf("\n");
 	rule("FAILURES", '=');
 	/* a process's output is shown once, under its first failure */
-	const char *last_output = NULL;
+	size_t last_process = (size_t)-1;
 	for (size_t i = 0; i < rl->n; i++) {
 		const struct result *r = &rl->v[i];
 		if (!result_failed(r))
@@ -111,12 +111,11 @@ void reporter_failures(struct reporter *rp, const struct result_list *rl)
 		rule(r->id, '_');
 		printf("[gw%d] %s%s%s\n", r->worker, status_text(r, buf, sizeof(buf)),
 		       r->message ? ": " : "", r->message ? r->message : "");
-		if (r->output && r->output[0] &&
-		    !(last_output && !strcmp(last_output, r->output))) {
+		if (r->output && r->output[0] && r->process != last_process) {
 			printf("----- captured output -----\n%s", r->output);
 			if (r->output[strlen(r->output) - 1] != '\n')
 				putchar('\n');
-			last_output = r->output;
+			last_process = r->process;
 		}
 	}
 	printf("\n");

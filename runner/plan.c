@@ -64,13 +64,17 @@ static struct item *new_item(struct builder *b, struct program *p, int whole,
 	return it;
 }
 
+/* An item's estimate: the sum of its tests' recorded durations, or -1
+ * when any of them is unknown. */
 static void item_add(struct item *it, size_t test, double est)
 {
 	it->tests = xreallocarray(it->tests, it->ntests + 1, sizeof(size_t));
 	it->tests[it->ntests++] = test;
-	if (est < 0 || it->est < 0)
-		it->est = it->ntests == 1 ? est : (est < 0 ? -1 : it->est);
-	if (it->est >= 0 && est >= 0 && it->ntests > 1)
+	if (it->ntests == 1)
+		it->est = est;
+	else if (est < 0 || it->est < 0)
+		it->est = -1;
+	else
 		it->est += est;
 }
 
@@ -183,7 +187,8 @@ int sched_plan(struct plan *pl, struct suite *s, const struct runner_opts *o,
 		for (int w = 0; w < 2; w++) {
 			struct builder *b = bs[w];
 			struct item *tmp = xcalloc(b->n ? b->n : 1, sizeof(*tmp));
-			memcpy(tmp, b->v, b->n * sizeof(*tmp));
+			if (b->n)
+				memcpy(tmp, b->v, b->n * sizeof(*tmp));
 			for (size_t i = 0; i < b->n; i++)
 				if (tmp[i].est < 0)
 					tmp[i].est = dflt;

@@ -44,6 +44,7 @@ static struct result *add(struct result_list *out, const char *id,
 	r->status = st;
 	r->worker = oc->worker;
 	r->duration = duration;
+	r->process = oc->process;
 	return r;
 }
 

@@ -15,6 +15,7 @@ struct outcome {
 	double duration;
 	int worker;
 	const char *output;  /* captured output (may be truncated) */
+	size_t process;      /* a number per process, for the results */
 };
 
 struct result_list {

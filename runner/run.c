@@ -94,6 +94,7 @@ static void capture_release(struct capture *c)
 
 struct slot {
 	int busy;
+	int interrupted;     /* stopped by Ctrl-C: its tests did not finish */
 	struct proc p;
 	const struct item *it;
 	double start, deadline, kill_at, drain_until;
@@ -188,6 +189,7 @@ struct run {
 	int interrupted;
 	int stopping;
 	size_t failures;
+	size_t nprocesses;
 };
 
 static char *filter_for(const struct run *r, const struct item *it)
@@ -271,8 +273,11 @@ static void finish_item(struct run *r, int k, const char *start_error,
 		text = capture_text(&s->out);
 		oc.output = text;
 	}
+	oc.process = r->nprocesses++;
 	size_t first = r->results.n;
-	results_from_item(&r->suite, it, &oc, &r->results);
+	/* tests that Ctrl-C stopped did not finish: they are not results */
+	if (!s->interrupted)
+		results_from_item(&r->suite, it, &oc, &r->results);
 	for (size_t i = first; i < r->results.n; i++) {
 		reporter_result(&r->rp, &r->results.v[i]);
 		if (result_failed(&r->results.v[i]))
@@ -330,6 +335,7 @@ static void handle_signals(struct run *r)
 						continue;
 					proc_signal_group(s->p.pid, SIGTERM);
 					s->term_sent = 1;
+					s->interrupted = 1;
 					s->kill_at = now + r->o->grace;
 				}
 			}
@@ -500,6 +506,8 @@ static void print_header(const struct run *r)
 	static const char *const dist[] = {"load", "loadscope", "loadfile", "no"};
 	if (o->workers == 0)
 		printf("runner %s: sequential (-n 0, one worker gw0)\n", RUNNER_VERSION);
+	else if (o->dist == DIST_NO)
+		printf("runner %s: 1 worker (gw0), dist no\n", RUNNER_VERSION);
 	else
 		printf("runner %s: %d workers (gw0..gw%d), dist %s\n", RUNNER_VERSION,
 		       r->nslots, r->nslots - 1, dist[o->dist]);

@@ -62,6 +62,7 @@ struct result {
 	int worker;
 	char *message;       /* one line: why it failed or was skipped, or NULL */
 	char *output;        /* captured output, kept for failures only */
+	size_t process;      /* which process produced it (run order) */
 };
 
 struct item {
@@ -106,6 +107,7 @@ struct runner_opts {
 	int cov_branch;
 	double cov_fail_under; /* < 0: none */
 	const char *cov_export;
+	const char *cov_root;  /* NULL: the sources' common directory */
 	/* databases */
 	const char *db;
 	const char *db_schema;
