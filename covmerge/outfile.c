@@ -17,6 +17,26 @@ int outfile_open(struct outfile *of, const char *path, struct strbuf *err)
 		of->fp = stdout;
 		return 0;
 	}
+	/* a device or a pipe (/dev/null, /dev/stdout, a FIFO) is written to
+	 * as it is: renaming a file over it would replace it */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			strbuf_addstr(err, "is a directory");
+			free(of->path);
+			memset(of, 0, sizeof(*of));
+			return -1;
+		}
+		of->fp = fopen(path, "w");
+		if (!of->fp) {
+			strbuf_addstr(err, strerror(errno));
+			free(of->path);
+			memset(of, 0, sizeof(*of));
+			return -1;
+		}
+		of->direct = 1;
+		return 0;
+	}
 	of->tmp = xasprintf("%s.tmpXXXXXX", path);
 	int fd = mkstemp(of->tmp);
 	if (fd < 0) {
@@ -46,7 +66,18 @@ int outfile_open(struct outfile *of, const char *path, struct strbuf *err)
 int outfile_commit(struct outfile *of, struct strbuf *err)
 {
 	int rc = 0;
-	if (!of->tmp) {
+	if (of->direct) {
+		int bad = fflush(of->fp) != 0 || ferror(of->fp);
+		int e = errno;
+		if (fclose(of->fp) != 0 && !bad) {
+			bad = 1;
+			e = errno;
+		}
+		if (bad) {
+			strbuf_addstr(err, strerror(e));
+			rc = -1;
+		}
+	} else if (!of->tmp) {
 		if (fflush(of->fp) != 0 || ferror(of->fp)) {
 			strbuf_addstr(err, strerror(errno));
 			rc = -1;
@@ -76,6 +107,8 @@ int outfile_commit(struct outfile *of, struct strbuf *err)
 
 void outfile_abort(struct outfile *of)
 {
+	if (of->direct)
+		fclose(of->fp);
 	if (of->tmp) {
 		fclose(of->fp);
 		unlink(of->tmp);

@@ -1,6 +1,7 @@
 /* Output files written atomically: into a temporary file beside the
  * target, renamed over it only when everything was written and flushed.
- * A crash or a full disk never leaves half a report. "-" is stdout. */
+ * A crash or a full disk never leaves half a report. "-" is stdout; an
+ * existing device or pipe (/dev/null, a FIFO) is written to directly. */
 #ifndef CM_OUTFILE_H
 #define CM_OUTFILE_H
 
@@ -12,7 +13,8 @@
 struct outfile {
 	FILE *fp;
 	char *path;
-	char *tmp;   /* NULL for stdout */
+	char *tmp;   /* NULL for stdout and for devices */
+	int direct;  /* an existing device or pipe, written to in place */
 };
 
 /* Returns 0, or -1 with the cause in err. */
