@@ -48,6 +48,9 @@ static const char usage_text[] =
 	"  --cov-root DIR         report sources under DIR, named relative to it\n"
 	"                         (default: the directory holding all sources)\n"
 	"  --cov-fail-under MIN   fail (exit 1) when total coverage is under MIN\n"
+	"  --cov-prefix-env NAME  put the shard directory in NAME instead of\n"
+	"                         GCOV_PREFIX (for suites whose tests build and\n"
+	"                         run programs of their own; see README)\n"
 	"  --cov-export FILE      also write the run's coverage as one portable\n"
 	"                         shard (for covmerge on another machine)\n"
 	"databases (PostgreSQL):\n"
@@ -108,6 +111,7 @@ int main(int argc, char **argv)
 		O_SHARD, O_REPEAT, O_DURATIONS, O_JUNIT, O_CACHE, O_COV, O_COV_DIR,
 		O_COV_REPORT, O_COV_BRANCH, O_COV_FAIL, O_COV_EXPORT, O_DB,
 		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION, O_COV_ROOT,
+		O_COV_PREFIX_ENV,
 	};
 	static const struct option longopts[] = {
 		{"numprocesses", required_argument, NULL, 'n'},
@@ -130,6 +134,7 @@ int main(int argc, char **argv)
 		{"cov-report", required_argument, NULL, O_COV_REPORT},
 		{"cov-branch", no_argument, NULL, O_COV_BRANCH},
 		{"cov-root", required_argument, NULL, O_COV_ROOT},
+		{"cov-prefix-env", required_argument, NULL, O_COV_PREFIX_ENV},
 		{"cov-fail-under", required_argument, NULL, O_COV_FAIL},
 		{"cov-export", required_argument, NULL, O_COV_EXPORT},
 		{"db", required_argument, NULL, O_DB},
@@ -258,6 +263,12 @@ int main(int argc, char **argv)
 			break;
 		case O_COV_ROOT:
 			o.cov_root = optarg;
+			break;
+		case O_COV_PREFIX_ENV:
+			if (!optarg[0] || strchr(optarg, '='))
+				return usage("bad --cov-prefix-env \"%s\": expected a "
+					     "variable name", optarg);
+			o.cov_prefix_env = optarg;
 			break;
 		case O_COV_FAIL: {
 			char *end;

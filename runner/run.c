@@ -214,8 +214,11 @@ static char **item_env(const struct run *r, const struct item *it, int k)
 	set[n++] = xasprintf("RUNNER_WORKER_COUNT=%d", r->count);
 	set[n++] = xasprintf("RUNNER_TESTRUN_UID=%s", r->uid);
 	if (r->cov_dir) {
-		set[n++] = xasprintf("GCOV_PREFIX=%s/gw%d", r->cov_dir, k);
-		set[n++] = xstrdup("GCOV_PREFIX_STRIP=0");
+		const char *var = r->o->cov_prefix_env;
+		set[n++] = xasprintf("%s=%s/gw%d", var ? var : "GCOV_PREFIX",
+				     r->cov_dir, k);
+		if (!var)
+			set[n++] = xstrdup("GCOV_PREFIX_STRIP=0");
 		set[n++] = xstrdup("RUNNER_FLUSH_ON_SIGNAL=1");
 	}
 	if (r->preload && (r->cov_dir || it->prog->cmocka)) {

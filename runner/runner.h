@@ -108,6 +108,8 @@ struct runner_opts {
 	double cov_fail_under; /* < 0: none */
 	const char *cov_export;
 	const char *cov_root;  /* NULL: the sources' common directory */
+	const char *cov_prefix_env; /* variable for the shard prefix
+				       (NULL: GCOV_PREFIX) */
 	/* databases */
 	const char *db;
 	const char *db_schema;

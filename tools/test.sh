@@ -69,10 +69,14 @@ cmake --build "$build_dir" -j"$(nproc)"
 mkdir -p "$(dirname "$junit")"
 
 # The project's objects live under CMakeFiles/ of the build tree; the
-# tests' own objects live under tests/ and are not measured.
+# tests' own objects live under tests/ and are not measured. Many tests
+# build and run fixture programs that must write their gcov data where they
+# expect it, so the shard directory travels in COVTOOLS_GCOV_PREFIX, which
+# only this project's coverage build turns into GCOV_PREFIX (at exit).
 exec "$build_dir/runner" -n auto --dist loadscope --ctest "$build_dir" \
 	--timeout 900 \
 	--cov="$build_dir/CMakeFiles" --cov-dir "$build_dir/cov" \
+	--cov-prefix-env COVTOOLS_GCOV_PREFIX \
 	--cov-report term-missing --cov-report "xml:$build_dir/coverage.xml" \
 	--cov-fail-under 90 \
 	--junitxml "$junit"
