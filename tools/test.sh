@@ -3,7 +3,10 @@
 # with coverage of its own sources gated by its own covmerge.
 #
 #   tools/test.sh                 ASan + UBSan + coverage build in build-ci/
-#   tools/test.sh --no-sanitize   coverage build without sanitizers in build-cov/
+#   tools/test.sh --no-sanitize   without sanitizers (build-cov/)
+#   tools/test.sh --no-coverage   without coverage and its gate (build-asan/,
+#                                 or build-plain/ with --no-sanitize; for
+#                                 compilers whose coverage data is not gcc's)
 #   tools/test.sh --junit FILE    where the JUnit XML goes
 #                                 (default: <build dir>/junit.xml)
 #
@@ -21,15 +24,17 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 sanitize=1
+coverage=1
 junit=
 
 usage() {
-	sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+	sed -n '2,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 while (($#)); do
 	case $1 in
 	--no-sanitize) sanitize=0 ;;
+	--no-coverage) coverage=0 ;;
 	--junit)
 		(($# >= 2)) || { echo "test.sh: --junit needs a file" >&2; exit 2; }
 		junit=$2
@@ -52,31 +57,42 @@ fi
 cd "$root"
 bash tools/setup.sh --no-build
 
+build_dir=build
+cov_opt=OFF
 if ((sanitize)); then
-	build_dir=build-ci
+	build_dir+=-asan
 	sanitize_opt=ON
 	# Every sanitizer finding fails its test, with a stack.
 	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1:check_initialization_order=1}
 	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 else
-	build_dir=build-cov
 	sanitize_opt=OFF
+fi
+if ((coverage)); then
+	build_dir=${build_dir/build-asan/build-ci}
+	[[ $build_dir == build ]] && build_dir=build-cov
+	cov_opt=ON
+elif [[ $build_dir == build ]]; then
+	build_dir=build-plain
 fi
 junit=${junit:-$root/$build_dir/junit.xml}
 
-cmake -S . -B "$build_dir" -DCM_SANITIZE="$sanitize_opt" -DCM_COVERAGE=ON -DCM_TESTS=ON
+cmake -S . -B "$build_dir" -DCM_SANITIZE="$sanitize_opt" -DCM_COVERAGE="$cov_opt" -DCM_TESTS=ON
 cmake --build "$build_dir" -j"$(nproc)"
 mkdir -p "$(dirname "$junit")"
 
-# The project's objects live under CMakeFiles/ of the build tree; the
-# tests' own objects live under tests/ and are not measured. Many tests
-# build and run fixture programs that must write their gcov data where they
-# expect it, so the shard directory travels in COVTOOLS_GCOV_PREFIX, which
-# only this project's coverage build turns into GCOV_PREFIX (at exit).
-exec "$build_dir/runner" -n auto --dist loadscope --ctest "$build_dir" \
-	--timeout 900 \
-	--cov="$build_dir/CMakeFiles" --cov-dir "$build_dir/cov" \
-	--cov-prefix-env COVTOOLS_GCOV_PREFIX \
-	--cov-report term-missing --cov-report "xml:$build_dir/coverage.xml" \
-	--cov-fail-under 90 \
-	--junitxml "$junit"
+run=("$build_dir/runner" -n auto --dist loadscope --ctest "$build_dir" --timeout 900
+	--junitxml "$junit")
+if ((coverage)); then
+	# The project's objects live under CMakeFiles/ of the build tree; the
+	# tests' own objects live under tests/ and are not measured. Many
+	# tests build and run fixture programs that must write their gcov data
+	# where they expect it, so the shard directory travels in
+	# COVTOOLS_GCOV_PREFIX, which only this project's coverage build turns
+	# into GCOV_PREFIX (at exit).
+	run+=(--cov="$build_dir/CMakeFiles" --cov-dir "$build_dir/cov"
+		--cov-prefix-env COVTOOLS_GCOV_PREFIX
+		--cov-report term-missing --cov-report "xml:$build_dir/coverage.xml"
+		--cov-fail-under 90)
+fi
+exec "${run[@]}"
