@@ -22,7 +22,7 @@ int outfile_open(struct outfile *of, const char *path, struct strbuf *err)
 	struct stat st;
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		if (S_ISDIR(st.st_mode)) {
-			strbuf_addstr(err, "is a directory");
+			strbuf_addstr(err, strerror(EISDIR));
 			free(of->path);
 			memset(of, 0, sizeof(*of));
 			return -1;

@@ -37,5 +37,5 @@ ls "$work" | grep -q 'tmp' && fail "a temporary file was left: $(ls "$work")"
 rc=0
 "$COVMERGE" -q --root "$work" --report "lcov:$work" . 2>err || rc=$?
 ((rc == 1)) || fail "a directory as report path: exit $rc, expected 1"
-grep -q "cannot write \"$work\": is a directory" err || fail "message: $(cat err)"
+grep -q "cannot write \"$work\": Is a directory" err || fail "message: $(cat err)"
 echo "test_report_special_files: ok"
