@@ -87,8 +87,12 @@ static int is_executable_file(const char *p)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
 }
 
+/* How results name a program: relative to the working directory when it
+ * lies under it, else as the command line gave it. */
 static char *display_name(const char *p)
 {
+	if (p[0] != '/')
+		return path_normalize(p);
 	char *abs = path_absolute(NULL, p);
 	char *cwd = getcwd(NULL, 0);
 	char *out;
