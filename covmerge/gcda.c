@@ -52,20 +52,11 @@ int gcda_parse(struct gcda *g, const void *data, size_t len, struct strbuf *err)
 	size_t afuncs = 0;
 	struct gcda_func *cur = NULL;
 	int rc = 0;
-	while (!rd.err && rd_left(&rd) > 0) {
+	for (;;) {
 		size_t start = rd.pos;
-		if (rd_left(&rd) < 8) {
-			uint32_t tag = rd_left(&rd) >= 4 ? rd_u32(&rd) : 1;
-			if (tag != 0) {
-				rd.pos = start;
-				rd_fail(&rd, "truncated record header");
-			}
+		uint32_t tag = 0, length = 0;
+		if (rd_record_header(&rd, &tag, &length) <= 0)
 			break;
-		}
-		uint32_t tag = rd_u32(&rd);
-		if (tag == 0)
-			break;
-		uint32_t length = rd_u32(&rd);
 		size_t bytes;
 		int all_zero = 0;
 		if (is_counter_tag(tag) && (int32_t)length < 0) {

@@ -277,21 +277,11 @@ int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err)
 	g->cwd = cwd ? arena_strndup(p.a, cwd, n) : NULL;
 	g->has_unexecuted_blocks = rd_u32(&rd) != 0;
 	int rc = 0;
-	while (!rd.err && rd_left(&rd) > 0) {
+	for (;;) {
 		size_t start = rd.pos;
-		if (rd_left(&rd) < 8) {
-			/* a lone end-of-file word is fine, anything else is not */
-			uint32_t tag = rd_left(&rd) >= 4 ? rd_u32(&rd) : 1;
-			if (tag != 0) {
-				rd.pos = start;
-				rd_fail(&rd, "truncated record header");
-			}
+		uint32_t tag = 0, length = 0;
+		if (rd_record_header(&rd, &tag, &length) <= 0)
 			break;
-		}
-		uint32_t tag = rd_u32(&rd);
-		if (tag == 0)
-			break;
-		uint32_t length = rd_u32(&rd);
 		size_t bytes = words ? (size_t)length * 4 : length;
 		if (bytes > rd_left(&rd)) {
 			strbuf_addf(err, "truncated record (tag 0x%08x, %zu bytes "

@@ -22,6 +22,9 @@ struct json {
  * byte offset) in err. Free with json_free. */
 struct json *json_parse(const char *text, size_t len, struct strbuf *err);
 void json_free(struct json *j);
+/* Appends s as a JSON string literal (quoted and escaped). */
+void json_add_string(struct strbuf *sb, const char *s);
+
 /* The member named key of an object, or NULL. */
 const struct json *json_get(const struct json *obj, const char *key);
 

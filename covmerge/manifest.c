@@ -10,18 +10,6 @@
 #include "json.h"
 #include "path.h"
 
-static size_t count_gcda(const char *dir)
-{
-	static const char *const suffixes[] = {".gcda", NULL};
-	struct path_list l = {0};
-	char *bad = NULL;
-	path_walk(dir, suffixes, &l, &bad);
-	free(bad);
-	size_t n = l.n;
-	path_list_release(&l);
-	return n;
-}
-
 void manifest_check(const char *dir, int allow_missing, struct diag *d)
 {
 	enum cm_severity sev = allow_missing ? CM_WARNING : CM_ERROR;
@@ -74,7 +62,7 @@ void manifest_check(const char *dir, int allow_missing, struct diag *d)
 					 "manifest \"%s\" says it ran %zu tests%s", shard,
 					 w->string, path, ran, hint);
 		} else {
-			size_t have = count_gcda(shard);
+			size_t have = path_count_files(shard, ".gcda");
 			if (have < expected)
 				diag_add(d, sev, "shard \"%s\" of worker %s has %zu data files, "
 					 "the manifest \"%s\" recorded %zu%s", shard, w->string,

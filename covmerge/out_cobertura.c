@@ -12,26 +12,7 @@
 
 #include "alloc.h"
 #include "report_util.h"
-
-static void xml_escape(struct strbuf *sb, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': strbuf_addstr(sb, "&amp;"); break;
-		case '<': strbuf_addstr(sb, "&lt;"); break;
-		case '>': strbuf_addstr(sb, "&gt;"); break;
-		case '"': strbuf_addstr(sb, "&quot;"); break;
-		case '\'': strbuf_addstr(sb, "&apos;"); break;
-		default:
-			/* control characters are not allowed in XML 1.0 */
-			if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' &&
-			    *s != '\r')
-				strbuf_addch(sb, '?');
-			else
-				strbuf_addch(sb, *s);
-		}
-	}
-}
+#include "xml.h"
 
 static void rate(char *buf, size_t n, size_t hit, size_t total)
 {
@@ -111,7 +92,7 @@ int cm_write_cobertura(const struct cm_report *r, const struct cm_format *fmt,
 		    rows.total.stmts - rows.total.miss, lr, rows.total.branches,
 		    rows.total.branches - rows.total.branches_miss, br);
 	strbuf_addstr(&sb, "\t<sources>\n\t\t<source>");
-	xml_escape(&sb, fmt->root ? fmt->root : ".");
+	xml_add_escaped(&sb, fmt->root ? fmt->root : ".");
 	strbuf_addstr(&sb, "</source>\n\t</sources>\n\t<packages>\n");
 	size_t i = 0;
 	while (i < rows.n) {
@@ -129,7 +110,7 @@ int cm_write_cobertura(const struct cm_report *r, const struct cm_format *fmt,
 		rate(lr, sizeof(lr), pn.stmts - pn.miss, pn.stmts);
 		rate(br, sizeof(br), pn.branches - pn.branches_miss, pn.branches);
 		strbuf_addstr(&sb, "\t\t<package name=\"");
-		xml_escape(&sb, pkg);
+		xml_add_escaped(&sb, pkg);
 		strbuf_addf(&sb, "\" line-rate=\"%s\" branch-rate=\"%s\" "
 			    "complexity=\"0\">\n\t\t\t<classes>\n", lr, br);
 		for (size_t k = i; k < j; k++) {
@@ -139,10 +120,10 @@ int cm_write_cobertura(const struct cm_report *r, const struct cm_format *fmt,
 			rate(br, sizeof(br), w->num.branches - w->num.branches_miss,
 			     w->num.branches);
 			strbuf_addstr(&sb, "\t\t\t\t<class name=\"");
-			xml_escape(&sb, strrchr(w->name, '/') ? strrchr(w->name, '/') + 1
+			xml_add_escaped(&sb, strrchr(w->name, '/') ? strrchr(w->name, '/') + 1
 							       : w->name);
 			strbuf_addstr(&sb, "\" filename=\"");
-			xml_escape(&sb, w->name);
+			xml_add_escaped(&sb, w->name);
 			strbuf_addf(&sb, "\" line-rate=\"%s\" branch-rate=\"%s\" "
 				    "complexity=\"0\">\n", lr, br);
 			strbuf_addstr(&sb, "\t\t\t\t\t<methods>\n");
@@ -163,7 +144,7 @@ int cm_write_cobertura(const struct cm_report *r, const struct cm_format *fmt,
 				rate(lr, sizeof(lr), sh, s);
 				rate(br, sizeof(br), bh, b);
 				strbuf_addstr(&sb, "\t\t\t\t\t\t<method name=\"");
-				xml_escape(&sb, fn->name);
+				xml_add_escaped(&sb, fn->name);
 				strbuf_addf(&sb, "\" signature=\"\" line-rate=\"%s\" "
 					    "branch-rate=\"%s\" complexity=\"0\">\n"
 					    "\t\t\t\t\t\t\t<lines>\n", lr, br);

@@ -17,22 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "report_util.h"
-
-static void json_string(struct strbuf *sb, const char *s)
-{
-	strbuf_addch(sb, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			strbuf_addf(sb, "\\%c", c);
-		else if (c < 0x20)
-			strbuf_addf(sb, "\\u%04x", c);
-		else
-			strbuf_addch(sb, (char)c);
-	}
-	strbuf_addch(sb, '"');
-}
 
 static void summary(struct strbuf *sb, const struct cm_numbers *n,
 		    const struct cm_format *fmt)
@@ -64,12 +50,12 @@ int cm_write_json(const struct cm_report *r, const struct cm_format *fmt,
 	strbuf_addf(&sb, "{\"meta\": {\"format\": 1, \"version\": \"%s\", "
 		    "\"timestamp\": %lld, \"branch_coverage\": %s, \"root\": ",
 		    CM_VERSION, fmt->timestamp, fmt->branch ? "true" : "false");
-	json_string(&sb, fmt->root ? fmt->root : ".");
+	json_add_string(&sb, fmt->root ? fmt->root : ".");
 	strbuf_addstr(&sb, "},\n \"files\": {");
 	for (size_t i = 0; i < rows.n; i++) {
 		const struct cm_file *f = rows.v[i].file;
 		strbuf_addstr(&sb, i ? ",\n  " : "\n  ");
-		json_string(&sb, rows.v[i].name);
+		json_add_string(&sb, rows.v[i].name);
 		strbuf_addstr(&sb, ": {\"executed_lines\": [");
 		int first = 1;
 		for (size_t l = 0; l < f->nlines; l++) {
@@ -106,7 +92,7 @@ int cm_write_json(const struct cm_report *r, const struct cm_format *fmt,
 		for (size_t k = 0; k < f->nfunctions; k++) {
 			const struct cm_function *fn = &f->functions[k];
 			strbuf_addstr(&sb, k ? ", {\"name\": " : "{\"name\": ");
-			json_string(&sb, fn->name);
+			json_add_string(&sb, fn->name);
 			strbuf_addf(&sb, ", \"start_line\": %u, \"end_line\": %u, "
 				    "\"count\": %" PRId64 "}", fn->start_line,
 				    fn->end_line, fn->count);

@@ -218,6 +218,18 @@ int path_walk(const char *root, const char *const *suffixes,
 	return rc;
 }
 
+size_t path_count_files(const char *dir, const char *suffix)
+{
+	const char *const suffixes[] = {suffix, NULL};
+	struct path_list l = {0};
+	char *bad = NULL;
+	path_walk(dir, suffixes, &l, &bad);
+	free(bad);
+	size_t n = l.n;
+	path_list_release(&l);
+	return n;
+}
+
 static int remove_one(const char *p, const struct stat *st, int type,
 		      struct FTW *ftw)
 {

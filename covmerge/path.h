@@ -37,6 +37,10 @@ void path_list_sort(struct path_list *l);
 int path_walk(const char *root, const char *const *suffixes,
 	      struct path_list *lists, char **bad_path);
 
+/* How many regular files under dir (recursively) end in suffix; 0 when
+ * dir cannot be read. */
+size_t path_count_files(const char *dir, const char *suffix);
+
 /* Removes path and everything under it (not following symlinks, not
  * crossing into other file systems). A missing path is fine. Returns 0, or
  * -1 with errno set. */

@@ -71,3 +71,23 @@ void rd_skip(struct reader *rd, size_t n)
 	}
 	rd->pos += n;
 }
+
+int rd_record_header(struct reader *rd, uint32_t *tag, uint32_t *length)
+{
+	size_t start = rd->pos;
+	if (rd_left(rd) == 0)
+		return 0;
+	if (rd_left(rd) < 8) {
+		/* a lone end-of-file word is fine, anything else is not */
+		if (rd_left(rd) >= 4 && rd_u32(rd) == 0)
+			return 0;
+		rd->pos = start;
+		rd_fail(rd, "truncated record header");
+		return -1;
+	}
+	*tag = rd_u32(rd);
+	if (*tag == 0)
+		return 0;
+	*length = rd_u32(rd);
+	return 1;
+}

@@ -34,6 +34,10 @@ uint64_t rd_u64(struct reader *rd);
  * empty string. */
 const char *rd_string(struct reader *rd, int words_mode, size_t *n);
 void rd_skip(struct reader *rd, size_t n);
+/* Reads the next record's tag and length word. Returns 1 with them set,
+ * 0 at the end of the records (a zero tag, or the end of the data), or -1
+ * with a sticky "truncated record header" error at the record's start. */
+int rd_record_header(struct reader *rd, uint32_t *tag, uint32_t *length);
 /* Little-endian 32-bit word at p (no bounds check). */
 uint32_t rd_le32(const unsigned char *p);
 

@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "command.h"
+#include "json.h"
 #include "outfile.h"
 #include "path.h"
 
@@ -60,33 +61,6 @@ int cov_prepare(const char *dir, int nworkers, struct strbuf *err)
 	return rc;
 }
 
-static size_t count_gcda(const char *dir)
-{
-	static const char *const suffixes[] = {".gcda", NULL};
-	struct path_list l = {0};
-	char *bad = NULL;
-	path_walk(dir, suffixes, &l, &bad);
-	free(bad);
-	size_t n = l.n;
-	path_list_release(&l);
-	return n;
-}
-
-static void json_str(struct strbuf *sb, const char *s)
-{
-	strbuf_addch(sb, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			strbuf_addf(sb, "\\%c", c);
-		else if (c < 0x20)
-			strbuf_addf(sb, "\\u%04x", c);
-		else
-			strbuf_addch(sb, (char)c);
-	}
-	strbuf_addch(sb, '"');
-}
-
 static const char *status_word(enum test_status st)
 {
 	switch (st) {
@@ -109,14 +83,14 @@ int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 	strbuf_init(&sb);
 	strbuf_addf(&sb, "{\"format\": 1, \"runner\": \"%s\", \"run_uid\": ",
 		    RUNNER_VERSION);
-	json_str(&sb, uid);
+	json_add_string(&sb, uid);
 	strbuf_addf(&sb, ", \"interrupted\": %s, \"workers\": %d, \"shards\": [",
 		    interrupted ? "true" : "false", nworkers);
 	for (int k = 0; k < nworkers; k++) {
 		char *sd = xasprintf("%s/gw%d", dir, k);
 		strbuf_addf(&sb, "%s\n  {\"worker\": \"gw%d\", \"dir\": \"gw%d\", "
 			    "\"gcda_files\": %zu, \"tests\": [", k ? "," : "", k, k,
-			    count_gcda(sd));
+			    path_count_files(sd, ".gcda"));
 		free(sd);
 		int first = 1;
 		for (size_t i = 0; i < rl->n; i++) {
@@ -124,7 +98,7 @@ int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 			if (r->worker != k)
 				continue;
 			strbuf_addstr(&sb, first ? "\n    {\"id\": " : ",\n    {\"id\": ");
-			json_str(&sb, r->id);
+			json_add_string(&sb, r->id);
 			strbuf_addf(&sb, ", \"status\": \"%s\", \"exit_code\": %d, "
 				    "\"signal\": %d}", status_word(r->status),
 				    r->exit_code, r->signal);

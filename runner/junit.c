@@ -4,24 +4,7 @@
 #include <string.h>
 
 #include "outfile.h"
-
-static void esc(struct strbuf *sb, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '&': strbuf_addstr(sb, "&amp;"); break;
-		case '<': strbuf_addstr(sb, "&lt;"); break;
-		case '>': strbuf_addstr(sb, "&gt;"); break;
-		case '"': strbuf_addstr(sb, "&quot;"); break;
-		default:
-			if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
-				strbuf_addch(sb, '?');
-			else
-				strbuf_addch(sb, (char)c);
-		}
-	}
-}
+#include "xml.h"
 
 int junit_write(const char *path, const struct result_list *rl, double seconds,
 		struct strbuf *err)
@@ -48,13 +31,13 @@ int junit_write(const char *path, const struct result_list *rl, double seconds,
 			struct strbuf cls;
 			strbuf_init(&cls);
 			strbuf_add(&cls, r->id, (size_t)(sep - r->id));
-			esc(&sb, cls.buf);
+			xml_add_escaped(&sb, cls.buf);
 			strbuf_release(&cls);
 		} else {
-			esc(&sb, r->id);
+			xml_add_escaped(&sb, r->id);
 		}
 		strbuf_addstr(&sb, "\" name=\"");
-		esc(&sb, sep ? sep + 2 : r->id);
+		xml_add_escaped(&sb, sep ? sep + 2 : r->id);
 		strbuf_addf(&sb, "\" time=\"%.3f\">", r->duration);
 		char buf[64];
 		const char *tag = r->status == ST_FAILED ? "failure"
@@ -62,11 +45,11 @@ int junit_write(const char *path, const struct result_list *rl, double seconds,
 				  : result_failed(r) ? "error" : NULL;
 		if (tag) {
 			strbuf_addf(&sb, "<%s message=\"", tag);
-			esc(&sb, r->message ? r->message : status_text(r, buf, sizeof(buf)));
+			xml_add_escaped(&sb, r->message ? r->message : status_text(r, buf, sizeof(buf)));
 			strbuf_addstr(&sb, "\"");
 			if (r->output && r->output[0]) {
 				strbuf_addstr(&sb, ">");
-				esc(&sb, r->output);
+				xml_add_escaped(&sb, r->output);
 				strbuf_addf(&sb, "</%s>", tag);
 			} else {
 				strbuf_addstr(&sb, "/>");
