@@ -25,6 +25,8 @@ static const char usage_text[] =
 	"  --ctest BUILD_DIR      run a CMake build tree's CTest tests\n"
 	"  -k PATTERN             only tests whose id contains PATTERN (a glob\n"
 	"                         when it has * ? [; \"not PATTERN\" inverts)\n"
+	"  -L, --label LABEL      only tests with this CTest label (a glob when it\n"
+	"                         has * ? [; repeatable: any of them)\n"
 	"  --lf                   only the tests that failed last time\n"
 	"  --serial PATTERN       run matching tests alone, after the others\n"
 	"  --shard K/N            run only part K of N (for CI matrix jobs)\n"
@@ -120,6 +122,7 @@ int main(int argc, char **argv)
 		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"timeout-grace", required_argument, NULL, O_GRACE},
 		{"serial", required_argument, NULL, O_SERIAL},
+		{"label", required_argument, NULL, 'L'},
 		{"exitfirst", no_argument, NULL, 'x'},
 		{"maxfail", required_argument, NULL, O_MAXFAIL},
 		{"lf", no_argument, NULL, O_LF},
@@ -154,11 +157,11 @@ int main(int argc, char **argv)
 	o.repeat = 1;
 	o.cache_file = ".runner-cache";
 	o.db = getenv("RUNNER_DB") && *getenv("RUNNER_DB") ? getenv("RUNNER_DB") : NULL;
-	size_t a_serial = 0, a_kw = 0, a_cov = 0, a_rep = 0;
+	size_t a_serial = 0, a_kw = 0, a_cov = 0, a_rep = 0, a_lab = 0;
 	long v;
 	int c;
 	opterr = 0; /* our own messages, without the binary's path */
-	while ((c = getopt_long(argc, argv, "n:k:xvqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:k:L:xvqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (!strcmp(optarg, "auto") || !strcmp(optarg, "logical"))
@@ -199,6 +202,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			ADD(o.keywords, o.nkeywords, a_kw, optarg);
+			break;
+		case 'L':
+			ADD(o.labels, o.nlabels, a_lab, optarg);
 			break;
 		case 'x':
 			o.maxfail = 1;
@@ -332,6 +338,7 @@ int main(int argc, char **argv)
 	int rc = runner_run(&o);
 	free(o.serial);
 	free(o.keywords);
+	free(o.labels);
 	free(o.cov_paths);
 	free(o.cov_reports);
 	return rc;

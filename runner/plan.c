@@ -17,6 +17,28 @@ static int keyword_match(const char *id, const char *kw)
 	return negate ? !m : m;
 }
 
+/* -L: some CTest label of the test's program matches pattern (a glob
+ * when it has * ? [, else the whole label). */
+static int label_match(const struct program *p, const char *pattern)
+{
+	if (!p->labels)
+		return 0;
+	int glob = strpbrk(pattern, "*?[") != NULL;
+	const char *s = p->labels;
+	while (*s) {
+		size_t n = strcspn(s, ";");
+		char *label = xstrndup(s, n);
+		int m = glob ? fnmatch(pattern, label, 0) == 0 : !strcmp(pattern, label);
+		free(label);
+		if (m)
+			return 1;
+		s += n;
+		if (*s == ';')
+			s++;
+	}
+	return 0;
+}
+
 static int is_serial(const struct test *t, const struct runner_opts *o)
 {
 	if (t->prog->serial)
@@ -94,6 +116,11 @@ int sched_plan(struct plan *pl, struct suite *s, const struct runner_opts *o,
 		int keep = 1;
 		for (size_t k = 0; k < o->nkeywords && keep; k++)
 			keep = keyword_match(t->id, o->keywords[k]);
+		if (keep && o->nlabels) {
+			keep = 0;
+			for (size_t k = 0; k < o->nlabels && !keep; k++)
+				keep = label_match(t->prog, o->labels[k]);
+		}
 		if (keep && have_failures)
 			keep = e && e->failed;
 		sel[i] = (unsigned char)keep;

@@ -89,6 +89,8 @@ struct runner_opts {
 	size_t nserial;
 	const char **keywords; /* -k */
 	size_t nkeywords;
+	const char **labels;   /* -L: CTest labels */
+	size_t nlabels;
 	int maxfail;         /* 0 = no limit */
 	int last_failed;
 	int shard_k, shard_n;

@@ -65,6 +65,19 @@ PASSED sleep_1
 PASSED sleep_2
 EOF
 
+# ------------------------------------------------------------ -L (CTest LABELS)
+rt_run ctest_l -n 2 -v --ctest "$work/ctb" -L fast
+rt_expect_rc 0 "--ctest -L fast"
+rt_expect_results "--ctest -L fast" <<'EOF'
+PASSED env
+EOF
+rt_run ctest_lglob -n 2 -v --ctest "$work/ctb" -L 'e*'
+rt_expect_results "--ctest -L e*" <<'EOF'
+PASSED env
+EOF
+rt_run ctest_lnone -n 2 -v --ctest "$work/ctb" -L nosuchlabel
+rt_expect_rc 5 "--ctest -L with no match"
+
 # ------------------------------------------------------------ --serial
 RT_NOCOV=1
 rt_build test_s1 sleep.c
