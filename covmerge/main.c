@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "command.h"
+#include "outfile.h"
 
 static const char usage_text[] =
 	"usage: covmerge [options] INPUT...\n"
@@ -256,6 +257,8 @@ int main(int argc, char **argv)
 	cmd.merge.path_maps = maps;
 	cmd.filter.include = include;
 	cmd.filter.omit = omit;
+	/* Ctrl-C while a report is written leaves no temporary file */
+	outfile_cleanup_on_signals();
 	int rc = covmerge_command(&cmd);
 	free(object_dirs);
 	free(include);

@@ -1,6 +1,7 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,6 +9,39 @@
 
 #include "alloc.h"
 #include "covmerge.h"
+
+/* The temporary file being written, for the signal handler: a fixed
+ * buffer, so the handler only reads memory that stays valid. */
+static char active_tmp[4096];
+static volatile sig_atomic_t active;
+
+static void set_active(const char *tmp)
+{
+	active = 0;
+	if (tmp && strlen(tmp) < sizeof(active_tmp)) {
+		memcpy(active_tmp, tmp, strlen(tmp) + 1);
+		active = 1;
+	}
+}
+
+static void on_signal(int sig)
+{
+	if (active)
+		unlink(active_tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void outfile_cleanup_on_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
 
 int outfile_open(struct outfile *of, const char *path, struct strbuf *err)
 {
@@ -39,6 +73,8 @@ int outfile_open(struct outfile *of, const char *path, struct strbuf *err)
 	}
 	of->tmp = xasprintf("%s.tmpXXXXXX", path);
 	int fd = mkstemp(of->tmp);
+	if (fd >= 0)
+		set_active(of->tmp);
 	if (fd < 0) {
 		strbuf_addstr(err, strerror(errno));
 		free(of->tmp);
@@ -55,6 +91,7 @@ int outfile_open(struct outfile *of, const char *path, struct strbuf *err)
 		strbuf_addstr(err, strerror(errno));
 		close(fd);
 		unlink(of->tmp);
+		set_active(NULL);
 		free(of->tmp);
 		free(of->path);
 		memset(of, 0, sizeof(*of));
@@ -98,6 +135,7 @@ int outfile_commit(struct outfile *of, struct strbuf *err)
 			unlink(of->tmp);
 			rc = -1;
 		}
+		set_active(NULL);
 	}
 	free(of->tmp);
 	free(of->path);
@@ -112,6 +150,7 @@ void outfile_abort(struct outfile *of)
 	if (of->tmp) {
 		fclose(of->fp);
 		unlink(of->tmp);
+		set_active(NULL);
 	}
 	free(of->tmp);
 	free(of->path);

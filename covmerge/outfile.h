@@ -25,6 +25,11 @@ int outfile_commit(struct outfile *of, struct strbuf *err);
 /* Drops the temporary file. */
 void outfile_abort(struct outfile *of);
 
+/* For a program that has no signal handling of its own: on SIGINT,
+ * SIGTERM or SIGHUP, remove the temporary file being written (if any),
+ * then die by the signal. */
+void outfile_cleanup_on_signals(void);
+
 /* Writes text to path atomically, emitting a message naming the file on
  * failure. Returns 0 or -1. */
 int write_text_file(const char *path, const char *text, size_t len,
