@@ -66,7 +66,11 @@ static const char stale_hint_warning[] =
 	"\nhint: the object was rebuilt after the tests ran? this data file is "
 	"left out";
 
-#define stale_hint (sev == CM_ERROR ? stale_hint_error : stale_hint_warning)
+/* The hint under a stale-data message: an error says how to get past it. */
+static const char *stale_hint(enum cm_severity sev)
+{
+	return sev == CM_ERROR ? stale_hint_error : stale_hint_warning;
+}
 
 struct ident_ix {
 	uint32_t ident;
@@ -121,7 +125,7 @@ static long check_function(const struct gcno *g, const struct ident_ix *ix,
 	if (!hit) {
 		diag_add(d, sev, "\"%s\" does not match its notes file \"%s\": "
 			 "function 0x%08x is not in the notes%s", what, gcno_path,
-			 df->ident, stale_hint);
+			 df->ident, stale_hint(sev));
 		return -1;
 	}
 	const struct gcno_func *nf = &g->funcs[hit->func];
@@ -129,13 +133,13 @@ static long check_function(const struct gcno *g, const struct ident_ix *ix,
 	    df->cfg_checksum != nf->cfg_checksum) {
 		diag_add(d, sev, "\"%s\" does not match its notes file \"%s\": "
 			 "the checksums of function %s differ%s", what, gcno_path,
-			 nf->name, stale_hint);
+			 nf->name, stale_hint(sev));
 		return -1;
 	}
 	if (df->has_arcs && df->n != nf->ncounters) {
 		diag_add(d, sev, "\"%s\" does not match its notes file \"%s\": "
 			 "function %s has %u arc counters, the notes expect %u%s",
-			 what, gcno_path, nf->name, df->n, nf->ncounters, stale_hint);
+			 what, gcno_path, nf->name, df->n, nf->ncounters, stale_hint(sev));
 		return -1;
 	}
 	return hit->func;
@@ -161,13 +165,13 @@ static int add_data(const struct gcno *g, const char *gcno_path,
 		version_text(gd->version, a);
 		version_text(g->version, b);
 		diag_add(d, sev, "\"%s\" was written by gcc %s but its notes file "
-			 "\"%s\" by gcc %s%s", gcda_path, a, gcno_path, b, stale_hint);
+			 "\"%s\" by gcc %s%s", gcda_path, a, gcno_path, b, stale_hint(sev));
 		return -1;
 	}
 	if (gd->stamp != g->stamp) {
 		diag_add(d, sev, "\"%s\" is stale: its stamp 0x%08x differs from "
 			 "the stamp 0x%08x of its notes file \"%s\"%s", gcda_path,
-			 gd->stamp, g->stamp, gcno_path, stale_hint);
+			 gd->stamp, g->stamp, gcno_path, stale_hint(sev));
 		return -1;
 	}
 	for (size_t i = 0; i < gd->nfuncs; i++) {

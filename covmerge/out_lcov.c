@@ -16,8 +16,8 @@
 
 static void write_file(struct strbuf *fp, const struct cm_file *f)
 {
-	struct cm_totals t = {0};
-	cm_file_totals(f, &t);
+	struct cm_numbers t;
+	cm_file_numbers(f, &t);
 	strbuf_addf(fp, "TN:\nSF:%s\n", f->path);
 	for (size_t i = 0; i < f->nfunctions; i++) {
 		strbuf_addf(fp, "FN:%u,%s\n", f->functions[i].start_line,
@@ -40,11 +40,13 @@ static void write_file(struct strbuf *fp, const struct cm_file *f)
 					l->branches[b].dst_line, b);
 		}
 	}
-	strbuf_addf(fp, "BRF:%zu\nBRH:%zu\n", t.branches, t.branches_hit);
+	strbuf_addf(fp, "BRF:%zu\nBRH:%zu\n", t.branches,
+		    t.branches - t.branches_miss);
 	for (size_t i = 0; i < f->nlines; i++)
 		strbuf_addf(fp, "DA:%u,%" PRId64 "\n", f->lines[i].lineno,
 			f->lines[i].count);
-	strbuf_addf(fp, "LF:%zu\nLH:%zu\nend_of_record\n", t.lines, t.lines_hit);
+	strbuf_addf(fp, "LF:%zu\nLH:%zu\nend_of_record\n", t.stmts,
+		    t.stmts - t.miss);
 }
 
 void lcov_format(struct strbuf *sb, const struct cm_file *files, size_t n)

@@ -81,12 +81,6 @@ struct cm_report {
 	uint64_t runs;        /* program runs, summed over data files */
 };
 
-struct cm_totals {
-	size_t lines, lines_hit;
-	size_t branches, branches_hit;
-	size_t functions, functions_hit;
-};
-
 struct cm_options {
 	/* Shard roots: directories searched recursively for .gcda files
 	 * (written with GCOV_PREFIX=<root>, or plain build trees; a runner
@@ -126,8 +120,6 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out);
 
 void cm_report_free(struct cm_report *r);
 
-void cm_file_totals(const struct cm_file *f, struct cm_totals *t);
-void cm_report_totals(const struct cm_report *r, struct cm_totals *t);
 
 /* Report filters: which files a report shows and which lines count. */
 struct cm_filter {
