@@ -57,7 +57,7 @@ void exclude_apply(struct cm_file *f, cm_emit_fn *emit, void *emit_ctx)
 	struct strbuf src, err;
 	strbuf_init(&src);
 	strbuf_init(&err);
-	if (infile_load(f->path, &src, &err)) {
+	if (infile_load_source(f->path, &src, &err)) {
 		if (emit) {
 			char *msg = xasprintf("cannot read source \"%s\": %s; its "
 					      "exclusion markers are not applied",

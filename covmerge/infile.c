@@ -43,29 +43,46 @@ static int inflate_all(const struct strbuf *in, struct strbuf *out,
 		strbuf_addstr(err, "cannot initialise zlib");
 		return -1;
 	}
-	zs.next_in = (Bytef *)in->buf;
-	zs.avail_in = (uInt)in->len;
-	int rc;
-	do {
-		strbuf_grow(out, in->len * 2 + 65536);
+	const unsigned char *next = (const unsigned char *)in->buf;
+	size_t left = in->len;
+	int rc = Z_OK;
+	while (rc == Z_OK || rc == Z_BUF_ERROR) {
+		/* zlib counts in 32 bits: feed and drain in pieces */
+		if (zs.avail_in == 0 && left) {
+			size_t n = left > (1u << 30) ? (1u << 30) : left;
+			zs.next_in = (Bytef *)next;
+			zs.avail_in = (uInt)n;
+			next += n;
+			left -= n;
+		}
+		if (out->len >= INFILE_MAX_INFLATED) {
+			strbuf_addstr(err, "the compressed data inflates to more than 2 GiB");
+			inflateEnd(&zs);
+			return -1;
+		}
+		strbuf_grow(out, 1u << 20);
 		size_t room = out->alloc - out->len - 1;
-		if (room > (uInt)-1)
-			room = (uInt)-1;
+		if (room > (1u << 30))
+			room = 1u << 30;
 		zs.next_out = (Bytef *)out->buf + out->len;
 		zs.avail_out = (uInt)room;
+		int had_in = zs.avail_in || left;
 		rc = inflate(&zs, Z_NO_FLUSH);
 		out->len += room - zs.avail_out;
 		/* a gzip file may hold several members, one after the other */
-		if (rc == Z_STREAM_END && zs.avail_in > 0) {
+		if (rc == Z_STREAM_END && (zs.avail_in > 0 || left)) {
 			if (inflateReset(&zs) != Z_OK)
 				break;
 			rc = Z_OK;
 		}
-	} while (rc == Z_OK);
+		/* no input left and no progress: the stream is cut short */
+		if (rc == Z_BUF_ERROR && !had_in)
+			break;
+	}
 	out->buf[out->len] = '\0';
 	inflateEnd(&zs);
 	if (rc != Z_STREAM_END) {
-		if (rc == Z_BUF_ERROR)
+		if (rc == Z_BUF_ERROR || rc == Z_OK)
 			strbuf_addstr(err, "truncated compressed stream");
 		else
 			strbuf_addf(err, "corrupt compressed stream (%s)",
@@ -94,5 +111,24 @@ int infile_load(const char *path, struct strbuf *out, struct strbuf *err)
 		rc = inflate_all(&raw, out, err);
 		strbuf_release(&raw);
 	}
+	return rc;
+}
+
+int infile_load_source(const char *path, struct strbuf *out, struct strbuf *err)
+{
+	strbuf_reset(out);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		strbuf_addstr(err, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		strbuf_addstr(err, "not a regular file");
+		close(fd);
+		return -1;
+	}
+	int rc = read_all(fd, out, err);
+	close(fd);
 	return rc;
 }

@@ -10,4 +10,11 @@
  * a lower-case cause (no file name) written to err. */
 int infile_load(const char *path, struct strbuf *out, struct strbuf *err);
 
+/* A source file for the exclusion markers: a regular file only (a device
+ * or a FIFO named by a tracefile is refused), read as it is. */
+int infile_load_source(const char *path, struct strbuf *out, struct strbuf *err);
+
+/* The most an input may inflate to (a "zip bomb" stops here). */
+#define INFILE_MAX_INFLATED ((size_t)2 << 30)
+
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "counts.h"
 #include "infile.h"
 #include "path.h"
 
@@ -26,11 +27,19 @@ struct br_in {
 	struct cm_branch b;
 };
 
+/* lcov 2's function index: FNL:<index>,... then FNA:<index>,... */
+struct fn_index {
+	uint64_t index;
+	size_t fn;           /* position in file.functions */
+};
+
 struct rec {
 	struct cm_file file;
 	size_t alines, afuncs;
 	struct br_in *brs;
 	size_t nbrs, abrs;
+	struct fn_index *fnl;
+	size_t nfnl, afnl;
 };
 
 static int parse_u(const char **p, uint64_t *v)
@@ -120,8 +129,8 @@ static void finish_record(struct rec *r)
 	size_t w = 0;
 	for (size_t i = 0; i < f->nlines; i++) {
 		if (w && f->lines[w - 1].lineno == f->lines[i].lineno)
-			f->lines[w - 1].count = (int64_t)((uint64_t)f->lines[w - 1].count +
-							  (uint64_t)f->lines[i].count);
+			f->lines[w - 1].count = count_add(f->lines[w - 1].count,
+							  f->lines[i].count);
 		else
 			f->lines[w++] = f->lines[i];
 	}
@@ -145,6 +154,9 @@ static void finish_record(struct rec *r)
 	free(r->brs);
 	r->brs = NULL;
 	r->nbrs = r->abrs = 0;
+	free(r->fnl);
+	r->fnl = NULL;
+	r->nfnl = r->afnl = 0;
 }
 
 /* Parses one "KEY:value" line of a record. Returns NULL, or the problem. */
@@ -201,24 +213,28 @@ static const char *record_line(struct rec *r, const char *key, size_t klen,
 		struct cm_function *fn = find_fn(r, v);
 		if (!fn)
 			fn = add_fn(r, v, 0, 0);
-		fn->count = (int64_t)((uint64_t)fn->count + (uint64_t)(c < 0 ? 0 : c));
+		fn->count = count_add(fn->count, c);
 	} else if (klen == 3 && !memcmp(key, "FNL", 3)) {
 		uint64_t idx, a, b = 0;
 		if (parse_u(&v, &idx) || *v++ != ',' || parse_u(&v, &a) ||
 		    (*v == ',' && (v++, parse_u(&v, &b))) || *v)
 			return "bad FNL record";
+		/* named by its first FNA; a placeholder until then */
 		char *name = xasprintf("#%" PRIu64, idx);
 		add_fn(r, name, (unsigned)a, (unsigned)b);
 		free(name);
+		GROW(r->fnl, r->afnl, r->nfnl + 1);
+		r->fnl[r->nfnl++] = (struct fn_index){idx, r->file.nfunctions - 1};
 	} else if (klen == 3 && !memcmp(key, "FNA", 3)) {
 		uint64_t idx;
 		int64_t c;
 		if (parse_u(&v, &idx) || *v++ != ',' || parse_i(&v, &c) ||
 		    *v++ != ',' || !*v)
 			return "bad FNA record";
-		char *k = xasprintf("#%" PRIu64, idx);
-		struct cm_function *fn = find_fn(r, k);
-		free(k);
+		struct cm_function *fn = NULL;
+		for (size_t k = r->nfnl; k-- > 0 && !fn;)
+			if (r->fnl[k].index == idx)
+				fn = &r->file.functions[r->fnl[k].fn];
 		if (!fn)
 			return "FNA without its FNL";
 		if (fn->name[0] == '#') {
@@ -226,7 +242,9 @@ static const char *record_line(struct rec *r, const char *key, size_t klen,
 			fn->name = xstrdup(v);
 			fn->count = c < 0 ? 0 : c;
 		} else {
-			fn->count += c < 0 ? 0 : c; /* an alias of the same function */
+			/* an alias of the same function (a C++ constructor's
+			 * variants, say): its calls add up */
+			fn->count = count_add(fn->count, c);
 		}
 	}
 	/* other keys (TN, FNF, FNH, BRF, BRH, LF, LH, ...) carry nothing we
@@ -322,6 +340,7 @@ int lcov_parse(const char *text, size_t len, struct obj_cov *out,
 	if (in_rec || rc) {
 		cm_file_release(&r.file);
 		free(r.brs);
+		free(r.fnl);
 	}
 	if (rc)
 		obj_cov_release(out);

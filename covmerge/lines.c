@@ -19,6 +19,10 @@
 
 enum { EV_LINE, EV_BLOCK };
 
+/* Blocks on one line beyond which cycles are not searched (see
+ * line_count_from_blocks). */
+#define MAX_LINE_BLOCKS 4096
+
 struct event {
 	uint32_t file, line, func, seq;
 	uint32_t block;
@@ -47,6 +51,7 @@ struct cycles {
 	uint32_t *nblist, *ablist;
 	uint32_t *path;
 	uint32_t npath;
+	uint32_t ndrained;        /* arcs on the path with no flow left */
 	int64_t total;
 };
 
@@ -74,8 +79,11 @@ static void take_cycle(struct cycles *c)
 		if (c->cs[c->path[i]] < m)
 			m = c->cs[c->path[i]];
 	c->total += m;
-	for (uint32_t i = 0; i < c->npath; i++)
+	for (uint32_t i = 0; i < c->npath; i++) {
 		c->cs[c->path[i]] -= m;
+		if (c->cs[c->path[i]] <= 0)
+			c->ndrained++;
+	}
 }
 
 /* Whether an arc on the current path has no flow left: cancelling a
@@ -83,10 +91,7 @@ static void take_cycle(struct cycles *c)
  * drained arc can close no cycle worth counting. */
 static int path_drained(const struct cycles *c)
 {
-	for (uint32_t i = 0; i < c->npath; i++)
-		if (c->cs[c->path[i]] <= 0)
-			return 1;
-	return 0;
+	return c->ndrained > 0;
 }
 
 static int circuit(struct cycles *c, uint32_t v, uint32_t start)
@@ -102,12 +107,17 @@ static int circuit(struct cycles *c, uint32_t v, uint32_t start)
 		uint32_t w = gr->fn->arcs[a].dst;
 		c->path[c->npath++] = a;
 		if (w == start) {
-			take_cycle(c);
-			found = 1;
+			/* a path through a drained arc carries no flow */
+			if (!path_drained(c)) {
+				take_cycle(c);
+				found = 1;
+			}
 		} else if (!c->blocked[w] && !path_drained(c)) {
 			found |= circuit(c, w, start);
 		}
 		c->npath--;
+		if (c->cs[a] <= 0)
+			c->ndrained--;
 	}
 	if (found) {
 		unblock(c, v);
@@ -191,10 +201,17 @@ static int64_t line_count_from_blocks(const struct graph *gr,
 		.blocked = s->blocked, .blist = s->blist, .nblist = s->nblist,
 		.ablist = s->ablist, .path = s->path,
 	};
-	for (size_t i = 0; i < n; i++) {
-		memset(s->blocked, 0, gr->nblocks);
-		memset(s->nblist, 0, gr->nblocks * sizeof(uint32_t));
+	/* The search recurses once per block of its path: a line carrying
+	 * more blocks than any real compiler puts on one line is a crafted
+	 * file, counted without its cycles rather than risking the stack. */
+	for (size_t i = 0; i < n && n <= MAX_LINE_BLOCKS; i++) {
+		/* the search touches only the blocks on this line */
+		for (size_t k = 0; k < n; k++) {
+			s->blocked[ev[k].block] = 0;
+			s->nblist[ev[k].block] = 0;
+		}
 		c.npath = 0;
+		c.ndrained = 0;
 		circuit(&c, ev[i].block, ev[i].block);
 	}
 	count += (uint64_t)c.total;

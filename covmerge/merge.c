@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "counts.h"
 #include "covmerge.h"
 #include "diag.h"
 #include "gcda.h"
@@ -510,7 +511,7 @@ static void merge_branches(struct cm_line *dst, const struct cm_line *src)
 	for (size_t b = 0; b < src->nbranches; b++) {
 		struct cm_branch *x = &dst->branches[b];
 		const struct cm_branch *y = &src->branches[b];
-		x->count = (int64_t)((uint64_t)x->count + (uint64_t)y->count);
+		x->count = count_add(x->count, y->count);
 		x->src_executed |= y->src_executed;
 		x->flags |= y->flags;
 		/* the first piece to know where the branch goes says so */
@@ -541,7 +542,7 @@ static void fold_file(struct cm_file *out, const struct piece *pieces, size_t n)
 		struct cm_line *dst;
 		if (out->nlines && out->lines[out->nlines - 1].lineno == src->lineno) {
 			dst = &out->lines[out->nlines - 1];
-			dst->count = (int64_t)((uint64_t)dst->count + (uint64_t)src->count);
+			dst->count = count_add(dst->count, src->count);
 			dst->unexecuted_block |= src->unexecuted_block;
 		} else {
 			dst = &out->lines[out->nlines++];
@@ -565,7 +566,7 @@ static void fold_file(struct cm_file *out, const struct piece *pieces, size_t n)
 		struct cm_function *dst = out->nfunctions
 			? &out->functions[out->nfunctions - 1] : NULL;
 		if (dst && !strcmp(dst->name, src->name)) {
-			dst->count = (int64_t)((uint64_t)dst->count + (uint64_t)src->count);
+			dst->count = count_add(dst->count, src->count);
 			if (src->end_line > dst->end_line)
 				dst->end_line = src->end_line;
 			continue;

@@ -176,7 +176,12 @@ int pshard_parse(struct pshard *ps, const char *data, size_t len,
 			return -1;
 		}
 		if (!strncmp(line, "root ", 5) && !ps->root) {
-			ps->root = xstrdup(line + 5);
+			if (line[5] != '/') {
+				strbuf_addstr(err, "the root record is not an absolute path");
+				rc = -1;
+			} else {
+				ps->root = xstrdup(line + 5);
+			}
 		} else if (!strncmp(line, "object ", 7)) {
 			rc = parse_object(ps, line, &p, end, err);
 		} else if (!strncmp(line, "tracefile ", 10)) {

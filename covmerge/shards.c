@@ -197,24 +197,25 @@ static void walk_or_report(const char *dir, const char *const *suffixes,
 	}
 }
 
-/* Adds the .gcno files directly inside dir to list. */
+/* Adds the .gcno files directly inside dir to list (one level only: a
+ * subdirectory that cannot be read must not hide them). */
 static void scan_dir_gcno(const char *dir, struct path_list *list)
 {
-	struct path_list tmp[1] = {{0}};
-	static const char *const suffixes[] = {".gcno", NULL};
-	char *bad = NULL;
-	/* shallow: walk and keep direct children only */
-	if (path_walk(dir, suffixes, tmp, &bad) == 0) {
-		size_t ld = strlen(dir);
-		for (size_t i = 0; i < tmp->n; i++) {
-			if (!strchr(tmp->v[i] + ld + 1, '/')) {
-				path_list_add(list, tmp->v[i]);
-				tmp->v[i] = NULL;
-			}
-		}
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	struct dirent *de;
+	while ((de = readdir(dp))) {
+		if (!path_has_suffix(de->d_name, ".gcno"))
+			continue;
+		char *p = path_join(dir, de->d_name);
+		struct stat st;
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+			path_list_add(list, p);
+		else
+			free(p);
 	}
-	free(bad);
-	path_list_release(tmp);
+	closedir(dp);
 }
 
 /* The worker shard directories (gw0, gw1, ...) of a runner coverage

@@ -242,15 +242,16 @@ static size_t list_cmocka(struct suite *s, struct program *p, const char *preloa
 		char *line = out.buf;
 		while (line && *line) {
 			char *nl = strchr(line, '\n');
-			if (nl)
-				*nl = '\0';
+			if (!nl)
+				break; /* a last line cut short by the output cap */
+			*nl = '\0';
 			char *tab = strchr(line, '\t');
 			if (tab) {
 				*tab = '\0';
 				add_test(s, p, line, tab + 1);
 				added++;
 			}
-			line = nl ? nl + 1 : NULL;
+			line = nl + 1;
 		}
 	}
 	strbuf_release(&out);

@@ -139,9 +139,15 @@ int sched_plan(struct plan *pl, struct suite *s, const struct runner_opts *o,
 		/* tests [i, j) belong to program p */
 		struct item *cur = NULL;
 		const char *cur_group = NULL;
-		int all = 1;
-		for (size_t k = i; k < j; k++)
+		/* the program may run unfiltered only when one item holds all
+		 * its tests: all selected, none split off as serial */
+		int all = 1, nserial = 0;
+		for (size_t k = i; k < j; k++) {
 			all &= sel[k];
+			nserial += is_serial(&s->tests[k], o);
+		}
+		if (nserial && nserial != (int)(j - i))
+			all = 0;
 		for (size_t k = i; k < j; k++) {
 			if (!sel[k])
 				continue;

@@ -435,8 +435,26 @@ static void run_phase(struct run *r, const struct item *items, size_t n, int wid
 			}
 		}
 		int rc = poll(pfd, (nfds_t)np, poll_timeout_ms(r));
-		if (rc < 0 && errno != EINTR)
+		if (rc < 0 && errno != EINTR) {
+			/* cannot wait any more: end what runs, leave nothing */
+			fprintf(stderr, "runner: poll failed: %s; stopping\n",
+				strerror(errno));
+			r->stopping = 1;
+			for (int k = 0; k < r->nslots; k++) {
+				struct slot *s = &r->slots[k];
+				if (!s->busy)
+					continue;
+				proc_signal_group(s->p.pid, SIGKILL);
+				if (!s->reaped) {
+					while (waitpid(s->p.pid, &s->wait_status, 0) < 0 &&
+					       errno == EINTR)
+						;
+					s->reaped = 1;
+				}
+				finish_item(r, k, NULL, s->it);
+			}
 			break;
+		}
 		for (int i = 0; rc > 0 && i < np; i++) {
 			if (!pfd[i].revents)
 				continue;
