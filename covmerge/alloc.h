@@ -22,5 +22,11 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void grow_array(void **arr, size_t *alloc, size_t need, size_t elem_size);
 #define GROW(arr, alloc, need) \
 	grow_array((void **)&(arr), &(alloc), (need), sizeof(*(arr)))
+/* Appends value to vec (n elements, alloc allocated). */
+#define APPEND(vec, n, alloc, value) \
+	do { \
+		GROW(vec, alloc, (n) + 1); \
+		(vec)[(n)++] = (value); \
+	} while (0)
 
 #endif

@@ -65,15 +65,11 @@ int gcda_parse(struct gcda *g, const void *data, size_t len, struct strbuf *err)
 		} else {
 			bytes = words ? (size_t)length * 4 : length;
 		}
-		if (bytes > rd_left(&rd)) {
-			strbuf_addf(err, "truncated record (tag 0x%08x, %zu bytes "
-				    "announced, %zu left) at byte %zu",
-				    tag, bytes, rd_left(&rd), start);
+		struct reader sub;
+		if (gcov_record_payload(&rd, tag, bytes, start, &sub, err)) {
 			rc = -1;
 			break;
 		}
-		struct reader sub = rd;
-		sub.len = rd.pos + bytes;
 		if (tag == GCOV_TAG_OBJECT_SUMMARY) {
 			g->runs = rd_u32(&sub);
 		} else if (tag == GCOV_TAG_FUNCTION) {

@@ -68,6 +68,19 @@ int gcov_header(struct reader *rd, uint32_t magic, uint32_t *version,
 	return 0;
 }
 
+int gcov_record_payload(const struct reader *rd, uint32_t tag, size_t bytes,
+			size_t start, struct reader *sub, struct strbuf *err)
+{
+	if (bytes > rd_left(rd)) {
+		strbuf_addf(err, "truncated record (tag 0x%08x, %zu bytes announced, "
+			    "%zu left) at byte %zu", tag, bytes, rd_left(rd), start);
+		return -1;
+	}
+	*sub = *rd;
+	sub->len = rd->pos + bytes;
+	return 0;
+}
+
 int64_t gcov_stamp_of(const unsigned char *hdr, size_t len, uint32_t magic)
 {
 	if (len < 12)
@@ -283,15 +296,11 @@ int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err)
 		if (rd_record_header(&rd, &tag, &length) <= 0)
 			break;
 		size_t bytes = words ? (size_t)length * 4 : length;
-		if (bytes > rd_left(&rd)) {
-			strbuf_addf(err, "truncated record (tag 0x%08x, %zu bytes "
-				    "announced, %zu left) at byte %zu",
-				    tag, bytes, rd_left(&rd), start);
+		struct reader sub;
+		if (gcov_record_payload(&rd, tag, bytes, start, &sub, err)) {
 			rc = -1;
 			break;
 		}
-		struct reader sub = rd;
-		sub.len = rd.pos + bytes;
 		size_t err_len = err->len;
 		switch (tag) {
 		case GCOV_TAG_FUNCTION:

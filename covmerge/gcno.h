@@ -64,6 +64,12 @@ struct gcno {
 int gcov_header(struct reader *rd, uint32_t magic, uint32_t *version,
 		int *major, const char **cause);
 
+/* Checks that a record's payload of `bytes` bytes (its header read, at
+ * byte `start`) fits in rd, and sets sub to read just that payload.
+ * Returns 0, or -1 with a "truncated record" cause in err. */
+int gcov_record_payload(const struct reader *rd, uint32_t tag, size_t bytes,
+			size_t start, struct reader *sub, struct strbuf *err);
+
 /* The stamp word of a gcov file's first bytes hdr[0..len) with the given
  * magic (either byte order), or -1 when it is not such a file. */
 int64_t gcov_stamp_of(const unsigned char *hdr, size_t len, uint32_t magic);

@@ -110,12 +110,6 @@ static int parse_sort(const char *s, struct cm_format *fmt)
 	return -1;
 }
 
-#define ADD(vec, n, alloc, value) \
-	do { \
-		GROW(vec, alloc, (n) + 1); \
-		(vec)[(n)++] = (value); \
-	} while (0)
-
 int main(int argc, char **argv)
 {
 	enum {
@@ -159,7 +153,7 @@ int main(int argc, char **argv)
 		double *gate = NULL;
 		switch (c) {
 		case OPT_OBJECT_DIR:
-			ADD(object_dirs, cmd.merge.nobject_dirs, aobj, optarg);
+			APPEND(object_dirs, cmd.merge.nobject_dirs, aobj, optarg);
 			break;
 		case OPT_REPORT: {
 			struct cm_report_req q;
@@ -168,7 +162,7 @@ int main(int argc, char **argv)
 						   "term-missing[:skip-covered], xml:FILE, "
 						   "lcov:FILE, json:FILE or markdown:FILE",
 						   optarg);
-			ADD(cmd.reports, cmd.nreports, areports, q);
+			APPEND(cmd.reports, cmd.nreports, areports, q);
 			break;
 		}
 		case 'j': {
@@ -187,10 +181,10 @@ int main(int argc, char **argv)
 			cmd.filter.root = optarg;
 			break;
 		case OPT_INCLUDE:
-			ADD(include, cmd.filter.ninclude, ainc, optarg);
+			APPEND(include, cmd.filter.ninclude, ainc, optarg);
 			break;
 		case OPT_OMIT:
-			ADD(omit, cmd.filter.nomit, aomit, optarg);
+			APPEND(omit, cmd.filter.nomit, aomit, optarg);
 			break;
 		case OPT_BRANCH:
 			cmd.format.branch = 1;
@@ -225,7 +219,7 @@ int main(int argc, char **argv)
 			if (!strchr(optarg, '=') || optarg[0] == '=')
 				return usage_error("bad --path-map \"%s\": expected OLD=NEW",
 						   optarg);
-			ADD(maps, cmd.merge.npath_maps, amaps, optarg);
+			APPEND(maps, cmd.merge.npath_maps, amaps, optarg);
 			break;
 		case OPT_ALLOW_MISSING:
 			cmd.merge.allow_missing = 1;

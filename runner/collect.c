@@ -60,6 +60,13 @@ char **env_with(char *const *env, char *const *set)
 	return out;
 }
 
+char *preload_entry(const char *preload)
+{
+	const char *old = getenv("LD_PRELOAD");
+	return old && *old ? xasprintf("LD_PRELOAD=%s:%s", preload, old)
+			   : xasprintf("LD_PRELOAD=%s", preload);
+}
+
 static struct program *add_program(struct suite *s, const char *name,
 				   const char *exe)
 {
@@ -223,9 +230,7 @@ static void add_test(struct suite *s, struct program *p, const char *group,
 static size_t list_cmocka(struct suite *s, struct program *p, const char *preload,
 			  char *const *env, const char *scratch_prefix)
 {
-	char *ld = getenv("LD_PRELOAD") && *getenv("LD_PRELOAD")
-		? xasprintf("LD_PRELOAD=%s:%s", preload, getenv("LD_PRELOAD"))
-		: xasprintf("LD_PRELOAD=%s", preload);
+	char *ld = preload_entry(preload);
 	char *pfx = xasprintf("GCOV_PREFIX=%s", scratch_prefix);
 	char *set[] = {ld, pfx, "GCOV_PREFIX_STRIP=0", "RUNNER_CMOCKA_LIST=1",
 		       "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0", NULL};

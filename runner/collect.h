@@ -34,5 +34,7 @@ void suite_release(struct suite *s);
  * names replaced or added as given in set (NULL-terminated "NAME=value"). */
 char **env_with(char *const *env, char *const *set);
 void strv_free(char **v);
+/* "LD_PRELOAD=<preload>", ahead of any LD_PRELOAD we were given. */
+char *preload_entry(const char *preload);
 
 #endif

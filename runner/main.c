@@ -100,12 +100,6 @@ static int parse_seconds(const char *s, double *out)
 	return 0;
 }
 
-#define ADD(vec, n, alloc, value) \
-	do { \
-		GROW(vec, alloc, (n) + 1); \
-		(vec)[(n)++] = (value); \
-	} while (0)
-
 int main(int argc, char **argv)
 {
 	enum {
@@ -198,13 +192,13 @@ int main(int argc, char **argv)
 					     optarg);
 			break;
 		case O_SERIAL:
-			ADD(o.serial, o.nserial, a_serial, optarg);
+			APPEND(o.serial, o.nserial, a_serial, optarg);
 			break;
 		case 'k':
-			ADD(o.keywords, o.nkeywords, a_kw, optarg);
+			APPEND(o.keywords, o.nkeywords, a_kw, optarg);
 			break;
 		case 'L':
-			ADD(o.labels, o.nlabels, a_lab, optarg);
+			APPEND(o.labels, o.nlabels, a_lab, optarg);
 			break;
 		case 'x':
 			o.maxfail = 1;
@@ -250,7 +244,7 @@ int main(int argc, char **argv)
 		case O_COV:
 			o.cov = 1;
 			if (optarg)
-				ADD(o.cov_paths, o.ncov_paths, a_cov, optarg);
+				APPEND(o.cov_paths, o.ncov_paths, a_cov, optarg);
 			break;
 		case O_COV_DIR:
 			o.cov_dir = optarg;
@@ -261,7 +255,7 @@ int main(int argc, char **argv)
 				return usage("bad --cov-report \"%s\": expected term, "
 					     "term-missing[:skip-covered], xml:FILE, lcov:FILE, "
 					     "json:FILE or markdown:FILE", optarg);
-			ADD(o.cov_reports, o.ncov_reports, a_rep, optarg);
+			APPEND(o.cov_reports, o.ncov_reports, a_rep, optarg);
 			break;
 		}
 		case O_COV_BRANCH:

@@ -222,9 +222,7 @@ static char **item_env(const struct run *r, const struct item *it, int k)
 		set[n++] = xstrdup("RUNNER_FLUSH_ON_SIGNAL=1");
 	}
 	if (r->preload && (r->cov_dir || it->prog->cmocka)) {
-		const char *old = getenv("LD_PRELOAD");
-		set[n++] = old && *old ? xasprintf("LD_PRELOAD=%s:%s", r->preload, old)
-				       : xasprintf("LD_PRELOAD=%s", r->preload);
+		set[n++] = preload_entry(r->preload);
 		/* a sanitizer-built test would refuse a library loaded
 		 * before its runtime */
 		const char *asan = getenv("ASAN_OPTIONS");
