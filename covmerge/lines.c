@@ -7,7 +7,13 @@
  * arcs entering those blocks from outside, plus the flow around circuits
  * inside them (so a loop written on one line counts its iterations).
  * Arcs never cross functions, so a line's blocks are handled per function
- * and the results added. */
+ * and the results added.
+ *
+ * Functions that start on the same line of the same source (a macro that
+ * defines two functions, template instances) form a group: each keeps its
+ * own table for the lines inside its extent, and a line's count is the
+ * sum of the shared table and of every group function's table, as
+ * `gcov -t` prints it (and lcov adds gcov's JSON entries). */
 #include "lines.h"
 
 #include <stdlib.h>
@@ -27,6 +33,7 @@ struct event {
 	uint32_t file, line, func, seq;
 	uint32_t block;
 	uint8_t kind;
+	uint8_t own;     /* in the function's own table (a group function) */
 };
 
 static int cmp_event(const void *a, const void *b)
@@ -270,6 +277,98 @@ static void add_branches(struct cm_line *line, size_t *alloc,
 	}
 }
 
+struct fn_start {
+	uint32_t file, line, func;
+};
+
+static int cmp_fn_start(const void *a, const void *b)
+{
+	const struct fn_start *x = a, *y = b;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->func < y->func ? -1 : x->func > y->func;
+}
+
+/* Marks in group[f] the functions that share their source and start line
+ * with another function of the notes (artificial ones take no part). */
+static uint8_t *find_groups(const struct gcno *g)
+{
+	size_t nf = g->nfuncs, n = 0;
+	uint8_t *group = xcalloc(nf ? nf : 1, 1);
+	struct fn_start *st = xcalloc(nf ? nf : 1, sizeof(*st));
+	for (size_t f = 0; f < nf; f++)
+		if (!g->funcs[f].artificial)
+			st[n++] = (struct fn_start){g->funcs[f].file,
+				g->funcs[f].start_line, (uint32_t)f};
+	qsort(st, n, sizeof(*st), cmp_fn_start);
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (st[i].file == st[i + 1].file && st[i].line == st[i + 1].line) {
+			group[st[i].func] = 1;
+			group[st[i + 1].func] = 1;
+		}
+	}
+	free(st);
+	return group;
+}
+
+/* Whether line `line` of source `file` goes to function fn's own table. */
+static int own_line(const struct gcno_func *fn, int in_group, uint32_t file,
+		    uint32_t line)
+{
+	return in_group && file == fn->file && line >= fn->start_line &&
+	       line <= fn->end_line;
+}
+
+/* The count of one line from its events ev[0..n) (sorted by function):
+ * per table, the blocks attached to the line when it has any, else the
+ * sum of the counts of the blocks that list it. */
+static int64_t line_count(const struct graph *graphs, struct fn_scratch *scr,
+			  uint8_t *scr_ready, const struct event *ev, size_t n,
+			  struct event **blocks, size_t *ablocks)
+{
+	uint64_t count = 0, shared_sum = 0;
+	int shared_blocks = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (ev[k].own)
+			continue;
+		if (ev[k].kind == EV_BLOCK)
+			shared_blocks = 1;
+		else
+			shared_sum += (uint64_t)graphs[ev[k].func].bcount[ev[k].block];
+	}
+	size_t k = 0;
+	while (k < n) {
+		uint32_t f = ev[k].func;
+		int own = ev[k].own;
+		uint64_t sum = 0;
+		size_t nb = 0;
+		for (; k < n && ev[k].func == f; k++) {
+			if (ev[k].kind != EV_BLOCK) {
+				sum += (uint64_t)graphs[f].bcount[ev[k].block];
+				continue;
+			}
+			GROW(*blocks, *ablocks, nb + 1);
+			(*blocks)[nb++] = ev[k];
+		}
+		if (!nb) {
+			if (own)
+				count += sum;
+			continue;
+		}
+		if (!scr_ready[f]) {
+			scratch_init(&scr[f], &graphs[f]);
+			scr_ready[f] = 1;
+		}
+		count += (uint64_t)line_count_from_blocks(&graphs[f], &scr[f],
+							  *blocks, nb);
+	}
+	if (!shared_blocks)
+		count += shared_sum;
+	return (int64_t)count;
+}
+
 void lines_compute(const struct gcno *g, int64_t *const *counters,
 		   struct obj_cov *out)
 {
@@ -278,6 +377,7 @@ void lines_compute(const struct gcno *g, int64_t *const *counters,
 	struct event *ev = NULL;
 	size_t nev = 0, aev = 0;
 	uint32_t seq = 0;
+	uint8_t *group = find_groups(g);
 
 	for (size_t f = 0; f < nf; f++) {
 		const struct gcno_func *fn = &g->funcs[f];
@@ -298,7 +398,9 @@ void lines_compute(const struct gcno *g, int64_t *const *counters,
 					ev[nev++] = (struct event){
 						.file = loc->file, .line = loc->lines[i],
 						.func = (uint32_t)f, .seq = seq++,
-						.block = b, .kind = EV_LINE};
+						.block = b, .kind = EV_LINE,
+						.own = (uint8_t)own_line(fn, group[f],
+							loc->file, loc->lines[i])};
 					have_last = 1;
 					last_file = loc->file;
 					last_line = loc->lines[i];
@@ -308,7 +410,9 @@ void lines_compute(const struct gcno *g, int64_t *const *counters,
 					ev[nev++] = (struct event){
 						.file = last_file, .line = last_line,
 						.func = (uint32_t)f, .seq = seq++,
-						.block = b, .kind = EV_BLOCK};
+						.block = b, .kind = EV_BLOCK,
+						.own = (uint8_t)own_line(fn, group[f],
+							last_file, last_line)};
 				}
 			}
 		}
@@ -334,45 +438,19 @@ void lines_compute(const struct gcno *g, int64_t *const *counters,
 		struct cm_line *line = &cf->lines[cf->nlines++];
 		memset(line, 0, sizeof(*line));
 		line->lineno = ev[i].line;
-		uint64_t sum = 0;
-		size_t nblocks = 0, abr = 0;
+		size_t abr = 0;
 		for (size_t k = i; k < j; k++) {
 			const struct graph *gr = &graphs[ev[k].func];
 			int64_t bc = gr->bcount[ev[k].block];
 			if (ev[k].kind == EV_LINE) {
-				sum += (uint64_t)bc;
 				if (bc == 0 && !(gr->bkind[ev[k].block] & GB_EXCEPTIONAL))
 					line->unexecuted_block = 1;
 			} else {
-				nblocks++;
 				add_branches(line, &abr, gr, ev[k].block, ev[k].file);
 			}
 		}
-		if (!nblocks) {
-			line->count = (int64_t)sum;
-		} else {
-			uint64_t count = 0;
-			size_t k = i;
-			while (k < j) {
-				uint32_t f = ev[k].func;
-				size_t nb = 0;
-				for (; k < j && ev[k].func == f; k++) {
-					if (ev[k].kind != EV_BLOCK)
-						continue;
-					GROW(blocks, ablocks, nb + 1);
-					blocks[nb++] = ev[k];
-				}
-				if (!nb)
-					continue;
-				if (!scr_ready[f]) {
-					scratch_init(&scr[f], &graphs[f]);
-					scr_ready[f] = 1;
-				}
-				count += (uint64_t)line_count_from_blocks(
-					&graphs[f], &scr[f], blocks, nb);
-			}
-			line->count = (int64_t)count;
-		}
+		line->count = line_count(graphs, scr, scr_ready, ev + i, j - i,
+					 &blocks, &ablocks);
 		if (line->count < 0) {
 			line->count = 0;
 			out->negative = 1;
@@ -420,6 +498,7 @@ void lines_compute(const struct gcno *g, int64_t *const *counters,
 	free(alines);
 	free(files);
 	free(graphs);
+	free(group);
 	free(ev);
 }
 
