@@ -267,7 +267,10 @@ static void add_branches(struct cm_line *line, size_t *alloc,
 		GROW(line->branches, *alloc, line->nbranches + 1);
 		struct cm_branch *br = &line->branches[line->nbranches++];
 		br->count = gr->acount[a];
-		br->src_executed = gr->bcount[b] != 0;
+		/* a taken branch ran its block, even when racy counters left
+		 * the block's derived count at 0: every report then counts
+		 * the branch the same way */
+		br->src_executed = gr->bcount[b] != 0 || br->count > 0;
 		br->flags = 0;
 		if (arc->flags & ARC_FALLTHROUGH)
 			br->flags |= CM_BRANCH_FALLTHROUGH;

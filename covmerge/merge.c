@@ -23,6 +23,7 @@
 #include "path.h"
 #include "portable.h"
 #include "shards.h"
+#include "solve.h"
 
 struct job {
 	/* inputs: a gcov object (local notes file and data files, and/or
@@ -303,6 +304,65 @@ static void run_tracefile_job(struct job *job)
 	strbuf_release(&err);
 }
 
+/* Whether the counters of the data file at path, on their own, make some
+ * derived count negative (threads raced on them in the run that wrote
+ * the file). */
+static int data_inconsistent(const struct gcno *g, const struct ident_ix *ix,
+			     const char *path)
+{
+	struct strbuf data, err;
+	strbuf_init(&data);
+	strbuf_init(&err);
+	struct gcda gd;
+	memset(&gd, 0, sizeof(gd));
+	int bad = 0;
+	if (infile_load(path, &data, &err) ||
+	    gcda_parse(&gd, data.buf, data.len, &err))
+		goto out;
+	for (size_t i = 0; i < gd.nfuncs && !bad; i++) {
+		const struct gcda_func *df = &gd.funcs[i];
+		const struct ident_ix *hit = find_ident(ix, g->nfuncs, df->ident);
+		if (!df->has_arcs || !hit || g->funcs[hit->func].artificial ||
+		    df->ncounters != g->funcs[hit->func].ncounters)
+			continue;
+		int64_t *c = xcalloc(df->ncounters ? df->ncounters : 1, sizeof(*c));
+		for (uint32_t k = 0; df->counters && k < df->ncounters; k++)
+			c[k] = (int64_t)gcda_counter(&gd, df, k);
+		struct graph gr;
+		graph_solve(&gr, &g->funcs[hit->func], c);
+		bad = gr.negative;
+		graph_release(&gr);
+		free(c);
+	}
+out:
+	gcda_release(&gd);
+	strbuf_release(&data);
+	strbuf_release(&err);
+	return bad;
+}
+
+/* The data files an inconsistent-counters warning names: every data file
+ * of the job whose own counters are inconsistent; when none is on its own
+ * (portable shards carry sums), every input of the job. */
+static char *inconsistent_names(const struct gcno *g, const struct ident_ix *ix,
+				const struct job *job, const char *gcno_name)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	size_t n = 0;
+	for (size_t i = 0; job->gcdas && i < job->gcdas->n; i++) {
+		const char *p = job->gcdas->v[i];
+		if (job->gcdas->n > 1 && !data_inconsistent(g, ix, p))
+			continue;
+		strbuf_addf(&sb, "%s\"%s\"", n++ ? ", " : "", p);
+	}
+	for (size_t i = 0; !n && job->gcdas && i < job->gcdas->n; i++)
+		strbuf_addf(&sb, "%s\"%s\"", i ? ", " : "", job->gcdas->v[i]);
+	if (!sb.len)
+		strbuf_addf(&sb, "\"%s\"", job->label ? job->label : gcno_name);
+	return strbuf_detach(&sb, NULL);
+}
+
 static void run_object_job(const struct cm_options *opts, struct job *job)
 {
 	enum cm_severity sev = opts->ignore_stale ? CM_WARNING : CM_ERROR;
@@ -392,11 +452,14 @@ static void run_object_job(const struct cm_options *opts, struct job *job)
 	obj_cov_sort(&job->cov);
 	const char *what = job->gcdas && job->gcdas->n == 1 ? job->gcdas->v[0]
 							    : gcno_name;
-	if (job->cov.negative)
-		diag_add(&job->diag, CM_WARNING, "inconsistent counters in \"%s\": "
+	if (job->cov.negative) {
+		char *names = inconsistent_names(&g, ix, job, gcno_name);
+		diag_add(&job->diag, CM_WARNING, "inconsistent counters in %s: "
 			 "some derived counts were negative and are shown as 0\n"
 			 "hint: a program that runs several threads needs "
-			 "-fprofile-update=atomic for exact counts", what);
+			 "-fprofile-update=atomic for exact counts", names);
+		free(names);
+	}
 	if (job->cov.unsolved)
 		diag_add(&job->diag, CM_WARNING, "\"%s\": some counts could not be "
 			 "derived from the flow graph and are shown as 0", what);
