@@ -184,6 +184,23 @@ static char *find_gcno(const char *gcda, const char *root,
 	return NULL;
 }
 
+/* The shard root of a data file given on its own: the shallowest
+ * directory above it under which it names an existing notes file, as
+ * <root>/abs/build/x.gcda names /abs/build/x.gcno (the file's own
+ * directory, "/", when the notes file is beside it or nowhere). So a
+ * single file maps exactly as it would inside its shard directory. */
+static char *single_gcda_root(const char *gcda)
+{
+	for (const char *p = strchr(gcda + 1, '/'); p; p = strchr(p + 1, '/')) {
+		char *notes = path_replace_suffix(p, ".gcda", ".gcno");
+		int found = is_file(notes);
+		free(notes);
+		if (found)
+			return xstrndup(gcda, (size_t)(p - gcda));
+	}
+	return xstrdup("/");
+}
+
 static void walk_or_report(const char *dir, const char *const *suffixes,
 			   struct path_list *lists, struct diag *d,
 			   const char *what)
@@ -285,9 +302,10 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 			continue;
 		}
 		if (S_ISREG(st.st_mode) && path_has_suffix(in, ".gcda")) {
+			char *abs = path_absolute(NULL, in);
 			GROW(roots, aroots, nroots + 1);
-			roots[nroots] = (struct root){path_dirname(in), {0}};
-			path_list_add(&roots[nroots++].gcdas, path_absolute(NULL, in));
+			roots[nroots] = (struct root){single_gcda_root(abs), {0}};
+			path_list_add(&roots[nroots++].gcdas, abs);
 			continue;
 		}
 		if (S_ISREG(st.st_mode)) {
