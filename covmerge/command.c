@@ -7,6 +7,8 @@
 
 #include "alloc.h"
 #include "path.h"
+#include "project.h"
+#include "strbuf.h"
 
 void covmerge_print_message(void *ctx, enum cm_severity sev, const char *msg)
 {
@@ -61,36 +63,47 @@ int cm_parse_report(const char *arg, struct cm_report_req *q)
 	return -1;
 }
 
-/* The deepest directory holding the working directory and every source
- * file outside /usr: the project root when the run starts in its build
- * tree. */
-static char *common_root(const struct cm_report *r)
+/* The default root: the source tree of the CMake build tree holding the
+ * notes files, else the deepest directory holding every measured source
+ * outside the system directories (CMake's compiler probe aside), else
+ * the working directory. */
+static char *default_root(const struct cm_report *r)
 {
-	char *best = path_absolute(NULL, ".");
-	int any_local = 0;
-	for (size_t i = 0; i < r->nfiles; i++)
-		any_local |= strncmp(r->files[i].path, "/usr/", 5) != 0;
+	if (r->project_root)
+		return xstrdup(r->project_root);
+	char **paths = xcalloc(r->nfiles ? r->nfiles : 1, sizeof(*paths));
+	size_t n = 0;
 	for (size_t i = 0; i < r->nfiles; i++) {
 		const char *p = r->files[i].path;
-		if (any_local && !strncmp(p, "/usr/", 5))
-			continue;
-		char *dir = path_dirname(p);
-		/* cut best back to a common prefix of whole components */
-		size_t n = 0;
-		while (best[n] && best[n] == dir[n])
-			n++;
-		if (!(best[n] == '\0' && (dir[n] == '/' || dir[n] == '\0'))) {
-			while (n > 0 && best[n - 1] != '/')
-				n--;
-			if (n > 1)
-				n--; /* the separator */
-			best[n] = '\0';
-			if (!best[0])
-				strcpy(best, "/");
-		}
-		free(dir);
+		if (!project_is_system(p) && !project_is_compiler_probe(p))
+			paths[n++] = r->files[i].path;
 	}
-	return best;
+	char *root = project_common_dir(paths, n, 1);
+	free(paths);
+	return root ? root : path_absolute(NULL, ".");
+}
+
+/* One line for the measured files a filter left out. */
+static void print_left_out(const struct cm_report *r, const char *root)
+{
+	if (!r->nleft_out)
+		return;
+	struct strbuf why;
+	strbuf_init(&why);
+	if (r->left_out_by & CM_LEFT_OUT_ROOT)
+		strbuf_addf(&why, "outside the root \"%s\"", root);
+	if (r->left_out_by & CM_LEFT_OUT_INCLUDE)
+		strbuf_addf(&why, "%sno --include", why.len ? ", " : "");
+	if (r->left_out_by & CM_LEFT_OUT_OMIT)
+		strbuf_addf(&why, "%s--omit", why.len ? ", " : "");
+	if (r->left_out_by & CM_LEFT_OUT_MARKERS)
+		strbuf_addf(&why, "%sexclusion markers", why.len ? ", " : "");
+	fflush(stdout);
+	fprintf(stderr, "covmerge: note: %zu measured file%s with executable "
+		"lines %s not reported (%s), the first \"%s\"\n", r->nleft_out,
+		r->nleft_out == 1 ? "" : "s", r->nleft_out == 1 ? "is" : "are",
+		why.buf, r->left_out_first);
+	strbuf_release(&why);
 }
 
 static void print_header(const struct cm_report *r)
@@ -127,9 +140,9 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 		free(root);
 		return CM_EXIT_ERROR;
 	}
-	if (cmd->auto_root && r->nfiles) {
+	if (cmd->auto_root) {
 		free(root);
-		root = common_root(r);
+		root = default_root(r);
 		cmd->filter.root = root;
 	}
 	if (r->nobjects == 0 && r->ntracefiles == 0) {
@@ -140,6 +153,7 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 		return CM_EXIT_ERROR;
 	}
 	cm_report_filter(r, &cmd->filter, covmerge_print_message, NULL);
+	print_left_out(r, root);
 	if (r->nfiles == 0) {
 		/* a wrong --root must not pass a gate at "100%" */
 		char *msg = xasprintf("no data to report: no source file left under "

@@ -36,8 +36,9 @@ struct cm_command {
 	struct cm_report_req *reports;
 	size_t nreports;
 	int quiet;
-	/* No --root given: take the deepest directory that holds every
-	 * source outside the system's /usr (what runner --cov does). */
+	/* No --root given: the project's source tree (CMAKE_HOME_DIRECTORY
+	 * of the notes files' build tree), else the deepest directory that
+	 * holds every source outside the system directories. */
 	int auto_root;
 };
 

@@ -9,14 +9,14 @@
 #include "strbuf.h"
 
 static int check(struct strbuf *sb, const char *what, const char *label,
-		 double min, double pct)
+		 double min, double pct, const char *over)
 {
 	char shown[64];
 	double value = cm_pct_text(pct, 2, shown, sizeof(shown));
 	int fail = value < min;
-	strbuf_addf(sb, "%sRequired %s coverage of %g%% %s. %s coverage: %s%%\n",
+	strbuf_addf(sb, "%sRequired %s coverage of %g%% %s. %s coverage: %s%%%s\n",
 		    fail ? "FAIL " : "", what, min, fail ? "not reached" : "reached",
-		    label, shown);
+		    label, shown, over);
 	return fail;
 }
 
@@ -37,18 +37,26 @@ int cm_gate_check(const struct cm_report *r, const struct cm_gate *g,
 	struct strbuf sb;
 	strbuf_init(&sb);
 	int failed = 0;
+	/* the total is over the files reported: say so when a filter left
+	 * measured files out */
+	char *over = r->nleft_out
+		? xasprintf(" over the %zu file%s reported (%zu measured file%s "
+			    "left out)", r->nfiles, r->nfiles == 1 ? "" : "s",
+			    r->nleft_out, r->nleft_out == 1 ? "" : "s")
+		: xstrdup("");
 	if (g->fail_under >= 0)
 		failed += check(&sb, "test", "Total", g->fail_under,
-				cm_numbers_cover(&t, branch));
+				cm_numbers_cover(&t, branch), over);
 	if (g->fail_under_line >= 0)
 		failed += check(&sb, "line", "Line", g->fail_under_line,
-				ratio(t.stmts - t.miss, t.stmts));
+				ratio(t.stmts - t.miss, t.stmts), over);
 	if (g->fail_under_branch >= 0)
 		failed += check(&sb, "branch", "Branch", g->fail_under_branch,
-				ratio(t.branches - t.branches_miss, t.branches));
+				ratio(t.branches - t.branches_miss, t.branches), over);
 	if (g->fail_under_function >= 0)
 		failed += check(&sb, "function", "Function", g->fail_under_function,
-				ratio(t.functions_hit, t.functions));
+				ratio(t.functions_hit, t.functions), over);
+	free(over);
 	*text = strbuf_detach(&sb, NULL);
 	strbuf_release(&sb);
 	return failed;

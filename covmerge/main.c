@@ -32,7 +32,9 @@ static const char usage_text[] =
 	"                        (zlib-compressed; an input to a later covmerge)\n"
 	"filters:\n"
 	"  --root DIR            report files under DIR, named relative to it\n"
-	"                        (default: the current directory)\n"
+	"                        (default: the project's source tree: CMake's\n"
+	"                        CMAKE_HOME_DIRECTORY, else the deepest directory\n"
+	"                        holding every measured source)\n"
 	"  --include GLOB        report only files matching GLOB (repeatable;\n"
 	"                        may name files outside the root)\n"
 	"  --omit GLOB           leave out files matching GLOB (repeatable)\n"
@@ -249,6 +251,7 @@ int main(int argc, char **argv)
 	cmd.merge.ninputs = (size_t)(argc - optind);
 	cmd.merge.object_dirs = object_dirs;
 	cmd.merge.path_maps = maps;
+	cmd.auto_root = cmd.filter.root == NULL;
 	cmd.filter.include = include;
 	cmd.filter.omit = omit;
 	/* Ctrl-C while a report is written leaves no temporary file */

@@ -80,3 +80,25 @@ out:
 	strbuf_release(&err);
 	free(path);
 }
+
+void manifest_cov_paths(const char *dir, struct path_list *out)
+{
+	char *path = path_join(dir, "manifest.json");
+	struct strbuf data, err;
+	strbuf_init(&data);
+	strbuf_init(&err);
+	struct json *j = NULL;
+	if (infile_load(path, &data, &err) == 0 &&
+	    (j = json_parse(data.buf, data.len, &err)) != NULL) {
+		const struct json *cp = json_get(j, "cov_paths");
+		for (size_t i = 0; cp && cp->type == J_ARRAY && i < cp->n; i++) {
+			const struct json *p = &cp->items[i];
+			if (p->type == J_STRING && p->string[0] == '/')
+				path_list_add(out, path_normalize(p->string));
+		}
+	}
+	json_free(j);
+	strbuf_release(&data);
+	strbuf_release(&err);
+	free(path);
+}

@@ -6,9 +6,15 @@
 #define CM_MANIFEST_H
 
 #include "diag.h"
+#include "path.h"
 
 /* Checks dir/manifest.json when there is one. Problems go to d as errors,
  * or warnings when allow_missing. */
 void manifest_check(const char *dir, int allow_missing, struct diag *d);
+
+/* Adds the absolute directories dir/manifest.json lists as the run's
+ * --cov paths ("cov_paths": where its objects are) to out. Nothing when
+ * the manifest has none or cannot be read (manifest_check says why). */
+void manifest_cov_paths(const char *dir, struct path_list *out);
 
 #endif

@@ -22,6 +22,7 @@
 #include "manifest.h"
 #include "path.h"
 #include "portable.h"
+#include "project.h"
 #include "shards.h"
 #include "solve.h"
 
@@ -887,6 +888,11 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 		(*out)->ntracefiles = ntrace;
 		(*out)->ndata = ndata + ntrace;
 		(*out)->runs = runs;
+		char **notes = xcalloc(inv.n ? inv.n : 1, sizeof(*notes));
+		for (size_t i = 0; i < inv.n; i++)
+			notes[i] = inv.v[i].gcno;
+		(*out)->project_root = project_source_root(notes, inv.n);
+		free(notes);
 	}
 	for (size_t i = 0; i < njobs; i++) {
 		struct job *j = &jobs[i];

@@ -11,5 +11,7 @@ void cm_report_free(struct cm_report *r)
 	for (size_t i = 0; i < r->nfiles; i++)
 		cm_file_release(&r->files[i]);
 	free(r->files);
+	free(r->project_root);
+	free(r->left_out_first);
 	free(r);
 }

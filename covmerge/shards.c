@@ -18,6 +18,8 @@
 
 #include "alloc.h"
 #include "gcno.h"
+#include "manifest.h"
+#include "project.h"
 #include "reader.h"
 
 static int is_file(const char *p)
@@ -235,6 +237,81 @@ static void scan_dir_gcno(const char *dir, struct path_list *list)
 	closedir(dp);
 }
 
+static void dedup(struct path_list *l)
+{
+	path_list_sort(l);
+	size_t w = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (w && !strcmp(l->v[w - 1], l->v[i]))
+			free(l->v[i]);
+		else
+			l->v[w++] = l->v[i];
+	}
+	l->n = w;
+}
+
+/* For a merge without --object-dir: the build trees to search for the
+ * objects that never ran, from the objects (notes files) that the data
+ * files of one shard root map to. An object's build tree is the
+ * directory holding CMakeCache.txt when CMake built it, else the deepest
+ * directory that the shard's other such objects share, never "/" or a
+ * system directory (then a warning says the search is not made). Each
+ * object's own directory is searched in any case. */
+static void add_build_trees(struct path_list *objs, struct path_list *index,
+			    struct path_list *trees, struct diag *d)
+{
+	struct path_list loose = {0};
+	dedup(objs);
+	for (size_t i = 0; i < objs->n; i++) {
+		char *dir = path_dirname(objs->v[i]);
+		scan_dir_gcno(dir, index);
+		char *build = project_cmake_build_dir(objs->v[i]);
+		if (build)
+			path_list_add(trees, build);
+		else
+			path_list_add(&loose, xstrdup(dir));
+		free(dir);
+	}
+	if (loose.n) {
+		char *common = project_common_dir(loose.v, loose.n, 0);
+		if (project_is_system(common))
+			diag_add(d, CM_WARNING, "objects that never ran are not looked "
+				 "for: the data files' objects share no directory but "
+				 "\"%s\" (pass --object-dir DIR to name the build tree)",
+				 common);
+		else
+			path_list_add(trees, xstrdup(common));
+		free(common);
+	}
+	path_list_release(&loose);
+}
+
+/* Adds every notes file under the trees to index. */
+static void scan_trees(struct path_list *trees, struct path_list *index,
+		       struct diag *d)
+{
+	static const char *const gcno_only[] = {".gcno", NULL};
+	dedup(trees);
+	for (size_t i = 0; i < trees->n; i++) {
+		char *bad = NULL;
+		if (path_walk(trees->v[i], gcno_only, index, &bad)) {
+			int e = errno;
+			diag_add(d, CM_WARNING, "objects that never ran may be missing: "
+				 "cannot read \"%s\": %s (pass --object-dir DIR to name "
+				 "the build tree)", bad ? bad : trees->v[i], strerror(e));
+			free(bad);
+		}
+	}
+}
+
+/* scan_dir_gcno on the directory of the notes file at path. */
+static void scan_dir_gcno_of(const char *path, struct path_list *index)
+{
+	char *dir = path_dirname(path);
+	scan_dir_gcno(dir, index);
+	free(dir);
+}
+
 /* The worker shard directories (gw0, gw1, ...) of a runner coverage
  * directory, sorted. */
 static void list_worker_dirs(const char *dir, struct path_list *out)
@@ -259,19 +336,6 @@ static void list_worker_dirs(const char *dir, struct path_list *out)
 	path_list_sort(out);
 }
 
-static void dedup(struct path_list *l)
-{
-	path_list_sort(l);
-	size_t w = 0;
-	for (size_t i = 0; i < l->n; i++) {
-		if (w && !strcmp(l->v[w - 1], l->v[i]))
-			free(l->v[i]);
-		else
-			l->v[w++] = l->v[i];
-	}
-	l->n = w;
-}
-
 void shards_discover(const struct cm_options *opts, struct inventory *inv,
 		     struct diag *d)
 {
@@ -281,6 +345,7 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 	struct path_list index = {0};
 	struct pair *pairs = NULL;
 	size_t npairs = 0, apairs = 0;
+	struct path_list cov_paths = {0};
 
 	for (size_t i = 0; i < opts->nobject_dirs; i++)
 		walk_or_report(opts->object_dirs[i], gcno_only, &index, d,
@@ -319,8 +384,10 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 		}
 		struct path_list sub = {0};
 		char *manifest = path_join(in, "manifest.json");
-		if (stat(manifest, &st) == 0)
+		if (stat(manifest, &st) == 0) {
 			list_worker_dirs(in, &sub);
+			manifest_cov_paths(in, &cov_paths);
+		}
 		free(manifest);
 		if (!sub.n)
 			path_list_add(&sub, xstrdup(in));
@@ -337,13 +404,17 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 	}
 	dedup(&index);
 
-	struct path_list dirs = {0}, only = {0};
+	/* without --object-dir, the build trees of the shards' own objects
+	 * (or the runner manifest's --cov paths) tell which objects exist */
+	struct path_list trees = {0}, only = {0};
+	for (size_t i = 0; !opts->nobject_dirs && i < cov_paths.n; i++)
+		path_list_add(&trees, xstrdup(cov_paths.v[i]));
 	if (opts->only_object_dirs)
 		for (size_t i = 0; i < opts->nobject_dirs; i++)
 			path_list_add(&only, path_absolute(NULL, opts->object_dirs[i]));
 	for (size_t i = 0; i < nroots; i++) {
 		char *root = path_absolute(NULL, roots[i].path);
-		struct path_list *g = &roots[i].gcdas;
+		struct path_list *g = &roots[i].gcdas, objs = {0};
 		path_list_sort(g);
 		for (size_t k = 0; k < g->n; k++) {
 			char *gcno = find_gcno(g->v[k], root, &index, d, sev,
@@ -351,11 +422,17 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 			if (!gcno)
 				continue;
 			if (!opts->nobject_dirs)
-				path_list_add(&dirs, path_dirname(gcno));
+				path_list_add(&objs, xstrdup(gcno));
 			GROW(pairs, apairs, npairs + 1);
 			pairs[npairs++] = (struct pair){gcno, g->v[k]};
 			g->v[k] = NULL;
 		}
+		if (objs.n && !cov_paths.n)
+			add_build_trees(&objs, &index, &trees, d);
+		else
+			for (size_t k = 0; k < objs.n; k++)
+				scan_dir_gcno_of(objs.v[k], &index);
+		path_list_release(&objs);
 		free(root);
 		free(roots[i].path);
 		path_list_release(g);
@@ -363,12 +440,9 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 	free(roots);
 	path_list_release(&only);
 
-	/* without --object-dir, the directories of the shards' own objects
-	 * tell which objects exist */
-	dedup(&dirs);
-	for (size_t i = 0; i < dirs.n; i++)
-		scan_dir_gcno(dirs.v[i], &index);
-	path_list_release(&dirs);
+	scan_trees(&trees, &index, d);
+	path_list_release(&trees);
+	path_list_release(&cov_paths);
 	dedup(&index);
 	for (size_t i = 0; i < index.n; i++) {
 		GROW(pairs, apairs, npairs + 1);

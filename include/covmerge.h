@@ -79,6 +79,22 @@ struct cm_report {
 	size_t ntracefiles;   /* lcov tracefiles read */
 	size_t ndata;         /* data files read */
 	uint64_t runs;        /* program runs, summed over data files */
+	/* The source tree (CMAKE_HOME_DIRECTORY) of the CMake build tree
+	 * that holds the notes files, or NULL. */
+	char *project_root;
+	/* Set by cm_report_filter: measured files with executable lines
+	 * that the filter left out, the first of them (by path) and why
+	 * (enum cm_left_out bits over all of them). */
+	size_t nleft_out;
+	char *left_out_first;
+	unsigned left_out_by;
+};
+
+enum cm_left_out {
+	CM_LEFT_OUT_ROOT = 1,     /* outside the root */
+	CM_LEFT_OUT_INCLUDE = 2,  /* no --include matched */
+	CM_LEFT_OUT_OMIT = 4,     /* an --omit matched */
+	CM_LEFT_OUT_MARKERS = 8,  /* exclusion markers took every line */
 };
 
 struct cm_options {
@@ -135,7 +151,9 @@ struct cm_filter {
  * their sources (LCOV_EXCL_LINE/START/STOP, LCOV_EXCL_BR_LINE/START/STOP
  * and the GCOV_EXCL_ and GCOVR_EXCL_ spellings). A source that cannot be
  * read is a warning; its lines still count. Globs match the path relative
- * to the root and the absolute path; '*' also matches '/'. */
+ * to the root and the absolute path; '*' also matches '/'. CMake's
+ * compiler probe (CMakeFiles/.../CMakeCCompilerId.c) goes unless an include
+ * names it. What is left out is counted in r->nleft_out and friends. */
 void cm_report_filter(struct cm_report *r, const struct cm_filter *f,
 		      cm_emit_fn *emit, void *emit_ctx);
 

@@ -77,6 +77,7 @@ static const char *status_word(enum test_status st)
 
 int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 		       const struct result_list *rl, int interrupted,
+		       const char *const *cov_paths, size_t ncov_paths,
 		       struct strbuf *err)
 {
 	struct strbuf sb;
@@ -84,6 +85,17 @@ int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 	strbuf_addf(&sb, "{\"format\": 1, \"runner\": \"%s\", \"run_uid\": ",
 		    RUNNER_VERSION);
 	json_add_string(&sb, uid);
+	/* where the measured objects are, so that covmerge finds those that
+	 * never ran */
+	strbuf_addstr(&sb, ", \"cov_paths\": [");
+	for (size_t i = 0; i < (ncov_paths ? ncov_paths : 1); i++) {
+		char *abs = path_absolute(NULL, ncov_paths ? cov_paths[i] : ".");
+		if (i)
+			strbuf_addstr(&sb, ", ");
+		json_add_string(&sb, abs);
+		free(abs);
+	}
+	strbuf_addstr(&sb, "]");
 	strbuf_addf(&sb, ", \"interrupted\": %s, \"workers\": %d, \"shards\": [",
 		    interrupted ? "true" : "false", nworkers);
 	for (int k = 0; k < nworkers; k++) {

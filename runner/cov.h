@@ -11,9 +11,11 @@
  * else), creates dir/gw0..gwN-1. Returns 0, or -1 with the cause in err. */
 int cov_prepare(const char *dir, int nworkers, struct strbuf *err);
 
-/* Writes dir/manifest.json atomically. */
+/* Writes dir/manifest.json atomically; it records the --cov paths
+ * (cov_paths, "." when there are none) as absolute paths. */
 int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 		       const struct result_list *rl, int interrupted,
+		       const char *const *cov_paths, size_t ncov_paths,
 		       struct strbuf *err);
 
 /* Merges the shards and prints/writes the --cov-report reports and the

@@ -647,7 +647,8 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	if (r.cov_dir) {
 		strbuf_reset(&err);
 		if (cov_write_manifest(r.cov_dir, r.uid, r.nslots, &r.results,
-				       r.interrupted, &err)) {
+				       r.interrupted, o->cov_paths, o->ncov_paths,
+				       &err)) {
 			fprintf(stderr, "runner: cannot write the manifest: %s\n", err.buf);
 			rc = RUNNER_EXIT_INTERNAL;
 		}

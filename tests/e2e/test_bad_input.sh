@@ -300,7 +300,8 @@ assert_eq "2,0 4,0 5,0 6,0" "${lc_da[$s/a/util.c]-(none)}" "(a) --ignore-stale: 
 assert_eq "0,util_a" "${lc_fnda[$s/a/util.c]-(none)}" "(a) --ignore-stale: util_a"
 assert_eq "1,util_b" "${lc_fnda[$s/b/util.c]-(none)}" "(a) --ignore-stale: util_b still counted"
 assert_eq "1,main" "${lc_fnda[$s/main_one.c]-(none)}" "(a) --ignore-stale: main still counted"
-assert_eq "covmerge: 5 objects (2 never run), 3 data files" \
+# the build tree is searched too: two/main_two.o and two/count.o never ran
+assert_eq "covmerge: 7 objects (4 never run), 3 data files" \
 	"$(head -n1 "$cm_out")" "(a) --ignore-stale: summary"
 
 # (g, part) an existing report survives a failed run

@@ -1,6 +1,8 @@
 #!/bin/bash
-# Report filters: --root (default: the current directory; files outside it
-# left out unless an --include names them), --include/--omit globs
+# Report filters: --root (default: the deepest directory holding every
+# measured source, wherever covmerge runs; files outside it left out
+# unless an --include names them, with one note line that counts them and
+# names the first), --include/--omit globs
 # (repeatable; '*' also matches '/'; relative to the root or absolute),
 # and the exclusion markers LCOV_EXCL_LINE, LCOV_EXCL_START/STOP,
 # LCOV_EXCL_BR_LINE, LCOV_EXCL_BR_START/STOP and their GCOVR_EXCL_
@@ -30,16 +32,25 @@ names() {
 	(cd "$dir" && "$COVMERGE" -q "$@" --report "json:$work/names.json" \
 		--report "lcov:$work/names.info" "$shard") >"$work/names.out" 2>"$work/names.err" ||
 		die "covmerge $* (in $dir) failed: $(cat "$work/names.err")"
-	[[ ! -s $work/names.err ]] || die "covmerge $* (in $dir) warned: $(cat "$work/names.err")"
 	got=$("$PYTHON" -c 'import json, sys; print("|".join(sorted(json.load(open(sys.argv[1]))["files"])))' \
 		"$work/names.json")
 	[[ $got == "$want" ]] || die "covmerge $* (in $dir) reports \"$got\", expected \"$want\""
+	# the files left out: one note line that counts them
+	local n_out=$((5 - $(tr '|' '\n' <<<"$got" | grep -c .)))
+	if ((n_out == 0)); then
+		[[ ! -s $work/names.err ]] || die "covmerge $* (in $dir) warned: $(cat "$work/names.err")"
+	else
+		[[ $(wc -l <"$work/names.err") == 1 ]] &&
+			grep -q "^covmerge: note: $n_out measured files\? with executable lines \(is\|are\) not reported (.*), the first \"$root/" \
+				"$work/names.err" ||
+			die "covmerge $* (in $dir): no note line for the $n_out files left out: $(cat "$work/names.err")"
+	fi
 	sfs=$(sed -n 's/^SF://p' "$work/names.info" | sort | tr '\n' '|')
-	"$PYTHON" - "$sfs" "$got" "$(cd "$dir" && pwd -P)" "$@" <<'EOF' ||
+	"$PYTHON" - "$sfs" "$got" "$(cd "$dir" && pwd -P)" "$root" "$@" <<'EOF' ||
 import os, sys
-sfs, got, cwd = sys.argv[1], sys.argv[2], sys.argv[3]
-args = sys.argv[4:]
-root = args[args.index("--root") + 1] if "--root" in args else cwd
+sfs, got, cwd, default_root = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+args = sys.argv[5:]
+root = args[args.index("--root") + 1] if "--root" in args else default_root
 root = os.path.normpath(os.path.join(cwd, root))
 want = sorted(n if n.startswith("/") else os.path.join(root, n) for n in got.split("|") if n)
 have = [s for s in sfs.split("|") if s]
@@ -49,11 +60,15 @@ EOF
 }
 
 all="lib/part10.c|lib/part2.c|run_all.c|src/full.c|src/gaps.c"
-# --root, and its default (the current directory)
+# --root, and its default (the deepest directory holding every source,
+# from any working directory)
 names "$root" "$all"
+names "$work" "$all"
+names / "$all"
 names "$work" "$all" --root "$root"
 names "$work" "$all" --root fx/src
-names "$root/lib" "part10.c|part2.c"
+names "$root/lib" "$all"
+names "$root/lib" "part10.c|part2.c" --root .
 names "$root" "full.c|gaps.c" --root src
 # outside the root only when an --include names them (absolute name)
 names "$root" "$root/lib/part2.c" --root src --include '*/lib/part2.c'
@@ -71,6 +86,25 @@ names "$root" "run_all.c|src/full.c|src/gaps.c" --omit 'lib/*'
 names "$root" "src/full.c|src/gaps.c" --omit 'lib/*' --omit run_all.c
 names "$root" "lib/part10.c|lib/part2.c|run_all.c" --omit "$root/src/*"
 names "$root" "src/gaps.c" --include 'src/*' --omit '*full*'
+
+# A filter that leaves measured files out: the note names how many and
+# the first, and the gate says its total is over the files reported.
+rc=0
+(cd / && "$COVMERGE" -q --root "$root/src" --fail-under 50 "$shard") >"$work/left.out" \
+	2>"$work/left.err" || rc=$?
+((rc == 0)) || die "--root src --fail-under 50: exit $rc: $(cat "$work/left.err")"
+assert_note="covmerge: note: 3 measured files with executable lines are not reported (outside the root \"$root/src\"), the first \"$root/lib/part10.c\""
+[[ $(cat "$work/left.err") == "$assert_note" ]] ||
+	die "--root src: the note is \"$(cat "$work/left.err")\", expected \"$assert_note\""
+[[ $(cat "$work/left.out") == "Required test coverage of 50% reached. Total coverage: 88.00% over the 2 files reported (3 measured files left out)" ]] ||
+	die "--root src: the gate says \"$(cat "$work/left.out")\""
+rc=0
+(cd / && "$COVMERGE" -q --omit '*/run_all.c' --fail-under 50 "$shard") >"$work/left.out" \
+	2>"$work/left.err" || rc=$?
+[[ $(cat "$work/left.err") == "covmerge: note: 1 measured file with executable lines is not reported (--omit), the first \"$root/run_all.c\"" ]] ||
+	die "--omit: the note is \"$(cat "$work/left.err")\""
+grep -q ' over the 4 files reported (1 measured file left out)$' "$work/left.out" ||
+	die "--omit: the gate says \"$(cat "$work/left.out")\""
 
 # The totals follow the filter: term table of --omit 'lib/*'.
 (cd "$root" && "$COVMERGE" -q --omit 'lib/*' --report term "$shard") >"$work/omit.out" ||

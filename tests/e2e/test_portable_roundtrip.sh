@@ -50,12 +50,13 @@ same_reports() {
 # ------------------------------------------------------------ the reference
 # shellcheck disable=SC2046
 cm_ok raw --root "$P" $(reports "$work/raw") "$work/sh1" "$work/sh2" "$work/sh3"
-assert_eq "covmerge: 6 objects (1 never run), 13 data files" "$(head -n 1 "$cm_out")" \
+# unused.o, alone in its directory, is found in the build tree too
+assert_eq "covmerge: 7 objects (2 never run), 13 data files" "$(head -n 1 "$cm_out")" \
 	"raw: header"
 loop=$(line_of "$P/calc.c" "PT one-line loop")
 # calc_sum(5) + calc_sum(4) + calc_sum(3) + calc_sum(2): 4 entries, 14 iterations
 assert_eq 18 "$(lcov_da "$work/raw.info" "$P/calc.c" "$loop")" "raw: the one-line loop"
-assert_eq "$P/calc.c $P/calc.h $P/demo.c $P/idle.c $P/text.c $P/tool.c" \
+assert_eq "$P/calc.c $P/calc.h $P/demo.c $P/idle.c $P/text.c $P/tool.c $P/unused.c" \
 	"$(lcov_sfs "$work/raw.info")" "raw: source files"
 assert_eq "4 0" "$(lcov_key "$work/raw.info" "$P/idle.c" LF) $(lcov_key "$work/raw.info" "$P/idle.c" LH)" \
 	"raw: idle.c never ran"
@@ -91,7 +92,7 @@ sec_a() {
 	cm_ok j4 --root "$P" -q -j 4 --export "$work/j4.cmshard" "$work/sh1" "$work/sh2" "$work/sh3"
 	assert_same "$work/j1.cmshard" "$work/j4.cmshard" "export with -j 1 vs -j 4"
 	# report filters do not thin out the export: it holds everything
-	cm_ok omit --root "$P" -q --omit 'calc*' --export "$work/omit.cmshard" "$work/sh1" "$work/sh2" "$work/sh3"
+	cm_ok_note omit 2 --root "$P" -q --omit 'calc*' --export "$work/omit.cmshard" "$work/sh1" "$work/sh2" "$work/sh3"
 	# shellcheck disable=SC2046
 	cm_ok omitback --root "$P" $(reports "$work/omitback") "$work/omit.cmshard"
 	same_reports raw omitback "an export written with --omit"

@@ -49,14 +49,14 @@ rt_expect_da "$work/run.info" lib.c "LIB negative" 0 "neither"
 grep -Eq "^TOTAL +$lf +$((lf - lh)) +[0-9]+%" "$rr_out" ||
 	fail "term-missing TOTAL row, expected $lf statements, $((lf - lh)) missed:
 $(cat "$rr_out")"
-grep -Eq '^(\S*/)?src/orphan\.c +[0-9]+ +[0-9]+ +0% ' "$rr_out" ||
+grep -Eq '^(\S*/)?orphan\.c +[0-9]+ +[0-9]+ +0% ' "$rr_out" ||
 	fail "the object no test ran is not in the table at 0%:
 $(cat "$rr_out")"
 lib_line=$(rt_line_of "$work/src/lib.c" "LIB never")
-grep -Eq "^(\S*/)?src/lib\.c .*[ ,-]$lib_line(\$|[,-])" "$rr_out" ||
-	grep -Eq "^(\S*/)?src/lib\.c .*-$((lib_line + 1))(\$|,)" "$rr_out" ||
+grep -Eq "^(\S*/)?lib\.c .*[ ,-]$lib_line(\$|[,-])" "$rr_out" ||
+	grep -Eq "^(\S*/)?lib\.c .*-$((lib_line + 1))(\$|,)" "$rr_out" ||
 	fail "term-missing does not list lib.c:$lib_line as missing:
-$(grep 'src/lib' "$rr_out")"
+$(grep 'lib\.c' "$rr_out")"
 # the other reports agree
 "$PYTHON" - "$work" "$lf" "$lh" >"$work/reports.txt" 2>&1 <<'EOF' || fail "reports: $(cat "$work/reports.txt")"
 import json, os, sys, xml.etree.ElementTree as ET
@@ -65,16 +65,33 @@ j = json.load(open(os.path.join(work, "run.json")))
 t = j["totals"]
 if (t["num_statements"], t["covered_lines"]) != (lf, lh):
     sys.exit("json totals %s, expected %d statements, %d covered" % (t, lf, lh))
-orphan = [k for k in j["files"] if k.endswith("src/orphan.c")]
+orphan = [k for k in j["files"] if k.endswith("orphan.c")]
 if len(orphan) != 1 or j["files"][orphan[0]]["executed_lines"]:
     sys.exit("json: orphan.c missing or not at 0%")
 x = ET.parse(os.path.join(work, "run.xml")).getroot()
 if (int(x.get("lines-valid")), int(x.get("lines-covered"))) != (lf, lh):
     sys.exit("xml lines-valid/covered %s/%s" % (x.get("lines-valid"), x.get("lines-covered")))
 md = open(os.path.join(work, "run.md")).read()
-if "TOTAL" not in md or "src/orphan.c" not in md:
+if "TOTAL" not in md or "orphan.c" not in md:
     sys.exit("markdown report without TOTAL or orphan.c:\n" + md)
 EOF
+
+# covmerge on the runner's coverage directory, with no --object-dir and
+# from another directory: the manifest records the --cov paths, so the
+# object no test ran (alone in its directory) is found, and the report is
+# the runner's
+"$PYTHON" -c 'import json, sys
+m = json.load(open(sys.argv[1]))
+sys.exit(0 if m.get("cov_paths") == [sys.argv[2]] else "cov_paths %r" % m.get("cov_paths"))' \
+	"$work/.runner-cov/manifest.json" "$work/obj" ||
+	fail "the manifest does not record --cov=obj as cov_paths [\"$work/obj\"]"
+(cd / && "$COVMERGE" --report "lcov:$work/again.info" "$work/.runner-cov") >"$work/again.out" \
+	2>"$work/again.err" || fail "covmerge on the runner's directory: $(cat "$work/again.err")"
+cmp -s "$work/run.info" "$work/again.info" ||
+	fail "covmerge on the runner's directory differs from the runner's report:
+$(diff "$work/run.info" "$work/again.info" | head -20)"
+grep -q '(1 never run)' "$work/again.out" ||
+	fail "covmerge on the runner's directory: $(head -n 1 "$work/again.out")"
 
 # ------------------------------------------------------------ the gate
 rt_run gate_fail -n 2 --cov=obj --cov-fail-under 100 bin

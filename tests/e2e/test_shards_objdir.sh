@@ -10,9 +10,10 @@
 #    shards (test_shards_prefix.sh's numbers).
 # 2. never.c's object (built, never run) is reported at 0 with its lines
 #    counted, with --object-dir and without it (a sibling of run objects);
-#    an object in a subdirectory is found by --object-dir (recursive) but
-#    not by the sibling scan (not recursive); --object-dir without shards
-#    reports everything as never run.
+#    an object in a subdirectory is found by --object-dir (recursive) and,
+#    without it, in the build tree the run objects share (the deepest
+#    directory holding them, searched recursively); --object-dir without
+#    shards reports everything as never run.
 # 3. a/util.gcno and b/util.gcno: resolved by the longer path tail, or, when
 #    only the basename is left (GCOV_PREFIX_STRIP beyond the depth), by the
 #    header stamp; two candidates with the same stamp are an error.
@@ -86,10 +87,11 @@ assert_eq "0,main" "${lc_fnda[$s/main_two.c]-(none)}" "partly stripped: main_two
 # LF 4 counted in the totals) with and without --object-dir.
 fixture_compile "$cc" "$s/idle.c" "$B/one/sub/idle.o"
 expect_ok sub_noobj --report "lcov:$work/sub_noobj.info" "$work/s1" "$work/s2" "$work/s3"
-assert_same "$work/ref.info" "$work/sub_noobj.info" \
-	"a subdirectory of a run object's directory is not scanned"
-assert_eq "$header" "$(head -n1 "$cm_out")" "subdirectory not scanned: summary"
+assert_eq "covmerge: 8 objects (2 never run), 16 data files" \
+	"$(head -n1 "$cm_out")" "no --object-dir, idle.c in one/sub: summary"
 expect_ok sub_obj --object-dir "$B" --report "lcov:$work/sub_obj.info" "$work/t1" "$work/t2" "$work/t3"
+assert_same "$work/sub_obj.info" "$work/sub_noobj.info" \
+	"the build tree searched without --object-dir vs --object-dir"
 lcov_load "$work/sub_obj.info"
 assert_eq "2,0 4,0" "${lc_da[$s/idle.c]-(none)}" "--object-dir: idle.c in one/sub"
 assert_eq "0,idle" "${lc_fnda[$s/idle.c]-(none)}" "--object-dir: idle.c FNDA"

@@ -41,9 +41,11 @@ lcov_load "$work/s2.info"
 assert_eq "2,util_a" "${lc_fnda[$s/a/util.c]-(none)}" "shard 2 alone: util_a"
 assert_eq "2,bump 0,bump_twice 1,count_total" "${lc_fnda[$s/count.c]-(none)}" \
 	"shard 2 alone: count.c FNDA"
-# shard 2 ran no object of two/, so two/ is not scanned: main_two.c is absent
-assert_eq "$s/a/util.c $s/b/util.c $s/count.c $s/main_one.c $s/never.c" \
+# shard 2 ran no object of two/, but two/ is in the build tree its
+# objects share: main_two.c is there, never run
+assert_eq "$s/a/util.c $s/b/util.c $s/count.c $s/main_one.c $s/main_two.c $s/never.c" \
 	"$lc_sfs" "shard 2 alone: source files"
+assert_eq "0,main" "${lc_fnda[$s/main_two.c]-(none)}" "shard 2 alone: main_two.c never ran"
 expect_ok s13 --report "lcov:$work/s13.info" -q "$work/s1" "$work/s3"
 lcov_load "$work/s13.info"
 assert_eq "5,util_a" "${lc_fnda[$s/a/util.c]-(none)}" "shards 1+3: util_a"

@@ -1,0 +1,129 @@
+#!/bin/bash
+# A real CMake project, measured as a new user would: the same total from
+# its source directory, from its build directory and from an unrelated
+# directory, and that total is gcov's (issue 9, items 2, 3, 4 and 1).
+#
+# tests/fixtures/cmake_project (see its README.md) is configured with
+# gcc-12 and -DCMAKE_C_FLAGS=--coverage into $work/build (beside the
+# sources in $work/src) and its CTest test runs with
+# GCOV_PREFIX=$work/shard GCOV_PREFIX_STRIP=0. Then:
+# 1. covmerge $work/shard, with no option, from $work/src, $work/build and
+#    /, writes the same lcov tracefile and the same table each time, with
+#    nothing on stderr; the default root is the project's source tree
+#    (CMAKE_HOME_DIRECTORY), so the table names src/calc.c.
+# 2. That tracefile equals gcov's own numbers (gcov-12 JSON on the shard,
+#    oracle_compare.py), never-run objects included: tools/unused.c, whose
+#    object lies in a directory of the build tree with no data file, is
+#    found without --object-dir; the TEST_IMPL line counts both functions.
+# 3. CMake's compiler probe (CMakeCCompilerId.c, built with --coverage and
+#    never run) is not in the report, unless an --include names it.
+# 4. A --root that leaves measured files out: one note line (how many, the
+#    first), and the gate message says its total is over the files
+#    reported.
+# 5. runner --ctest BUILD --cov=BUILD, from the source, build and an
+#    unrelated directory: the same tracefile as covmerge.
+set -euo pipefail
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+e2e_setup
+work=$(cd "$work" && pwd -P)
+use_gcc 12
+need_tool cmake cmake
+need_tool ctest cmake
+: "${RUNNER:?RUNNER must name the runner binary}"
+
+src=$work/src
+b=$work/build
+shard=$work/shard
+mkdir -p "$work/elsewhere"
+cp -R "$fixture_dir/cmake_project" "$src"
+CC=$cc cmake -S "$src" -B "$b" -DCMAKE_C_FLAGS=--coverage >"$work/cmake.log" 2>&1 ||
+	die "configuring the fixture failed: $(cat "$work/cmake.log")"
+cmake --build "$b" -j2 >>"$work/cmake.log" 2>&1 ||
+	die "building the fixture failed: $(cat "$work/cmake.log")"
+probe=$(find "$b/CMakeFiles" -name '*CMakeCCompilerId.gcno' | head -n 1)
+[[ -n $probe ]] || die "setup: CMake's compiler probe has no notes file"
+[[ -f $b/CMakeFiles/cmfix_tools.dir/tools/unused.c.gcno ]] || die "setup: no notes for unused.c"
+(cd "$b" && GCOV_PREFIX=$shard GCOV_PREFIX_STRIP=0 ctest --output-on-failure) \
+	>"$work/ctest.log" 2>&1 || die "the fixture's test failed: $(cat "$work/ctest.log")"
+[[ -z $(find "$b" -name '*.gcda') ]] || die "setup: data written into the build tree"
+
+# cm NAME DIR ARG...: covmerge ARG... run in DIR; stdout, stderr and exit
+# code in $work/NAME.out, $work/NAME.err, cm_rc
+cm() {
+	local name=$1 dir=$2
+	shift 2
+	cm_rc=0
+	(cd "$dir" && "$COVMERGE" "$@") >"$work/$name.out" 2>"$work/$name.err" || cm_rc=$?
+}
+
+# 1. the same report from anywhere
+for where in src build elsewhere; do
+	case $where in
+	src) dir=$src ;;
+	build) dir=$b ;;
+	elsewhere) dir=/ ;;
+	esac
+	cm "$where" "$dir" --report "lcov:$work/$where.info" --report term-missing "$shard"
+	((cm_rc == 0)) || die "from $dir: covmerge exited $cm_rc: $(cat "$work/$where.err")"
+	[[ ! -s $work/$where.err ]] || die "from $dir: stderr: $(cat "$work/$where.err")"
+done
+# assert_same_file A B WHAT
+assert_same_file() { cmp -s "$1" "$2" || die "$3: $(diff "$1" "$2" | head -20)"; }
+for where in build elsewhere; do
+	assert_same_file "$work/src.info" "$work/$where.info" "the lcov report from the $where directory differs"
+	assert_same_file "$work/src.out" "$work/$where.out" "the table from the $where directory differs"
+done
+grep -Eq '^src/calc\.c +8 +3 ' "$work/src.out" || die "no row src/calc.c 8 3: $(cat "$work/src.out")"
+grep -Eq '^tools/unused\.c +3 +3 +0% ' "$work/src.out" ||
+	die "the never-run tools/unused.c is not at 0%: $(cat "$work/src.out")"
+grep -q '^covmerge: 4 objects (2 never run), 2 data files$' "$work/src.out" ||
+	die "header: $(head -n 1 "$work/src.out")"
+
+# 2. gcov's numbers (the probe left out of the oracle's build tree)
+mv "$probe" "$work/probe.gcno"
+make_oracle "$b" "$work/oracle" "$shard"
+mv "$work/probe.gcno" "$probe"
+"$PYTHON" "$compare_py" --label "cmake project" --json-dir "$work/oracle/json" \
+	--lcov "$work/src.info" || die "covmerge differs from gcov"
+impl=$(grep -n '^TEST_IMPL(add) {' "$src/tests/test_calc.c" | cut -d: -f1)
+grep -qx "DA:$impl,2" "$work/src.info" || die "the TEST_IMPL line is not 2: $(grep "^DA:$impl," "$work/src.info")"
+
+# 3. the compiler probe: never reported by default; an --include names it
+if grep -q 'CompilerId' "$work/src.info" "$work/src.out"; then
+	die "CMake's compiler probe is in the report"
+fi
+cm probe / --include '*/CMakeCCompilerId.c' --report "lcov:$work/probe.info" "$shard"
+((cm_rc == 0)) || die "--include the probe: exit $cm_rc: $(cat "$work/probe.err")"
+[[ $(grep -c '^SF:' "$work/probe.info") == 1 ]] && grep -q '^SF:.*/CMakeCCompilerId\.c$' "$work/probe.info" ||
+	die "--include '*/CMakeCCompilerId.c' does not report the probe alone: $(grep '^SF:' "$work/probe.info")"
+
+# 4. a root that leaves measured files out
+cm narrow / --root "$src/src" --fail-under 50 -q "$shard"
+((cm_rc == 0)) || die "--root src/src: exit $cm_rc: $(cat "$work/narrow.err")"
+want="covmerge: note: 2 measured files with executable lines are not reported (outside the root \"$src/src\"), the first \"$src/tests/test_calc.c\""
+[[ $(cat "$work/narrow.err") == "$want" ]] || die "--root src/src: stderr
+  $(cat "$work/narrow.err")
+expected
+  $want"
+want="Required test coverage of 50% reached. Total coverage: 62.50% over the 1 file reported (2 measured files left out)"
+[[ $(cat "$work/narrow.out") == "$want" ]] || die "--root src/src: the gate says
+  $(cat "$work/narrow.out")
+expected
+  $want"
+
+# 5. runner --cov with --ctest, from anywhere: the same report
+for where in src build elsewhere; do
+	case $where in
+	src) dir=$src ;;
+	build) dir=$b ;;
+	elsewhere) dir=$work/elsewhere ;;
+	esac
+	rc=0
+	(cd "$dir" && "$RUNNER" -n 2 --ctest "$b" --cov="$b" --cov-dir "$work/rcov-$where" \
+		--cov-report "lcov:$work/runner-$where.info") >"$work/runner-$where.out" 2>&1 || rc=$?
+	((rc == 0)) || die "runner from $dir exited $rc: $(cat "$work/runner-$where.out")"
+	cmp -s "$work/src.info" "$work/runner-$where.info" ||
+		die "runner --cov from the $where directory differs from covmerge: $(diff "$work/src.info" "$work/runner-$where.info" | head -20)"
+done
+note "PASS: the same total from the source, build and an unrelated directory, equal to gcov"
