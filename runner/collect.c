@@ -253,7 +253,13 @@ static size_t list_cmocka(struct suite *s, struct program *p, const char *preloa
 			char *tab = strchr(line, '\t');
 			if (tab) {
 				*tab = '\0';
+				/* a third field: the group has set-up/tear-down */
+				char *flag = strchr(tab + 1, '\t');
+				if (flag)
+					*flag++ = '\0';
 				add_test(s, p, line, tab + 1);
+				s->tests[s->ntests - 1].group_fixture =
+					flag && !strcmp(flag, "1");
 				added++;
 			}
 			line = nl + 1;

@@ -22,6 +22,9 @@ static const char usage_text[] =
 	"workers and selection:\n"
 	"  -n N|auto|logical      workers (default 0: sequential, one worker)\n"
 	"  --dist MODE            load (default), loadscope, loadfile or no\n"
+	"  --split-fixtured-groups  with --dist load, split a cmocka group with a\n"
+	"                         group set-up or tear-down into its tests too\n"
+	"                         (each test then runs the group's fixtures)\n"
 	"  --ctest BUILD_DIR      run a CMake build tree's CTest tests\n"
 	"  -k PATTERN             only tests whose id contains PATTERN (a glob\n"
 	"                         when it has * ? [; \"not PATTERN\" inverts)\n"
@@ -107,11 +110,12 @@ int main(int argc, char **argv)
 		O_SHARD, O_REPEAT, O_DURATIONS, O_JUNIT, O_CACHE, O_COV, O_COV_DIR,
 		O_COV_REPORT, O_COV_BRANCH, O_COV_FAIL, O_COV_EXPORT, O_DB,
 		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION, O_COV_ROOT,
-		O_COV_PREFIX_ENV,
+		O_COV_PREFIX_ENV, O_SPLIT_FIXTURED,
 	};
 	static const struct option longopts[] = {
 		{"numprocesses", required_argument, NULL, 'n'},
 		{"dist", required_argument, NULL, O_DIST},
+		{"split-fixtured-groups", no_argument, NULL, O_SPLIT_FIXTURED},
 		{"ctest", required_argument, NULL, O_CTEST},
 		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"timeout-grace", required_argument, NULL, O_GRACE},
@@ -178,6 +182,9 @@ int main(int argc, char **argv)
 			else
 				return usage("bad --dist \"%s\": expected load, loadscope, "
 					     "loadfile or no", optarg);
+			break;
+		case O_SPLIT_FIXTURED:
+			o.split_fixtured = 1;
 			break;
 		case O_CTEST:
 			o.ctest_dir = optarg;
@@ -322,6 +329,9 @@ int main(int argc, char **argv)
 	if ((o.cov_dir || o.ncov_reports || o.cov_branch || o.cov_fail_under >= 0 ||
 	     o.cov_export || o.cov_root) && !o.cov)
 		o.cov = 1; /* asking for a coverage report means measuring it */
+	if (o.split_fixtured && o.dist != DIST_LOAD)
+		return usage("%s", "--split-fixtured-groups needs --dist load "
+			     "(the other modes keep a group on one worker)");
 	if ((o.db_schema || o.db_setup || o.db_keep) && !o.db)
 		return usage("%s", "--db-schema, --db-setup and --db-keep need --db");
 	o.paths = argv + optind;

@@ -157,7 +157,12 @@ int sched_plan(struct plan *pl, struct suite *s, const struct runner_opts *o,
 			int same_scope;
 			switch (o->dist) {
 			case DIST_LOAD:
-				same_scope = 0;
+				/* a group with a group set-up or tear-down is
+				 * one scope: its tests share what the set-up
+				 * made, and it runs once */
+				same_scope = !o->split_fixtured && t->group_fixture &&
+					     cur && cur->serial == serial && cur_group &&
+					     !strcmp(cur_group, t->group);
 				break;
 			case DIST_LOADSCOPE:
 				same_scope = cur && cur->serial == serial && t->group &&

@@ -45,6 +45,8 @@ struct test {
 	struct program *prog;
 	char *group, *name;  /* cmocka group and test, or NULL (whole program) */
 	char *id;            /* "prog", or "prog::group::test" */
+	int group_fixture;   /* its cmocka group has a group set-up or
+				tear-down: the group is one scope */
 	double est;          /* recorded duration, < 0 when unknown */
 	double duration;     /* of its last run */
 	int failed;          /* some result of it failed */
@@ -78,6 +80,8 @@ struct item {
 struct runner_opts {
 	int workers;         /* -n; 0 = sequential reference */
 	enum dist_mode dist;
+	int split_fixtured;  /* --split-fixtured-groups: --dist load splits
+				groups with group fixtures too */
 	char **paths;        /* test programs, directories, globs */
 	size_t npaths;
 	const char *ctest_dir;

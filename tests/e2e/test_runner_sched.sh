@@ -1,5 +1,6 @@
 #!/bin/bash
-# runner: scheduling. --dist load (one process per cmocka test),
+# runner: scheduling. --dist load (one process per cmocka test, a group
+# with a group set-up or tear-down in one),
 # loadscope (one process per cmocka group, its tests on one worker),
 # loadfile and no (one process per program); longest first by the
 # durations recorded in the cache file of the current directory (-n 1 -v
@@ -47,10 +48,17 @@ setup_pids() {
 }
 
 # ------------------------------------------------------------ dist modes
+# both groups have a group set-up: --dist load keeps each in one process,
+# --split-fixtured-groups runs one process per test
 rt_run load -n 2 -v --dist load bin/cm
 cm_results "--dist load"
+(($(setups alpha) == 1 && $(setups beta) == 1)) ||
+	fail "--dist load: alpha ran in $(setups alpha) processes, beta in $(setups beta); expected 1 each (fixtured groups)"
+rm -f "$work"/env/*
+rt_run loadsplit -n 2 -v --dist load --split-fixtured-groups bin/cm
+cm_results "--dist load --split-fixtured-groups"
 (($(setups alpha) == 4 && $(setups beta) == 2)) ||
-	fail "--dist load: alpha ran in $(setups alpha) processes, beta in $(setups beta); expected one per test (4, 2)"
+	fail "--split-fixtured-groups: alpha ran in $(setups alpha) processes, beta in $(setups beta); expected one per test (4, 2)"
 
 rm -f "$work"/env/*
 rt_run loadscope -n 2 -v --dist loadscope bin/cm
