@@ -6,12 +6,12 @@
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "alloc.h"
+#include "elf.h"
 #include "json.h"
 #include "path.h"
 #include "proc.h"
@@ -113,6 +113,10 @@ static char *display_name(const char *p)
 	return out;
 }
 
+static int links_cmocka(const char *exe);
+
+/* A directory's test programs: named test_*, *_test or *_tests, or linked
+ * against cmocka whatever their names (libssh's torture_*). */
 static void scan_dir(struct suite *s, const char *dir, struct path_list *found)
 {
 	DIR *d = opendir(dir);
@@ -126,7 +130,8 @@ static void scan_dir(struct suite *s, const char *dir, struct path_list *found)
 		struct stat st;
 		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
 			scan_dir(s, p, found);
-		else if (is_test_name(de->d_name) && is_executable_file(p))
+		else if (is_executable_file(p) &&
+			 (is_test_name(de->d_name) || links_cmocka(p)))
 			path_list_add(found, xstrdup(p));
 		free(p);
 	}
@@ -187,25 +192,11 @@ int collect_paths(struct suite *s, char *const *paths, size_t npaths,
 	return 0;
 }
 
-/* Dynamically linked against libcmocka: the library's name is among the
- * executable's needed libraries (in its dynamic string table). */
+/* Dynamically linked against libcmocka: among the executable's NEEDED
+ * libraries. */
 static int links_cmocka(const char *exe)
 {
-	int fd = open(exe, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	struct stat st;
-	int found = 0;
-	if (fstat(fd, &st) == 0 && st.st_size > 4) {
-		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (m != MAP_FAILED) {
-			found = !memcmp(m, "\177ELF", 4) &&
-				memmem(m, (size_t)st.st_size, "libcmocka.so", 12) != NULL;
-			munmap(m, (size_t)st.st_size);
-		}
-	}
-	close(fd);
-	return found;
+	return elf_program_needs(exe, "libcmocka.so");
 }
 
 static void add_test(struct suite *s, struct program *p, const char *group,
