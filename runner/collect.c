@@ -271,7 +271,7 @@ void collect_tests(struct suite *s, const char *preload, char *const *env,
 	for (size_t i = 0; i < s->nprogs; i++) {
 		struct program *p = s->progs[i];
 		char *exe = p->argv[0];
-		if (preload && !p->will_fail && links_cmocka(exe) &&
+		if (preload && !p->will_fail && !p->not_run && links_cmocka(exe) &&
 		    list_cmocka(s, p, preload, env, scratch_prefix) > 0) {
 			p->cmocka = 1;
 			continue;
@@ -369,9 +369,17 @@ int collect_ctest(struct suite *s, const char *build_dir, struct strbuf *err)
 			}
 		}
 		char **argvv = json_strv(cmd);
+		char *not_run = NULL;
+		if (!argvv[0] && !disabled)
+			/* as ctest itself: "Could not find executable",
+			 * "Not Run", a failure */
+			not_run = xstrdup("not run: ctest found no executable "
+					  "for this test (its target was not "
+					  "built, or a wrong path?)");
 		if (!argvv[0] || disabled) {
-			/* a test without a command (NOT_AVAILABLE) or disabled
-			 * still shows up: as skipped */
+			/* a disabled test still shows up, as skipped; one
+			 * without a command (ctest found no executable: its
+			 * target was not built, or a wrong path) is an error */
 			strv_free(argvv);
 			argvv = xcalloc(2, sizeof(char *));
 			argvv[0] = xstrdup("true");
@@ -387,6 +395,10 @@ int collect_ctest(struct suite *s, const char *build_dir, struct strbuf *err)
 		p->will_fail = tmp.will_fail;
 		p->skip_rc = tmp.skip_rc;
 		p->labels = tmp.labels;
+		if (not_run) {
+			p->not_run = not_run;
+			p->skip_rc = -1;
+		}
 	}
 	rc = 0;
 done:
@@ -410,6 +422,7 @@ void suite_release(struct suite *s)
 		strv_free(p->env);
 		free(p->cwd);
 		free(p->labels);
+		free(p->not_run);
 		free(p);
 	}
 	free(s->progs);

@@ -34,6 +34,8 @@ struct program {
 	int skip_rc;         /* CTest SKIP_RETURN_CODE, or -1 */
 	int cmocka;          /* split into its cmocka tests */
 	char *labels;        /* CTest LABELS joined with ';', or NULL */
+	char *not_run;       /* why it cannot run (CTest found no executable):
+				reported as an ERROR, never started */
 };
 
 enum test_status {
