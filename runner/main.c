@@ -33,6 +33,9 @@ static const char usage_text[] =
 	"                         has * ? [; repeatable: any of them)\n"
 	"  --lf                   only the tests that failed last time\n"
 	"  --serial PATTERN       run matching tests alone, after the others\n"
+	"  --rerun-alone, --no-rerun-alone  after the parallel phase, rerun the\n"
+	"                         failed tests alone once, to name the ones that\n"
+	"                         are not parallel-safe (default on with -n 2+)\n"
 	"  --shard K/N            run only part K of N (for CI matrix jobs)\n"
 	"  --repeat N             run every test N times\n"
 	"  -x, --maxfail N        stop after the first (N) failure(s)\n"
@@ -111,12 +114,14 @@ int main(int argc, char **argv)
 		O_SHARD, O_REPEAT, O_DURATIONS, O_JUNIT, O_CACHE, O_COV, O_COV_DIR,
 		O_COV_REPORT, O_COV_BRANCH, O_COV_FAIL, O_COV_EXPORT, O_DB,
 		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION, O_COV_ROOT,
-		O_COV_PREFIX_ENV, O_SPLIT_FIXTURED,
+		O_COV_PREFIX_ENV, O_SPLIT_FIXTURED, O_RERUN_ALONE, O_NO_RERUN_ALONE,
 	};
 	static const struct option longopts[] = {
 		{"numprocesses", required_argument, NULL, 'n'},
 		{"dist", required_argument, NULL, O_DIST},
 		{"split-fixtured-groups", no_argument, NULL, O_SPLIT_FIXTURED},
+		{"rerun-alone", no_argument, NULL, O_RERUN_ALONE},
+		{"no-rerun-alone", no_argument, NULL, O_NO_RERUN_ALONE},
 		{"ctest", required_argument, NULL, O_CTEST},
 		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"timeout-grace", required_argument, NULL, O_GRACE},
@@ -183,6 +188,12 @@ int main(int argc, char **argv)
 			else
 				return usage("bad --dist \"%s\": expected load, loadscope, "
 					     "loadfile or no", optarg);
+			break;
+		case O_RERUN_ALONE:
+			o.no_rerun_alone = 0;
+			break;
+		case O_NO_RERUN_ALONE:
+			o.no_rerun_alone = 1;
 			break;
 		case O_SPLIT_FIXTURED:
 			o.split_fixtured = 1;

@@ -27,6 +27,7 @@
 #include "results.h"
 #include "runner.h"
 #include "plan.h"
+#include "rerun.h"
 
 extern char **environ;
 
@@ -190,6 +191,9 @@ struct run {
 	int stopping;
 	size_t failures;
 	size_t nprocesses;
+	struct rerun rerun;
+	int in_rerun;          /* results go to rerun_record, not the counts */
+	char *cov_scratch;     /* coverage prefix of reruns (no shard), or NULL */
 };
 
 static char *filter_for(const struct run *r, const struct item *it)
@@ -215,8 +219,10 @@ static char **item_env(const struct run *r, const struct item *it, int k)
 	set[n++] = xasprintf("RUNNER_TESTRUN_UID=%s", r->uid);
 	if (r->cov_dir) {
 		const char *var = r->o->cov_prefix_env;
-		set[n++] = xasprintf("%s=%s/gw%d", var ? var : "GCOV_PREFIX",
-				     r->cov_dir, k);
+		set[n++] = r->cov_scratch
+			? xasprintf("%s=%s", var ? var : "GCOV_PREFIX", r->cov_scratch)
+			: xasprintf("%s=%s/gw%d", var ? var : "GCOV_PREFIX",
+				    r->cov_dir, k);
 		if (!var)
 			set[n++] = xstrdup("GCOV_PREFIX_STRIP=0");
 		set[n++] = xstrdup("RUNNER_FLUSH_ON_SIGNAL=1");
@@ -277,7 +283,9 @@ static void finish_item(struct run *r, int k, const char *start_error,
 	oc.process = r->nprocesses++;
 	size_t first = r->results.n;
 	/* tests that Ctrl-C stopped did not finish: they are not results */
-	if (!s->interrupted)
+	if (r->in_rerun && !s->interrupted)
+		rerun_record(&r->rerun, &r->suite, it, &oc, &r->rp);
+	else if (!s->interrupted)
 		results_from_item(&r->suite, it, &oc, &r->results);
 	for (size_t i = first; i < r->results.n; i++) {
 		reporter_result(&r->rp, &r->results.v[i]);
@@ -553,6 +561,41 @@ static void print_header(const struct run *r)
 	fflush(stdout);
 }
 
+/* --rerun-alone: the tests that failed in the parallel phase, once more,
+ * one at a time on gw0, their coverage in a scratch directory (the
+ * shards hold the run itself, as a run without reruns would). */
+static void rerun_alone(struct run *r)
+{
+	if (r->o->no_rerun_alone || r->nslots < 2 || r->stopping)
+		return;
+	rerun_plan(&r->rerun, &r->suite, &r->plan, &r->results);
+	if (!r->rerun.n)
+		return;
+	if (r->cov_dir) {
+		char tmpl[] = "/tmp/runner-rerun.XXXXXX";
+		if (!mkdtemp(tmpl)) {
+			fprintf(stderr, "runner: cannot rerun failed tests alone: "
+				"cannot make a scratch directory: %s\n", strerror(errno));
+			return;
+		}
+		r->cov_scratch = xstrdup(tmpl);
+	}
+	reporter_clear(&r->rp);
+	if (!r->o->quiet)
+		printf("rerunning %zu failed test%s alone, one at a time, on gw0\n",
+		       r->rerun.n, r->rerun.n == 1 ? "" : "s");
+	fflush(stdout);
+	r->in_rerun = 1;
+	run_phase(r, r->rerun.items, r->rerun.n, 1);
+	r->in_rerun = 0;
+	rerun_settle(&r->rerun, &r->suite, &r->results);
+	if (r->cov_scratch) {
+		path_remove_tree(r->cov_scratch);
+		free(r->cov_scratch);
+		r->cov_scratch = NULL;
+	}
+}
+
 static void update_cache(struct run *r)
 {
 	for (size_t i = 0; i < r->suite.ntests; i++) {
@@ -629,6 +672,7 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	r.slots = xcalloc((size_t)r.nslots, sizeof(*r.slots));
 	reporter_init(&r.rp, o->verbose, o->quiet, r.nslots, r.plan.ntests);
 	run_phase(&r, r.plan.items, r.plan.nitems, r.nslots);
+	rerun_alone(&r);
 	if (!r.stopping && r.plan.nserial) {
 		if (r.rp.tty)
 			reporter_clear(&r.rp);
@@ -680,6 +724,7 @@ enum runner_exit runner_run(const struct runner_opts *o)
 		rc = RUNNER_EXIT_FAILED;
 	if (r.interrupted)
 		rc = RUNNER_EXIT_INTERRUPTED;
+	rerun_report(&r.rerun, &r.suite);
 	reporter_summary(&r.rp, elapsed, r.interrupted);
 out:
 	if (r.db) {
@@ -689,6 +734,7 @@ out:
 		strbuf_release(&kept);
 	}
 	free(r.slots);
+	rerun_release(&r.rerun);
 	result_list_release(&r.results);
 	plan_release(&r.plan);
 	cache_release(&r.cache);

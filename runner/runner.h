@@ -67,7 +67,11 @@ struct result {
 	char *message;       /* one line: why it failed or was skipped, or NULL */
 	char *output;        /* captured output, kept for failures only */
 	size_t process;      /* which process produced it (run order) */
+	int rerun_alone;     /* a failure rerun alone: RERUN_PASSED or
+				RERUN_FAILED; RERUN_NONE when not rerun */
 };
+
+enum rerun_outcome { RERUN_NONE, RERUN_FAILED, RERUN_PASSED };
 
 struct item {
 	struct program *prog;
@@ -82,6 +86,8 @@ struct item {
 struct runner_opts {
 	int workers;         /* -n; 0 = sequential reference */
 	enum dist_mode dist;
+	int no_rerun_alone;  /* --no-rerun-alone (rerunning failures alone is
+				on by default with 2 or more workers) */
 	int split_fixtured;  /* --split-fixtured-groups: --dist load splits
 				groups with group fixtures too */
 	char **paths;        /* test programs, directories, globs */

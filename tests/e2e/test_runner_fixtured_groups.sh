@@ -72,7 +72,7 @@ done
 
 # ------------------------------------------------ the opt-in
 rm -f "$work"/env/*
-rt_run split -n 4 -v --split-fixtured-groups bin/cm
+rt_run split -n 4 -v --split-fixtured-groups --no-rerun-alone bin/cm
 ((rr_rc == 0 || rr_rc == 1)) || fail "--split-fixtured-groups exited $rr_rc"
 (($(count setup-files) == 4)) ||
 	fail "--split-fixtured-groups: the set-up ran in $(count setup-files) processes, expected 4 (one per test)"

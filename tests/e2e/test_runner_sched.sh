@@ -9,7 +9,8 @@
 # --repeat N.
 #
 # The cmocka fixture's group setups leave a file per process in $work/env,
-# named setup-<group>.<pid>, which tells how many processes ran a group.
+# named setup-<group>.<pid>, which tells how many processes ran a group
+# (--no-rerun-alone: the rerun of alpha_fail would be one more).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
@@ -50,18 +51,18 @@ setup_pids() {
 # ------------------------------------------------------------ dist modes
 # both groups have a group set-up: --dist load keeps each in one process,
 # --split-fixtured-groups runs one process per test
-rt_run load -n 2 -v --dist load bin/cm
+rt_run load -n 2 -v --dist load --no-rerun-alone bin/cm
 cm_results "--dist load"
 (($(setups alpha) == 1 && $(setups beta) == 1)) ||
 	fail "--dist load: alpha ran in $(setups alpha) processes, beta in $(setups beta); expected 1 each (fixtured groups)"
 rm -f "$work"/env/*
-rt_run loadsplit -n 2 -v --dist load --split-fixtured-groups bin/cm
+rt_run loadsplit -n 2 -v --dist load --split-fixtured-groups --no-rerun-alone bin/cm
 cm_results "--dist load --split-fixtured-groups"
 (($(setups alpha) == 4 && $(setups beta) == 2)) ||
 	fail "--split-fixtured-groups: alpha ran in $(setups alpha) processes, beta in $(setups beta); expected one per test (4, 2)"
 
 rm -f "$work"/env/*
-rt_run loadscope -n 2 -v --dist loadscope bin/cm
+rt_run loadscope -n 2 -v --dist loadscope --no-rerun-alone bin/cm
 cm_results "--dist loadscope"
 (($(setups alpha) == 1 && $(setups beta) == 1)) ||
 	fail "--dist loadscope: alpha ran in $(setups alpha) processes, beta in $(setups beta); expected 1 each"
@@ -73,7 +74,7 @@ for g in alpha beta; do
 done
 
 rm -f "$work"/env/*
-rt_run loadfile -n 2 -v --dist loadfile bin/cm
+rt_run loadfile -n 2 -v --dist loadfile --no-rerun-alone bin/cm
 cm_results "--dist loadfile"
 (($(setups alpha) == 1 && $(setups beta) == 1)) ||
 	fail "--dist loadfile: alpha ran in $(setups alpha) processes, beta in $(setups beta)"
@@ -83,7 +84,7 @@ n=$(rt_results "$rr_out" | grep "test_cm_groups::" | awk '{print $3}' | sort -u 
 ((n == 1)) || fail "--dist loadfile: the tests of one program ran on $n workers"
 
 rm -f "$work"/env/*
-rt_run distno -n 2 -v --dist no bin/cm
+rt_run distno -n 2 -v --dist no --no-rerun-alone bin/cm
 cm_results "--dist no"
 (($(setups alpha) == 1 && $(setups beta) == 1)) ||
 	fail "--dist no: alpha ran in $(setups alpha) processes, beta in $(setups beta)"
