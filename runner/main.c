@@ -41,6 +41,9 @@ static const char usage_text[] =
 	"  -x, --maxfail N        stop after the first (N) failure(s)\n"
 	"  --timeout SECONDS      per test: TERM, a grace period, then KILL\n"
 	"  --timeout-grace SECONDS  between TERM and KILL (default 5)\n"
+	"  --still-running-after SECONDS  say which tests still run after\n"
+	"                         SECONDS, and again every SECONDS (default 60;\n"
+	"                         0 = never)\n"
 	"output:\n"
 	"  -v, --verbose          one line per test, also on a terminal\n"
 	"  -q, --quiet            only failures and the summary\n"
@@ -115,6 +118,7 @@ int main(int argc, char **argv)
 		O_COV_REPORT, O_COV_BRANCH, O_COV_FAIL, O_COV_EXPORT, O_DB,
 		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION, O_COV_ROOT,
 		O_COV_PREFIX_ENV, O_SPLIT_FIXTURED, O_RERUN_ALONE, O_NO_RERUN_ALONE,
+		O_STILL_RUNNING,
 	};
 	static const struct option longopts[] = {
 		{"numprocesses", required_argument, NULL, 'n'},
@@ -125,6 +129,7 @@ int main(int argc, char **argv)
 		{"ctest", required_argument, NULL, O_CTEST},
 		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"timeout-grace", required_argument, NULL, O_GRACE},
+		{"still-running-after", required_argument, NULL, O_STILL_RUNNING},
 		{"serial", required_argument, NULL, O_SERIAL},
 		{"label", required_argument, NULL, 'L'},
 		{"exitfirst", no_argument, NULL, 'x'},
@@ -157,6 +162,7 @@ int main(int argc, char **argv)
 	struct runner_opts o;
 	memset(&o, 0, sizeof(o));
 	o.grace = 5;
+	o.still_running = 60;
 	o.cov_fail_under = -1;
 	o.repeat = 1;
 	o.cache_file = ".runner-cache";
@@ -209,6 +215,11 @@ int main(int argc, char **argv)
 			if (parse_seconds(optarg, &o.grace))
 				return usage("bad --timeout-grace \"%s\": expected seconds",
 					     optarg);
+			break;
+		case O_STILL_RUNNING:
+			if (parse_seconds(optarg, &o.still_running))
+				return usage("bad --still-running-after \"%s\": expected "
+					     "seconds", optarg);
 			break;
 		case O_SERIAL:
 			APPEND(o.serial, o.nserial, a_serial, optarg);

@@ -88,6 +88,10 @@ int _cmocka_run_group_tests(const char *group_name,
 			"_cmocka_run_group_tests: %s\n", dlerror());
 		return 1;
 	}
+	/* results as they happen: the runner can tell which test runs (and
+	 * a test killed by a timeout keeps its output) */
+	fflush(stdout);
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	const char *filter = getenv("RUNNER_CMOCKA_FILTER");
 	if (!filter)
 		return real(group_name, tests, num_tests, group_setup, group_teardown);

@@ -19,6 +19,7 @@
 #include "cache.h"
 #include "collect.h"
 #include "cov.h"
+#include "hung.h"
 #include "junit.h"
 #include "output.h"
 #include "path.h"
@@ -101,6 +102,7 @@ struct slot {
 	double start, deadline, kill_at, drain_until;
 	int term_sent, timed_out, reaped, eof, wait_status;
 	struct capture out;
+	double next_notice;  /* when to say it is still running; 0 = never */
 };
 
 static int sig_pipe[2] = {-1, -1};
@@ -324,6 +326,8 @@ static void start_item(struct run *r, int k, const struct item *it)
 		strbuf_init(&s->out.head);
 		double t = item_timeout(r, it);
 		s->deadline = t > 0 ? s->start + t : 0;
+		s->next_notice = r->o->still_running > 0
+			? s->start + r->o->still_running : 0;
 	}
 	strbuf_release(&err);
 	strv_free(env);
@@ -408,9 +412,41 @@ static int poll_timeout_ms(const struct run *r)
 			next = s->deadline;
 		if (s->term_sent && s->kill_at < next)
 			next = s->kill_at;
+		if (!s->reaped && s->next_notice && s->next_notice < next)
+			next = s->next_notice;
 	}
 	double ms = (next - now) * 1000;
 	return ms < 0 ? 0 : (int)ms + 1;
+}
+
+/* "still running: TEST (N s)" for each test running past its next notice
+ * time (a line, on no terminal), and the longest-running one on the
+ * terminal's status line. */
+static void notice_still_running(struct run *r)
+{
+	double now = now_seconds(), longest = 0;
+	r->rp.still[0] = '\0';
+	for (int k = 0; k < r->nslots; k++) {
+		struct slot *s = &r->slots[k];
+		if (!s->busy || s->reaped || !s->next_notice ||
+		    now < s->start + r->o->still_running)
+			continue;
+		char *text = capture_text(&s->out);
+		const char *id = hung_running_test(&r->suite, s->it, text);
+		long secs = (long)(now - s->start);
+		if (now - s->start > longest) {
+			longest = now - s->start;
+			snprintf(r->rp.still, sizeof(r->rp.still),
+				 "still running: %s (%ld s)", id, secs);
+		}
+		if (!r->rp.tty && now >= s->next_notice) {
+			printf("still running: %s (%ld s)\n", id, secs);
+			fflush(stdout);
+		}
+		while (s->next_notice <= now)
+			s->next_notice += r->o->still_running;
+		free(text);
+	}
 }
 
 /* Runs items[0..n) on `width` slots; returns when all have ended or the
@@ -481,6 +517,7 @@ static void run_phase(struct run *r, const struct item *items, size_t n, int wid
 		}
 		reap(r);
 		check_timeouts(r);
+		notice_still_running(r);
 		double now = now_seconds();
 		for (int k = 0; k < r->nslots; k++) {
 			struct slot *s = &r->slots[k];

@@ -97,6 +97,8 @@ struct runner_opts {
 	int quiet;
 	double timeout;      /* seconds, 0 = none */
 	double grace;        /* seconds between TERM and KILL */
+	double still_running; /* --still-running-after: seconds before (and
+				 between) "still running" notices; 0 = never */
 	const char **serial; /* --serial patterns */
 	size_t nserial;
 	const char **keywords; /* -k */
