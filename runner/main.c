@@ -36,7 +36,10 @@ static const char usage_text[] =
 	"  --rerun-alone, --no-rerun-alone  after the parallel phase, rerun the\n"
 	"                         failed tests alone once, to name the ones that\n"
 	"                         are not parallel-safe (default on with -n 2+)\n"
-	"  --shard K/N            run only part K of N (for CI matrix jobs)\n"
+	"  --shard K/N            run only part K of N (for CI matrix jobs): the\n"
+	"                         same split in every job, by test counts\n"
+	"  --durations-file FILE  balance --shard by the durations in FILE (a\n"
+	"                         copy of a .runner-cache that you commit)\n"
 	"  --repeat N             run every test N times\n"
 	"  -x, --maxfail N        stop after the first (N) failure(s)\n"
 	"  --timeout SECONDS      per test: TERM, a grace period, then KILL\n"
@@ -118,7 +121,7 @@ int main(int argc, char **argv)
 		O_COV_REPORT, O_COV_BRANCH, O_COV_FAIL, O_COV_EXPORT, O_DB,
 		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION, O_COV_ROOT,
 		O_COV_PREFIX_ENV, O_SPLIT_FIXTURED, O_RERUN_ALONE, O_NO_RERUN_ALONE,
-		O_STILL_RUNNING,
+		O_STILL_RUNNING, O_DURATIONS_FILE,
 	};
 	static const struct option longopts[] = {
 		{"numprocesses", required_argument, NULL, 'n'},
@@ -137,6 +140,7 @@ int main(int argc, char **argv)
 		{"lf", no_argument, NULL, O_LF},
 		{"last-failed", no_argument, NULL, O_LF},
 		{"shard", required_argument, NULL, O_SHARD},
+		{"durations-file", required_argument, NULL, O_DURATIONS_FILE},
 		{"repeat", required_argument, NULL, O_REPEAT},
 		{"durations", required_argument, NULL, O_DURATIONS},
 		{"junitxml", required_argument, NULL, O_JUNIT},
@@ -253,6 +257,9 @@ int main(int argc, char **argv)
 			o.shard_n = n;
 			break;
 		}
+		case O_DURATIONS_FILE:
+			o.durations_file = optarg;
+			break;
 		case O_REPEAT:
 			if (parse_int(optarg, 1, 100000, &v))
 				return usage("bad --repeat \"%s\": expected a positive number",

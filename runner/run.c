@@ -19,6 +19,7 @@
 #include "cache.h"
 #include "collect.h"
 #include "cov.h"
+#include "cpus.h"
 #include "hung.h"
 #include "junit.h"
 #include "output.h"
@@ -180,6 +181,7 @@ struct run {
 	struct suite suite;
 	struct plan plan;
 	struct cache cache;
+	struct cache durations;  /* --durations-file */
 	struct result_list results;
 	struct reporter rp;
 	struct slot *slots;
@@ -359,24 +361,25 @@ static void handle_signals(struct run *r)
 	}
 }
 
+/* Reaps the tests that ended, each by its own pid: never waitpid(-1),
+ * which would take the exit status of children that are not ours to
+ * reap (a library's, or those the runner inherited across exec). */
 static void reap(struct run *r)
 {
-	for (;;) {
+	for (int k = 0; k < r->nslots; k++) {
+		struct slot *s = &r->slots[k];
+		if (!s->busy || s->reaped)
+			continue;
 		int status;
-		pid_t pid = waitpid(-1, &status, WNOHANG);
-		if (pid <= 0)
-			return;
-		for (int k = 0; k < r->nslots; k++) {
-			struct slot *s = &r->slots[k];
-			if (s->busy && !s->reaped && s->p.pid == pid) {
-				s->reaped = 1;
-				s->wait_status = status;
-				/* what the test left running goes with it; its
-				 * output may still be in the pipe */
-				proc_signal_group(pid, SIGKILL);
-				s->drain_until = now_seconds() + 1.0;
-			}
-		}
+		pid_t pid = waitpid(s->p.pid, &status, WNOHANG);
+		if (pid != s->p.pid)
+			continue;
+		s->reaped = 1;
+		s->wait_status = status;
+		/* what the test left running goes with it; its output may
+		 * still be in the pipe */
+		proc_signal_group(pid, SIGKILL);
+		s->drain_until = now_seconds() + 1.0;
 	}
 }
 
@@ -530,41 +533,9 @@ static void run_phase(struct run *r, const struct item *items, size_t n, int wid
 	free(who);
 }
 
-static int auto_workers(int logical)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
-	if (logical)
-		return (int)n;
-	/* physical cores: distinct (physical id, core id) pairs */
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	if (!f)
-		return (int)n;
-	char line[256];
-	int phys = -1, cores = 0;
-	long seen[1024];
-	int nseen = 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "physical id", 11))
-			phys = atoi(strchr(line, ':') + 1);
-		else if (!strncmp(line, "core id", 7)) {
-			long key = (long)phys * 100000 + atoi(strchr(line, ':') + 1);
-			int dup = 0;
-			for (int i = 0; i < nseen && !dup; i++)
-				dup = seen[i] == key;
-			if (!dup && nseen < 1024)
-				seen[nseen++] = key;
-		}
-	}
-	fclose(f);
-	cores = nseen;
-	return cores > 0 ? cores : (int)n;
-}
-
 int runner_auto_workers(const char *spec)
 {
-	return auto_workers(!strcmp(spec, "logical"));
+	return cpus_available(!strcmp(spec, "logical"));
 }
 
 static void print_header(const struct run *r)
@@ -633,6 +604,27 @@ static void rerun_alone(struct run *r)
 	}
 }
 
+/* --durations-file: a durations cache the user keeps (a copy of a
+ * .runner-cache, committed), the same in every CI job. It must be a
+ * readable regular file of sensible size. */
+static int durations_load(struct cache *d, const char *path, struct strbuf *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || access(path, R_OK) != 0) {
+		strbuf_addf(err, "cannot read --durations-file \"%s\": %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
+		strbuf_addf(err, "cannot read --durations-file \"%s\": %s", path,
+			    S_ISREG(st.st_mode) ? "larger than 64 MiB"
+						: "not a regular file");
+		return -1;
+	}
+	cache_load(d, path);
+	return 0;
+}
+
 static void update_cache(struct run *r)
 {
 	for (size_t i = 0; i < r->suite.ntests; i++) {
@@ -685,7 +677,14 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	free(scratch);
 
 	cache_load(&r.cache, o->cache_file);
-	sched_plan(&r.plan, &r.suite, o, &r.cache, &err);
+	if (o->durations_file && durations_load(&r.durations, o->durations_file,
+						&err)) {
+		fprintf(stderr, "runner: %s\n", err.buf);
+		rc = RUNNER_EXIT_USAGE;
+		goto out;
+	}
+	sched_plan(&r.plan, &r.suite, o, &r.cache,
+		   o->durations_file ? &r.durations : NULL, &err);
 	if (r.plan.ntests == 0) {
 		print_header(&r);
 		printf("no tests collected\nrunner: 0 passed, 0 failed, 0 skipped\n");
@@ -775,6 +774,7 @@ out:
 	result_list_release(&r.results);
 	plan_release(&r.plan);
 	cache_release(&r.cache);
+	cache_release(&r.durations);
 	suite_release(&r.suite);
 	free(r.uid);
 	free(r.preload);

@@ -108,6 +108,7 @@ struct runner_opts {
 	int maxfail;         /* 0 = no limit */
 	int last_failed;
 	int shard_k, shard_n;
+	const char *durations_file; /* --durations-file: balances --shard */
 	int repeat;
 	size_t durations;    /* --durations N */
 	int durations_set;

@@ -5,7 +5,7 @@
 # loadfile and no (one process per program); longest first by the
 # durations recorded in the cache file of the current directory (-n 1 -v
 # shows the order), -n 0 keeping collection order; --shard K/N (every test
-# in exactly one shard, deterministic, balanced by recorded durations);
+# in exactly one shard, deterministic, balanced by --durations-file);
 # --repeat N.
 #
 # The cmocka fixture's group setups leave a file per process in $work/env,
@@ -154,12 +154,12 @@ $all"
 check_shards nocache "$work/none"
 rt_run durations -n 2 bin/cm
 check_shards cache "$work/.runner-cache"
-# balanced by durations: of 2 shards, the 900 ms test alone fills one
-# while everything else (about 0.8 s at most) goes to the other
-cp "$work/.runner-cache" "$work/c.half1"
-cp "$work/.runner-cache" "$work/c.half2"
-rt_run half1 -n 1 -v --shard 1/2 --cache-file "$work/c.half1" bin/slow
-rt_run half2 -n 1 -v --shard 2/2 --cache-file "$work/c.half2" bin/slow
+# balanced by a durations file (a copy of a cache, given explicitly): of
+# 2 shards, the 900 ms test alone fills one while everything else (about
+# 0.8 s at most) goes to the other
+cp "$work/.runner-cache" "$work/durations"
+rt_run half1 -n 1 -v --shard 1/2 --durations-file "$work/durations" --cache-file "$work/c.half1" bin/slow
+rt_run half2 -n 1 -v --shard 2/2 --durations-file "$work/durations" --cache-file "$work/c.half2" bin/slow
 [[ $(shard_ids half1 | tr '\n' ' ') == "bin/slow/test_b " ]] ||
 	fail "--shard 1/2 by durations: $(shard_ids half1 | tr '\n' ' '), expected the 900 ms test alone"
 [[ $(shard_ids half2 | tr '\n' ' ') == "bin/slow/test_a bin/slow/test_c " ]] ||
