@@ -104,6 +104,7 @@ struct slot {
 	int term_sent, timed_out, reaped, eof, wait_status;
 	struct capture out;
 	double next_notice;  /* when to say it is still running; 0 = never */
+	char *running_id;    /* the test it ran at the last notice, or NULL */
 };
 
 static int sig_pipe[2] = {-1, -1};
@@ -303,6 +304,7 @@ static void finish_item(struct run *r, int k, const char *start_error,
 		capture_release(&s->out);
 		close(s->p.out_fd);
 	}
+	free(s->running_id);
 	memset(s, 0, sizeof(*s));
 	r->rp.running--;
 }
@@ -431,24 +433,27 @@ static void notice_still_running(struct run *r)
 	r->rp.still[0] = '\0';
 	for (int k = 0; k < r->nslots; k++) {
 		struct slot *s = &r->slots[k];
-		if (!s->busy || s->reaped || !s->next_notice ||
-		    now < s->start + r->o->still_running)
+		if (!s->busy || s->reaped || !s->next_notice)
 			continue;
-		char *text = capture_text(&s->out);
-		const char *id = hung_running_test(&r->suite, s->it, text);
 		long secs = (long)(now - s->start);
-		if (now - s->start > longest) {
+		if (now >= s->next_notice) {
+			/* which test: read from its output only now and then */
+			char *text = capture_text(&s->out);
+			free(s->running_id);
+			s->running_id = xstrdup(hung_running_test(&r->suite, s->it, text));
+			free(text);
+			if (!r->rp.tty) {
+				printf("still running: %s (%ld s)\n", s->running_id, secs);
+				fflush(stdout);
+			}
+			while (s->next_notice <= now)
+				s->next_notice += r->o->still_running;
+		}
+		if (s->running_id && now - s->start > longest) {
 			longest = now - s->start;
 			snprintf(r->rp.still, sizeof(r->rp.still),
-				 "still running: %s (%ld s)", id, secs);
+				 "still running: %s (%ld s)", s->running_id, secs);
 		}
-		if (!r->rp.tty && now >= s->next_notice) {
-			printf("still running: %s (%ld s)\n", id, secs);
-			fflush(stdout);
-		}
-		while (s->next_notice <= now)
-			s->next_notice += r->o->still_running;
-		free(text);
 	}
 }
 
