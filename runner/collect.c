@@ -6,12 +6,12 @@
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "alloc.h"
+#include "elf.h"
 #include "json.h"
 #include "path.h"
 #include "proc.h"
@@ -113,6 +113,10 @@ static char *display_name(const char *p)
 	return out;
 }
 
+static int links_cmocka(const char *exe);
+
+/* A directory's test programs: named test_*, *_test or *_tests, or linked
+ * against cmocka whatever their names (libssh's torture_*). */
 static void scan_dir(struct suite *s, const char *dir, struct path_list *found)
 {
 	DIR *d = opendir(dir);
@@ -126,7 +130,8 @@ static void scan_dir(struct suite *s, const char *dir, struct path_list *found)
 		struct stat st;
 		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
 			scan_dir(s, p, found);
-		else if (is_test_name(de->d_name) && is_executable_file(p))
+		else if (is_executable_file(p) &&
+			 (is_test_name(de->d_name) || links_cmocka(p)))
 			path_list_add(found, xstrdup(p));
 		free(p);
 	}
@@ -187,25 +192,11 @@ int collect_paths(struct suite *s, char *const *paths, size_t npaths,
 	return 0;
 }
 
-/* Dynamically linked against libcmocka: the library's name is among the
- * executable's needed libraries (in its dynamic string table). */
+/* Dynamically linked against libcmocka: among the executable's NEEDED
+ * libraries. */
 static int links_cmocka(const char *exe)
 {
-	int fd = open(exe, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	struct stat st;
-	int found = 0;
-	if (fstat(fd, &st) == 0 && st.st_size > 4) {
-		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (m != MAP_FAILED) {
-			found = !memcmp(m, "\177ELF", 4) &&
-				memmem(m, (size_t)st.st_size, "libcmocka.so", 12) != NULL;
-			munmap(m, (size_t)st.st_size);
-		}
-	}
-	close(fd);
-	return found;
+	return elf_program_needs(exe, "libcmocka.so");
 }
 
 static void add_test(struct suite *s, struct program *p, const char *group,
@@ -253,7 +244,13 @@ static size_t list_cmocka(struct suite *s, struct program *p, const char *preloa
 			char *tab = strchr(line, '\t');
 			if (tab) {
 				*tab = '\0';
+				/* a third field: the group has set-up/tear-down */
+				char *flag = strchr(tab + 1, '\t');
+				if (flag)
+					*flag++ = '\0';
 				add_test(s, p, line, tab + 1);
+				s->tests[s->ntests - 1].group_fixture =
+					flag && !strcmp(flag, "1");
 				added++;
 			}
 			line = nl + 1;
@@ -274,7 +271,7 @@ void collect_tests(struct suite *s, const char *preload, char *const *env,
 	for (size_t i = 0; i < s->nprogs; i++) {
 		struct program *p = s->progs[i];
 		char *exe = p->argv[0];
-		if (preload && !p->will_fail && links_cmocka(exe) &&
+		if (preload && !p->will_fail && !p->not_run && links_cmocka(exe) &&
 		    list_cmocka(s, p, preload, env, scratch_prefix) > 0) {
 			p->cmocka = 1;
 			continue;
@@ -372,9 +369,17 @@ int collect_ctest(struct suite *s, const char *build_dir, struct strbuf *err)
 			}
 		}
 		char **argvv = json_strv(cmd);
+		char *not_run = NULL;
+		if (!argvv[0] && !disabled)
+			/* as ctest itself: "Could not find executable",
+			 * "Not Run", a failure */
+			not_run = xstrdup("not run: ctest found no executable "
+					  "for this test (its target was not "
+					  "built, or a wrong path?)");
 		if (!argvv[0] || disabled) {
-			/* a test without a command (NOT_AVAILABLE) or disabled
-			 * still shows up: as skipped */
+			/* a disabled test still shows up, as skipped; one
+			 * without a command (ctest found no executable: its
+			 * target was not built, or a wrong path) is an error */
 			strv_free(argvv);
 			argvv = xcalloc(2, sizeof(char *));
 			argvv[0] = xstrdup("true");
@@ -390,6 +395,10 @@ int collect_ctest(struct suite *s, const char *build_dir, struct strbuf *err)
 		p->will_fail = tmp.will_fail;
 		p->skip_rc = tmp.skip_rc;
 		p->labels = tmp.labels;
+		if (not_run) {
+			p->not_run = not_run;
+			p->skip_rc = -1;
+		}
 	}
 	rc = 0;
 done:
@@ -413,6 +422,7 @@ void suite_release(struct suite *s)
 		strv_free(p->env);
 		free(p->cwd);
 		free(p->labels);
+		free(p->not_run);
 		free(p);
 	}
 	free(s->progs);

@@ -39,6 +39,11 @@ int junit_write(const char *path, const struct result_list *rl, double seconds,
 		strbuf_addstr(&sb, "\" name=\"");
 		xml_add_escaped(&sb, sep ? sep + 2 : r->id);
 		strbuf_addf(&sb, "\" time=\"%.3f\">", r->duration);
+		if (r->rerun_alone != RERUN_NONE)
+			/* a failure rerun alone (--rerun-alone) */
+			strbuf_addf(&sb, "<properties><property name=\"rerun_alone\" "
+				    "value=\"%s\"/></properties>",
+				    r->rerun_alone == RERUN_PASSED ? "passed" : "failed");
 		char buf[64];
 		const char *tag = r->status == ST_FAILED ? "failure"
 				  : r->status == ST_SKIPPED ? "skipped"

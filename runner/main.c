@@ -16,12 +16,16 @@ static const char usage_text[] =
 	"usage: runner [options] [TEST...]\n"
 	"\n"
 	"Runs test programs in parallel. A TEST is a program, a directory (its\n"
-	"test_*, *_test and *_tests programs, recursively) or a glob. A\n"
-	"dynamically linked cmocka program is split into its tests.\n"
+	"test_*, *_test and *_tests programs and every program linking cmocka,\n"
+	"recursively) or a glob. A dynamically linked cmocka program is split\n"
+	"into its tests.\n"
 	"\n"
 	"workers and selection:\n"
 	"  -n N|auto|logical      workers (default 0: sequential, one worker)\n"
 	"  --dist MODE            load (default), loadscope, loadfile or no\n"
+	"  --split-fixtured-groups  with --dist load, split a cmocka group with a\n"
+	"                         group set-up or tear-down into its tests too\n"
+	"                         (each test then runs the group's fixtures)\n"
 	"  --ctest BUILD_DIR      run a CMake build tree's CTest tests\n"
 	"  -k PATTERN             only tests whose id contains PATTERN (a glob\n"
 	"                         when it has * ? [; \"not PATTERN\" inverts)\n"
@@ -29,11 +33,20 @@ static const char usage_text[] =
 	"                         has * ? [; repeatable: any of them)\n"
 	"  --lf                   only the tests that failed last time\n"
 	"  --serial PATTERN       run matching tests alone, after the others\n"
-	"  --shard K/N            run only part K of N (for CI matrix jobs)\n"
+	"  --rerun-alone, --no-rerun-alone  after the parallel phase, rerun the\n"
+	"                         failed tests alone once, to name the ones that\n"
+	"                         are not parallel-safe (default on with -n 2+)\n"
+	"  --shard K/N            run only part K of N (for CI matrix jobs): the\n"
+	"                         same split in every job, by test counts\n"
+	"  --durations-file FILE  balance --shard by the durations in FILE (a\n"
+	"                         copy of a .runner-cache that you commit)\n"
 	"  --repeat N             run every test N times\n"
 	"  -x, --maxfail N        stop after the first (N) failure(s)\n"
 	"  --timeout SECONDS      per test: TERM, a grace period, then KILL\n"
 	"  --timeout-grace SECONDS  between TERM and KILL (default 5)\n"
+	"  --still-running-after SECONDS  say which tests still run after\n"
+	"                         SECONDS, and again every SECONDS (default 60;\n"
+	"                         0 = never)\n"
 	"output:\n"
 	"  -v, --verbose          one line per test, also on a terminal\n"
 	"  -q, --quiet            only failures and the summary\n"
@@ -109,14 +122,19 @@ int main(int argc, char **argv)
 		O_SHARD, O_REPEAT, O_DURATIONS, O_JUNIT, O_CACHE, O_COV, O_COV_DIR,
 		O_COV_REPORT, O_COV_BRANCH, O_COV_FAIL, O_COV_EXPORT, O_DB,
 		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION, O_COV_ROOT,
-		O_COV_PREFIX_ENV,
+		O_COV_PREFIX_ENV, O_SPLIT_FIXTURED, O_RERUN_ALONE, O_NO_RERUN_ALONE,
+		O_STILL_RUNNING, O_DURATIONS_FILE,
 	};
 	static const struct option longopts[] = {
 		{"numprocesses", required_argument, NULL, 'n'},
 		{"dist", required_argument, NULL, O_DIST},
+		{"split-fixtured-groups", no_argument, NULL, O_SPLIT_FIXTURED},
+		{"rerun-alone", no_argument, NULL, O_RERUN_ALONE},
+		{"no-rerun-alone", no_argument, NULL, O_NO_RERUN_ALONE},
 		{"ctest", required_argument, NULL, O_CTEST},
 		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"timeout-grace", required_argument, NULL, O_GRACE},
+		{"still-running-after", required_argument, NULL, O_STILL_RUNNING},
 		{"serial", required_argument, NULL, O_SERIAL},
 		{"label", required_argument, NULL, 'L'},
 		{"exitfirst", no_argument, NULL, 'x'},
@@ -124,6 +142,7 @@ int main(int argc, char **argv)
 		{"lf", no_argument, NULL, O_LF},
 		{"last-failed", no_argument, NULL, O_LF},
 		{"shard", required_argument, NULL, O_SHARD},
+		{"durations-file", required_argument, NULL, O_DURATIONS_FILE},
 		{"repeat", required_argument, NULL, O_REPEAT},
 		{"durations", required_argument, NULL, O_DURATIONS},
 		{"junitxml", required_argument, NULL, O_JUNIT},
@@ -149,6 +168,7 @@ int main(int argc, char **argv)
 	struct runner_opts o;
 	memset(&o, 0, sizeof(o));
 	o.grace = 5;
+	o.still_running = 60;
 	o.cov_fail_under = -1;
 	o.repeat = 1;
 	o.cache_file = ".runner-cache";
@@ -181,6 +201,15 @@ int main(int argc, char **argv)
 				return usage("bad --dist \"%s\": expected load, loadscope, "
 					     "loadfile or no", optarg);
 			break;
+		case O_RERUN_ALONE:
+			o.no_rerun_alone = 0;
+			break;
+		case O_NO_RERUN_ALONE:
+			o.no_rerun_alone = 1;
+			break;
+		case O_SPLIT_FIXTURED:
+			o.split_fixtured = 1;
+			break;
 		case O_CTEST:
 			o.ctest_dir = optarg;
 			break;
@@ -192,6 +221,11 @@ int main(int argc, char **argv)
 			if (parse_seconds(optarg, &o.grace))
 				return usage("bad --timeout-grace \"%s\": expected seconds",
 					     optarg);
+			break;
+		case O_STILL_RUNNING:
+			if (parse_seconds(optarg, &o.still_running))
+				return usage("bad --still-running-after \"%s\": expected "
+					     "seconds", optarg);
 			break;
 		case O_SERIAL:
 			APPEND(o.serial, o.nserial, a_serial, optarg);
@@ -225,6 +259,9 @@ int main(int argc, char **argv)
 			o.shard_n = n;
 			break;
 		}
+		case O_DURATIONS_FILE:
+			o.durations_file = optarg;
+			break;
 		case O_REPEAT:
 			if (parse_int(optarg, 1, 100000, &v))
 				return usage("bad --repeat \"%s\": expected a positive number",
@@ -324,6 +361,9 @@ int main(int argc, char **argv)
 	if ((o.cov_dir || o.ncov_reports || o.cov_branch || o.cov_fail_under >= 0 ||
 	     o.cov_export || o.cov_root) && !o.cov)
 		o.cov = 1; /* asking for a coverage report means measuring it */
+	if (o.split_fixtured && o.dist != DIST_LOAD)
+		return usage("%s", "--split-fixtured-groups needs --dist load "
+			     "(the other modes keep a group on one worker)");
 	if ((o.db_schema || o.db_setup || o.db_keep) && !o.db)
 		return usage("%s", "--db-schema, --db-setup and --db-keep need --db");
 	o.paths = argv + optind;

@@ -43,6 +43,8 @@ void reporter_progress(struct reporter *rp, int force)
 	rp->last_draw = now;
 	printf("\r\033[K[%zu/%zu] %zu passed, %zu failed, %zu skipped, %zu running",
 	       rp->done, rp->total, rp->passed, rp->failed, rp->skipped, rp->running);
+	if (rp->still[0])
+		printf(", %s", rp->still);
 	fflush(stdout);
 	rp->line_drawn = 1;
 }

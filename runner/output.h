@@ -19,6 +19,8 @@ struct reporter {
 	size_t running;
 	double last_draw;
 	int line_drawn;
+	char still[512];      /* "still running: TEST (N s)" for the status
+				 line, or "" */
 };
 
 void reporter_init(struct reporter *rp, int verbose, int quiet, int nworkers,

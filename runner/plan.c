@@ -100,8 +100,97 @@ static void item_add(struct item *it, size_t test, double est)
 		it->est += est;
 }
 
+/* An item's weight for --shard: the sum of its tests' durations in the
+ * durations file (a test it does not list counts as `unknown`), or
+ * without one its number of tests, which every CI job counts alike. */
+static double shard_weight(const struct item *it, const struct suite *s,
+			   const struct cache *durations, double unknown)
+{
+	if (!durations)
+		return (double)it->ntests;
+	double w = 0;
+	for (size_t i = 0; i < it->ntests; i++) {
+		const struct cache_entry *e =
+			cache_find(durations, s->tests[it->tests[i]].id);
+		w += e ? e->duration : unknown;
+	}
+	return w;
+}
+
+struct weighed {
+	struct item it;
+	size_t idx;          /* where it is in the plan */
+	double w;
+	const char *key;     /* its first test's id: the same in every job */
+};
+
+static int cmp_weighed(const void *a, const void *b)
+{
+	const struct weighed *x = a, *y = b;
+	if (x->w != y->w)
+		return x->w > y->w ? -1 : 1;
+	int c = strcmp(x->key, y->key);
+	if (c)
+		return c;
+	return x->it.order < y->it.order ? -1 : x->it.order > y->it.order;
+}
+
+/* --shard K/N over v[0..n): heaviest first onto the least loaded shard
+ * (the lowest-numbered on a tie), ties between items broken by their test
+ * ids. Every input is the same in every job (the collected tests, and the
+ * durations file when given; never the job's own cache), so the parts are
+ * disjoint and cover every item. Keeps part K in v[0..*keep) in the
+ * original order; frees the rest and counts their tests as deselected. */
+static void shard_keep(struct item *v, size_t n, const struct suite *s,
+		       const struct runner_opts *o, const struct cache *durations,
+		       size_t *keep, size_t *deselected)
+{
+	double known = 0;
+	size_t nknown = 0;
+	for (size_t i = 0; durations && i < s->ntests; i++) {
+		const struct cache_entry *e = cache_find(durations, s->tests[i].id);
+		if (e) {
+			known += e->duration;
+			nknown++;
+		}
+	}
+	double unknown = nknown ? known / (double)nknown : 1.0;
+	struct weighed *wv = xcalloc(n ? n : 1, sizeof(*wv));
+	for (size_t i = 0; i < n; i++) {
+		wv[i].it = v[i];
+		wv[i].idx = i;
+		wv[i].w = shard_weight(&v[i], s, durations, unknown);
+		wv[i].key = s->tests[v[i].tests[0]].id;
+	}
+	qsort(wv, n, sizeof(*wv), cmp_weighed);
+	double *load = xcalloc((size_t)o->shard_n, sizeof(double));
+	unsigned char *mine = xcalloc(n ? n : 1, 1);
+	for (size_t i = 0; i < n; i++) {
+		int best = 0;
+		for (int k = 1; k < o->shard_n; k++)
+			if (load[k] < load[best])
+				best = k;
+		load[best] += wv[i].w;
+		mine[wv[i].idx] = best == o->shard_k - 1;
+	}
+	/* back in plan order: v keeps its items' own estimates */
+	*keep = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (mine[i])
+			v[(*keep)++] = v[i];
+		else {
+			*deselected += v[i].ntests;
+			free(v[i].tests);
+		}
+	}
+	free(mine);
+	free(load);
+	free(wv);
+}
+
 int sched_plan(struct plan *pl, struct suite *s, const struct runner_opts *o,
-	       const struct cache *c, struct strbuf *err)
+	       const struct cache *c, const struct cache *durations,
+	       struct strbuf *err)
 {
 	memset(pl, 0, sizeof(*pl));
 	int have_failures = 0;
@@ -157,7 +246,12 @@ int sched_plan(struct plan *pl, struct suite *s, const struct runner_opts *o,
 			int same_scope;
 			switch (o->dist) {
 			case DIST_LOAD:
-				same_scope = 0;
+				/* a group with a group set-up or tear-down is
+				 * one scope: its tests share what the set-up
+				 * made, and it runs once */
+				same_scope = !o->split_fixtured && t->group_fixture &&
+					     cur && cur->serial == serial && cur_group &&
+					     !strcmp(cur_group, t->group);
 				break;
 			case DIST_LOADSCOPE:
 				same_scope = cur && cur->serial == serial && t->group &&
@@ -203,52 +297,14 @@ int sched_plan(struct plan *pl, struct suite *s, const struct runner_opts *o,
 		}
 	}
 
-	/* --shard K/N: longest first onto the least loaded shard; unknown
-	 * durations count as the mean of the known ones */
 	if (o->shard_n > 1) {
 		struct builder *bs[] = {&par, &ser};
-		double known = 0;
-		size_t nknown = 0;
-		for (int w = 0; w < 2; w++)
-			for (size_t i = 0; i < bs[w]->n; i++)
-				if (bs[w]->v[i].est >= 0) {
-					known += bs[w]->v[i].est;
-					nknown++;
-				}
-		double dflt = nknown ? known / (double)nknown : 1.0;
-		double *load = xcalloc((size_t)o->shard_n, sizeof(double));
 		for (int w = 0; w < 2; w++) {
-			struct builder *b = bs[w];
-			struct item *tmp = xcalloc(b->n ? b->n : 1, sizeof(*tmp));
-			if (b->n)
-				memcpy(tmp, b->v, b->n * sizeof(*tmp));
-			for (size_t i = 0; i < b->n; i++)
-				if (tmp[i].est < 0)
-					tmp[i].est = dflt;
-			qsort(tmp, b->n, sizeof(*tmp), cmp_item_est);
 			size_t keep = 0;
-			for (size_t i = 0; i < b->n; i++) {
-				int best = 0;
-				for (int k = 1; k < o->shard_n; k++)
-					if (load[k] < load[best])
-						best = k;
-				load[best] += tmp[i].est;
-				if (best == o->shard_k - 1) {
-					/* restore the real estimate */
-					for (size_t q = 0; q < b->n; q++)
-						if (b->v[q].order == tmp[i].order &&
-						    b->v[q].tests == tmp[i].tests)
-							tmp[i].est = b->v[q].est;
-					b->v[keep++] = tmp[i];
-				} else {
-					free(tmp[i].tests);
-					pl->deselected += tmp[i].ntests;
-				}
-			}
-			b->n = keep;
-			free(tmp);
+			shard_keep(bs[w]->v, bs[w]->n, s, o, durations, &keep,
+				   &pl->deselected);
+			bs[w]->n = keep;
 		}
-		free(load);
 	}
 
 	for (size_t i = 0; i < par.n; i++)

@@ -17,9 +17,13 @@ struct plan {
 	size_t deselected;
 };
 
-/* Builds the plan. Returns 0, or -1 with a usage problem in err. */
+/* Builds the plan. c is the run's cache (durations for the order, last
+ * failures for --lf); durations, when not NULL, the --durations-file that
+ * balances --shard (else shards are balanced by test counts). Returns 0,
+ * or -1 with a usage problem in err. */
 int sched_plan(struct plan *pl, struct suite *s, const struct runner_opts *o,
-	       const struct cache *c, struct strbuf *err);
+	       const struct cache *c, const struct cache *durations,
+	       struct strbuf *err);
 void plan_release(struct plan *pl);
 
 #endif

@@ -4,8 +4,10 @@
  *    library defines _cmocka_run_group_tests (the function behind
  *    cmocka_run_group_tests and its _name variant), so the program's calls
  *    land here first.
- *    RUNNER_CMOCKA_LIST=1: print "group<TAB>test" for every test of every
- *      group to stdout, run nothing, and report success.
+ *    RUNNER_CMOCKA_LIST=1: print "group<TAB>test<TAB>F" for every test of
+ *      every group to stdout, run nothing, and report success. F is 1
+ *      when the group has a group set-up or tear-down (its tests then
+ *      share what it makes, and are scheduled as one scope), else 0.
  *    RUNNER_CMOCKA_FILTER=<group>\x1f<test>\n...: run only the listed
  *      tests (a line "<group>\x1f*" selects a whole group), through the
  *      real cmocka.
@@ -73,9 +75,10 @@ int _cmocka_run_group_tests(const char *group_name,
 	const char *group = group_name ? group_name : "";
 	const char *list = getenv("RUNNER_CMOCKA_LIST");
 	if (list && !strcmp(list, "1")) {
+		int fixtured = group_setup || group_teardown;
 		for (size_t i = 0; i < num_tests; i++)
 			if (tests[i].name)
-				printf("%s\t%s\n", group, tests[i].name);
+				printf("%s\t%s\t%d\n", group, tests[i].name, fixtured);
 		fflush(stdout);
 		return 0;
 	}
@@ -85,6 +88,10 @@ int _cmocka_run_group_tests(const char *group_name,
 			"_cmocka_run_group_tests: %s\n", dlerror());
 		return 1;
 	}
+	/* results as they happen: the runner can tell which test runs (and
+	 * a test killed by a timeout keeps its output) */
+	fflush(stdout);
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	const char *filter = getenv("RUNNER_CMOCKA_FILTER");
 	if (!filter)
 		return real(group_name, tests, num_tests, group_setup, group_teardown);

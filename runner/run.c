@@ -19,6 +19,8 @@
 #include "cache.h"
 #include "collect.h"
 #include "cov.h"
+#include "cpus.h"
+#include "hung.h"
 #include "junit.h"
 #include "output.h"
 #include "path.h"
@@ -27,6 +29,7 @@
 #include "results.h"
 #include "runner.h"
 #include "plan.h"
+#include "rerun.h"
 
 extern char **environ;
 
@@ -100,6 +103,8 @@ struct slot {
 	double start, deadline, kill_at, drain_until;
 	int term_sent, timed_out, reaped, eof, wait_status;
 	struct capture out;
+	double next_notice;  /* when to say it is still running; 0 = never */
+	char *running_id;    /* the test it ran at the last notice, or NULL */
 };
 
 static int sig_pipe[2] = {-1, -1};
@@ -177,6 +182,7 @@ struct run {
 	struct suite suite;
 	struct plan plan;
 	struct cache cache;
+	struct cache durations;  /* --durations-file */
 	struct result_list results;
 	struct reporter rp;
 	struct slot *slots;
@@ -190,6 +196,9 @@ struct run {
 	int stopping;
 	size_t failures;
 	size_t nprocesses;
+	struct rerun rerun;
+	int in_rerun;          /* results go to rerun_record, not the counts */
+	char *cov_scratch;     /* coverage prefix of reruns (no shard), or NULL */
 };
 
 static char *filter_for(const struct run *r, const struct item *it)
@@ -215,8 +224,10 @@ static char **item_env(const struct run *r, const struct item *it, int k)
 	set[n++] = xasprintf("RUNNER_TESTRUN_UID=%s", r->uid);
 	if (r->cov_dir) {
 		const char *var = r->o->cov_prefix_env;
-		set[n++] = xasprintf("%s=%s/gw%d", var ? var : "GCOV_PREFIX",
-				     r->cov_dir, k);
+		set[n++] = r->cov_scratch
+			? xasprintf("%s=%s", var ? var : "GCOV_PREFIX", r->cov_scratch)
+			: xasprintf("%s=%s/gw%d", var ? var : "GCOV_PREFIX",
+				    r->cov_dir, k);
 		if (!var)
 			set[n++] = xstrdup("GCOV_PREFIX_STRIP=0");
 		set[n++] = xstrdup("RUNNER_FLUSH_ON_SIGNAL=1");
@@ -277,7 +288,9 @@ static void finish_item(struct run *r, int k, const char *start_error,
 	oc.process = r->nprocesses++;
 	size_t first = r->results.n;
 	/* tests that Ctrl-C stopped did not finish: they are not results */
-	if (!s->interrupted)
+	if (r->in_rerun && !s->interrupted)
+		rerun_record(&r->rerun, &r->suite, it, &oc, &r->rp);
+	else if (!s->interrupted)
 		results_from_item(&r->suite, it, &oc, &r->results);
 	for (size_t i = first; i < r->results.n; i++) {
 		reporter_result(&r->rp, &r->results.v[i]);
@@ -291,6 +304,7 @@ static void finish_item(struct run *r, int k, const char *start_error,
 		capture_release(&s->out);
 		close(s->p.out_fd);
 	}
+	free(s->running_id);
 	memset(s, 0, sizeof(*s));
 	r->rp.running--;
 }
@@ -304,7 +318,10 @@ static void start_item(struct run *r, int k, const struct item *it)
 	strbuf_init(&err);
 	r->rp.running++;
 	s->start = now_seconds();
-	if (proc_start(&s->p, it->prog->argv, env, it->prog->cwd, &err) != 0) {
+	if (it->prog->not_run) {
+		s->it = it;
+		finish_item(r, k, it->prog->not_run, it);
+	} else if (proc_start(&s->p, it->prog->argv, env, it->prog->cwd, &err) != 0) {
 		s->it = it;
 		finish_item(r, k, err.buf, it);
 	} else {
@@ -313,6 +330,8 @@ static void start_item(struct run *r, int k, const struct item *it)
 		strbuf_init(&s->out.head);
 		double t = item_timeout(r, it);
 		s->deadline = t > 0 ? s->start + t : 0;
+		s->next_notice = r->o->still_running > 0
+			? s->start + r->o->still_running : 0;
 	}
 	strbuf_release(&err);
 	strv_free(env);
@@ -344,24 +363,25 @@ static void handle_signals(struct run *r)
 	}
 }
 
+/* Reaps the tests that ended, each by its own pid: never waitpid(-1),
+ * which would take the exit status of children that are not ours to
+ * reap (a library's, or those the runner inherited across exec). */
 static void reap(struct run *r)
 {
-	for (;;) {
+	for (int k = 0; k < r->nslots; k++) {
+		struct slot *s = &r->slots[k];
+		if (!s->busy || s->reaped)
+			continue;
 		int status;
-		pid_t pid = waitpid(-1, &status, WNOHANG);
-		if (pid <= 0)
-			return;
-		for (int k = 0; k < r->nslots; k++) {
-			struct slot *s = &r->slots[k];
-			if (s->busy && !s->reaped && s->p.pid == pid) {
-				s->reaped = 1;
-				s->wait_status = status;
-				/* what the test left running goes with it; its
-				 * output may still be in the pipe */
-				proc_signal_group(pid, SIGKILL);
-				s->drain_until = now_seconds() + 1.0;
-			}
-		}
+		pid_t pid = waitpid(s->p.pid, &status, WNOHANG);
+		if (pid != s->p.pid)
+			continue;
+		s->reaped = 1;
+		s->wait_status = status;
+		/* what the test left running goes with it; its output may
+		 * still be in the pipe */
+		proc_signal_group(pid, SIGKILL);
+		s->drain_until = now_seconds() + 1.0;
 	}
 }
 
@@ -397,9 +417,44 @@ static int poll_timeout_ms(const struct run *r)
 			next = s->deadline;
 		if (s->term_sent && s->kill_at < next)
 			next = s->kill_at;
+		if (!s->reaped && s->next_notice && s->next_notice < next)
+			next = s->next_notice;
 	}
 	double ms = (next - now) * 1000;
 	return ms < 0 ? 0 : (int)ms + 1;
+}
+
+/* "still running: TEST (N s)" for each test running past its next notice
+ * time (a line, on no terminal), and the longest-running one on the
+ * terminal's status line. */
+static void notice_still_running(struct run *r)
+{
+	double now = now_seconds(), longest = 0;
+	r->rp.still[0] = '\0';
+	for (int k = 0; k < r->nslots; k++) {
+		struct slot *s = &r->slots[k];
+		if (!s->busy || s->reaped || !s->next_notice)
+			continue;
+		long secs = (long)(now - s->start);
+		if (now >= s->next_notice) {
+			/* which test: read from its output only now and then */
+			char *text = capture_text(&s->out);
+			free(s->running_id);
+			s->running_id = xstrdup(hung_running_test(&r->suite, s->it, text));
+			free(text);
+			if (!r->rp.tty) {
+				printf("still running: %s (%ld s)\n", s->running_id, secs);
+				fflush(stdout);
+			}
+			while (s->next_notice <= now)
+				s->next_notice += r->o->still_running;
+		}
+		if (s->running_id && now - s->start > longest) {
+			longest = now - s->start;
+			snprintf(r->rp.still, sizeof(r->rp.still),
+				 "still running: %s (%ld s)", s->running_id, secs);
+		}
+	}
 }
 
 /* Runs items[0..n) on `width` slots; returns when all have ended or the
@@ -470,6 +525,7 @@ static void run_phase(struct run *r, const struct item *items, size_t n, int wid
 		}
 		reap(r);
 		check_timeouts(r);
+		notice_still_running(r);
 		double now = now_seconds();
 		for (int k = 0; k < r->nslots; k++) {
 			struct slot *s = &r->slots[k];
@@ -482,41 +538,9 @@ static void run_phase(struct run *r, const struct item *items, size_t n, int wid
 	free(who);
 }
 
-static int auto_workers(int logical)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
-	if (logical)
-		return (int)n;
-	/* physical cores: distinct (physical id, core id) pairs */
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	if (!f)
-		return (int)n;
-	char line[256];
-	int phys = -1, cores = 0;
-	long seen[1024];
-	int nseen = 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "physical id", 11))
-			phys = atoi(strchr(line, ':') + 1);
-		else if (!strncmp(line, "core id", 7)) {
-			long key = (long)phys * 100000 + atoi(strchr(line, ':') + 1);
-			int dup = 0;
-			for (int i = 0; i < nseen && !dup; i++)
-				dup = seen[i] == key;
-			if (!dup && nseen < 1024)
-				seen[nseen++] = key;
-		}
-	}
-	fclose(f);
-	cores = nseen;
-	return cores > 0 ? cores : (int)n;
-}
-
 int runner_auto_workers(const char *spec)
 {
-	return auto_workers(!strcmp(spec, "logical"));
+	return cpus_available(!strcmp(spec, "logical"));
 }
 
 static void print_header(const struct run *r)
@@ -548,6 +572,62 @@ static void print_header(const struct run *r)
 		printf(", shard %d/%d", o->shard_k, o->shard_n);
 	printf("\n");
 	fflush(stdout);
+}
+
+/* --rerun-alone: the tests that failed in the parallel phase, once more,
+ * one at a time on gw0, their coverage in a scratch directory (the
+ * shards hold the run itself, as a run without reruns would). */
+static void rerun_alone(struct run *r)
+{
+	if (r->o->no_rerun_alone || r->nslots < 2 || r->stopping)
+		return;
+	rerun_plan(&r->rerun, &r->suite, &r->plan, &r->results);
+	if (!r->rerun.n)
+		return;
+	if (r->cov_dir) {
+		char tmpl[] = "/tmp/runner-rerun.XXXXXX";
+		if (!mkdtemp(tmpl)) {
+			fprintf(stderr, "runner: cannot rerun failed tests alone: "
+				"cannot make a scratch directory: %s\n", strerror(errno));
+			return;
+		}
+		r->cov_scratch = xstrdup(tmpl);
+	}
+	reporter_clear(&r->rp);
+	if (!r->o->quiet)
+		printf("rerunning %zu failed test%s alone, one at a time, on gw0\n",
+		       r->rerun.n, r->rerun.n == 1 ? "" : "s");
+	fflush(stdout);
+	r->in_rerun = 1;
+	run_phase(r, r->rerun.items, r->rerun.n, 1);
+	r->in_rerun = 0;
+	rerun_settle(&r->rerun, &r->suite, &r->results);
+	if (r->cov_scratch) {
+		path_remove_tree(r->cov_scratch);
+		free(r->cov_scratch);
+		r->cov_scratch = NULL;
+	}
+}
+
+/* --durations-file: a durations cache the user keeps (a copy of a
+ * .runner-cache, committed), the same in every CI job. It must be a
+ * readable regular file of sensible size. */
+static int durations_load(struct cache *d, const char *path, struct strbuf *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || access(path, R_OK) != 0) {
+		strbuf_addf(err, "cannot read --durations-file \"%s\": %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
+		strbuf_addf(err, "cannot read --durations-file \"%s\": %s", path,
+			    S_ISREG(st.st_mode) ? "larger than 64 MiB"
+						: "not a regular file");
+		return -1;
+	}
+	cache_load(d, path);
+	return 0;
 }
 
 static void update_cache(struct run *r)
@@ -602,7 +682,14 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	free(scratch);
 
 	cache_load(&r.cache, o->cache_file);
-	sched_plan(&r.plan, &r.suite, o, &r.cache, &err);
+	if (o->durations_file && durations_load(&r.durations, o->durations_file,
+						&err)) {
+		fprintf(stderr, "runner: %s\n", err.buf);
+		rc = RUNNER_EXIT_USAGE;
+		goto out;
+	}
+	sched_plan(&r.plan, &r.suite, o, &r.cache,
+		   o->durations_file ? &r.durations : NULL, &err);
 	if (r.plan.ntests == 0) {
 		print_header(&r);
 		printf("no tests collected\nrunner: 0 passed, 0 failed, 0 skipped\n");
@@ -626,6 +713,7 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	r.slots = xcalloc((size_t)r.nslots, sizeof(*r.slots));
 	reporter_init(&r.rp, o->verbose, o->quiet, r.nslots, r.plan.ntests);
 	run_phase(&r, r.plan.items, r.plan.nitems, r.nslots);
+	rerun_alone(&r);
 	if (!r.stopping && r.plan.nserial) {
 		if (r.rp.tty)
 			reporter_clear(&r.rp);
@@ -678,6 +766,7 @@ enum runner_exit runner_run(const struct runner_opts *o)
 		rc = RUNNER_EXIT_FAILED;
 	if (r.interrupted)
 		rc = RUNNER_EXIT_INTERRUPTED;
+	rerun_report(&r.rerun, &r.suite);
 	reporter_summary(&r.rp, elapsed, r.interrupted);
 out:
 	if (r.db) {
@@ -687,9 +776,11 @@ out:
 		strbuf_release(&kept);
 	}
 	free(r.slots);
+	rerun_release(&r.rerun);
 	result_list_release(&r.results);
 	plan_release(&r.plan);
 	cache_release(&r.cache);
+	cache_release(&r.durations);
 	suite_release(&r.suite);
 	free(r.uid);
 	free(r.preload);

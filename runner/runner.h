@@ -34,6 +34,8 @@ struct program {
 	int skip_rc;         /* CTest SKIP_RETURN_CODE, or -1 */
 	int cmocka;          /* split into its cmocka tests */
 	char *labels;        /* CTest LABELS joined with ';', or NULL */
+	char *not_run;       /* why it cannot run (CTest found no executable):
+				reported as an ERROR, never started */
 };
 
 enum test_status {
@@ -45,6 +47,8 @@ struct test {
 	struct program *prog;
 	char *group, *name;  /* cmocka group and test, or NULL (whole program) */
 	char *id;            /* "prog", or "prog::group::test" */
+	int group_fixture;   /* its cmocka group has a group set-up or
+				tear-down: the group is one scope */
 	double est;          /* recorded duration, < 0 when unknown */
 	double duration;     /* of its last run */
 	int failed;          /* some result of it failed */
@@ -63,7 +67,11 @@ struct result {
 	char *message;       /* one line: why it failed or was skipped, or NULL */
 	char *output;        /* captured output, kept for failures only */
 	size_t process;      /* which process produced it (run order) */
+	int rerun_alone;     /* a failure rerun alone: RERUN_PASSED or
+				RERUN_FAILED; RERUN_NONE when not rerun */
 };
+
+enum rerun_outcome { RERUN_NONE, RERUN_FAILED, RERUN_PASSED };
 
 struct item {
 	struct program *prog;
@@ -78,6 +86,10 @@ struct item {
 struct runner_opts {
 	int workers;         /* -n; 0 = sequential reference */
 	enum dist_mode dist;
+	int no_rerun_alone;  /* --no-rerun-alone (rerunning failures alone is
+				on by default with 2 or more workers) */
+	int split_fixtured;  /* --split-fixtured-groups: --dist load splits
+				groups with group fixtures too */
 	char **paths;        /* test programs, directories, globs */
 	size_t npaths;
 	const char *ctest_dir;
@@ -85,6 +97,8 @@ struct runner_opts {
 	int quiet;
 	double timeout;      /* seconds, 0 = none */
 	double grace;        /* seconds between TERM and KILL */
+	double still_running; /* --still-running-after: seconds before (and
+				 between) "still running" notices; 0 = never */
 	const char **serial; /* --serial patterns */
 	size_t nserial;
 	const char **keywords; /* -k */
@@ -94,6 +108,7 @@ struct runner_opts {
 	int maxfail;         /* 0 = no limit */
 	int last_failed;
 	int shard_k, shard_n;
+	const char *durations_file; /* --durations-file: balances --shard */
 	int repeat;
 	size_t durations;    /* --durations N */
 	int durations_set;

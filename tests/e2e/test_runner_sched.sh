@@ -1,14 +1,16 @@
 #!/bin/bash
-# runner: scheduling. --dist load (one process per cmocka test),
+# runner: scheduling. --dist load (one process per cmocka test, a group
+# with a group set-up or tear-down in one),
 # loadscope (one process per cmocka group, its tests on one worker),
 # loadfile and no (one process per program); longest first by the
 # durations recorded in the cache file of the current directory (-n 1 -v
 # shows the order), -n 0 keeping collection order; --shard K/N (every test
-# in exactly one shard, deterministic, balanced by recorded durations);
+# in exactly one shard, deterministic, balanced by --durations-file);
 # --repeat N.
 #
 # The cmocka fixture's group setups leave a file per process in $work/env,
-# named setup-<group>.<pid>, which tells how many processes ran a group.
+# named setup-<group>.<pid>, which tells how many processes ran a group
+# (--no-rerun-alone: the rerun of alpha_fail would be one more).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
@@ -47,13 +49,20 @@ setup_pids() {
 }
 
 # ------------------------------------------------------------ dist modes
-rt_run load -n 2 -v --dist load bin/cm
+# both groups have a group set-up: --dist load keeps each in one process,
+# --split-fixtured-groups runs one process per test
+rt_run load -n 2 -v --dist load --no-rerun-alone bin/cm
 cm_results "--dist load"
+(($(setups alpha) == 1 && $(setups beta) == 1)) ||
+	fail "--dist load: alpha ran in $(setups alpha) processes, beta in $(setups beta); expected 1 each (fixtured groups)"
+rm -f "$work"/env/*
+rt_run loadsplit -n 2 -v --dist load --split-fixtured-groups --no-rerun-alone bin/cm
+cm_results "--dist load --split-fixtured-groups"
 (($(setups alpha) == 4 && $(setups beta) == 2)) ||
-	fail "--dist load: alpha ran in $(setups alpha) processes, beta in $(setups beta); expected one per test (4, 2)"
+	fail "--split-fixtured-groups: alpha ran in $(setups alpha) processes, beta in $(setups beta); expected one per test (4, 2)"
 
 rm -f "$work"/env/*
-rt_run loadscope -n 2 -v --dist loadscope bin/cm
+rt_run loadscope -n 2 -v --dist loadscope --no-rerun-alone bin/cm
 cm_results "--dist loadscope"
 (($(setups alpha) == 1 && $(setups beta) == 1)) ||
 	fail "--dist loadscope: alpha ran in $(setups alpha) processes, beta in $(setups beta); expected 1 each"
@@ -65,7 +74,7 @@ for g in alpha beta; do
 done
 
 rm -f "$work"/env/*
-rt_run loadfile -n 2 -v --dist loadfile bin/cm
+rt_run loadfile -n 2 -v --dist loadfile --no-rerun-alone bin/cm
 cm_results "--dist loadfile"
 (($(setups alpha) == 1 && $(setups beta) == 1)) ||
 	fail "--dist loadfile: alpha ran in $(setups alpha) processes, beta in $(setups beta)"
@@ -75,7 +84,7 @@ n=$(rt_results "$rr_out" | grep "test_cm_groups::" | awk '{print $3}' | sort -u 
 ((n == 1)) || fail "--dist loadfile: the tests of one program ran on $n workers"
 
 rm -f "$work"/env/*
-rt_run distno -n 2 -v --dist no bin/cm
+rt_run distno -n 2 -v --dist no --no-rerun-alone bin/cm
 cm_results "--dist no"
 (($(setups alpha) == 1 && $(setups beta) == 1)) ||
 	fail "--dist no: alpha ran in $(setups alpha) processes, beta in $(setups beta)"
@@ -145,12 +154,12 @@ $all"
 check_shards nocache "$work/none"
 rt_run durations -n 2 bin/cm
 check_shards cache "$work/.runner-cache"
-# balanced by durations: of 2 shards, the 900 ms test alone fills one
-# while everything else (about 0.8 s at most) goes to the other
-cp "$work/.runner-cache" "$work/c.half1"
-cp "$work/.runner-cache" "$work/c.half2"
-rt_run half1 -n 1 -v --shard 1/2 --cache-file "$work/c.half1" bin/slow
-rt_run half2 -n 1 -v --shard 2/2 --cache-file "$work/c.half2" bin/slow
+# balanced by a durations file (a copy of a cache, given explicitly): of
+# 2 shards, the 900 ms test alone fills one while everything else (about
+# 0.8 s at most) goes to the other
+cp "$work/.runner-cache" "$work/durations"
+rt_run half1 -n 1 -v --shard 1/2 --durations-file "$work/durations" --cache-file "$work/c.half1" bin/slow
+rt_run half2 -n 1 -v --shard 2/2 --durations-file "$work/durations" --cache-file "$work/c.half2" bin/slow
 [[ $(shard_ids half1 | tr '\n' ' ') == "bin/slow/test_b " ]] ||
 	fail "--shard 1/2 by durations: $(shard_ids half1 | tr '\n' ' '), expected the 900 ms test alone"
 [[ $(shard_ids half2 | tr '\n' ' ') == "bin/slow/test_a bin/slow/test_c " ]] ||
