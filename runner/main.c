@@ -1,6 +1,7 @@
 /* runner: run C test programs on N workers, one coverage shard per
  * worker. Parses the options into a struct runner_opts, runs, and returns
  * the run's exit code. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,6 +331,15 @@ int main(int argc, char **argv)
 		return usage("%s", "no tests given (programs, directories, globs "
 			     "or --ctest BUILD_DIR)");
 	int rc = runner_run(&o);
+	errno = 0;
+	/* the report itself could not be written (a full disk, a closed
+	 * pipe): the run must not look green */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "runner: cannot write the output to stdout%s%s\n",
+			errno ? ": " : "", errno ? strerror(errno) : "");
+		if (rc == RUNNER_EXIT_OK || rc == RUNNER_EXIT_FAILED)
+			rc = RUNNER_EXIT_INTERNAL;
+	}
 	free(o.serial);
 	free(o.keywords);
 	free(o.labels);

@@ -550,14 +550,14 @@ static void print_header(const struct run *r)
 	fflush(stdout);
 }
 
-static void update_cache(struct run *r)
+static int update_cache(struct run *r, struct strbuf *err)
 {
 	for (size_t i = 0; i < r->suite.ntests; i++) {
 		const struct test *t = &r->suite.tests[i];
 		if (t->ran)
 			cache_put(&r->cache, t->id, t->duration, t->failed);
 	}
-	cache_save(&r->cache, r->o->cache_file);
+	return cache_save(&r->cache, r->o->cache_file, err);
 }
 
 enum runner_exit runner_run(const struct runner_opts *o)
@@ -575,6 +575,12 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	r.nslots = o->workers > 0 && o->dist != DIST_NO ? o->workers : 1;
 	r.count = r.nslots;
 
+	if (cache_check(o->cache_file, &err)) {
+		fprintf(stderr, "runner: --cache-file \"%s\": %s\n", o->cache_file,
+			err.buf);
+		rc = RUNNER_EXIT_USAGE;
+		goto out;
+	}
 	if (o->ctest_dir && collect_ctest(&r.suite, o->ctest_dir, &err)) {
 		fprintf(stderr, "runner: %s\n", err.buf);
 		rc = RUNNER_EXIT_USAGE;
@@ -636,9 +642,16 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	reporter_clear(&r.rp);
 	double elapsed = now_seconds() - t0;
 
-	update_cache(&r);
+	if (update_cache(&r, &err)) {
+		fprintf(stderr, "runner: cannot write the cache \"%s\": %s\n",
+			o->cache_file, err.buf);
+		r.rp.errors++;
+		rc = RUNNER_EXIT_INTERNAL;
+	}
+	strbuf_reset(&err);
 	if (o->junitxml && junit_write(o->junitxml, &r.results, elapsed, &err)) {
 		fprintf(stderr, "runner: cannot write \"%s\": %s\n", o->junitxml, err.buf);
+		r.rp.errors++;
 		rc = RUNNER_EXIT_INTERNAL;
 	}
 	reporter_failures(&r.rp, &r.results);
@@ -677,6 +690,9 @@ enum runner_exit runner_run(const struct runner_opts *o)
 		rc = RUNNER_EXIT_FAILED;
 	if (r.interrupted)
 		rc = RUNNER_EXIT_INTERRUPTED;
+	/* the last line says that exit 3 is not about the tests */
+	if (rc == RUNNER_EXIT_INTERNAL && !r.rp.errors)
+		r.rp.errors = 1;
 	reporter_summary(&r.rp, elapsed, r.interrupted);
 out:
 	if (r.db) {
