@@ -15,6 +15,7 @@
 
 #include "alloc.h"
 #include "collect.h"
+#include "orphans.h"
 #include "path.h"
 #include "pgcmd.h"
 
@@ -300,8 +301,11 @@ struct pgserver *pgserver_start(struct strbuf *err)
 	srv->data = xasprintf("%s/data", srv->dir);
 	srv->sock = xasprintf("%s/sock", srv->dir);
 
+	/* a run killed with SIGKILL leaves the server: the next run stops it */
 	const char *failed = NULL;
-	if (srv->user && chmod(srv->dir, 0711) < 0)
+	if (orphans_claim_dir(srv->dir) < 0)
+		failed = srv->dir;
+	else if (srv->user && chmod(srv->dir, 0711) < 0)
 		failed = srv->dir;
 	else if (mkdir(srv->data, 0700) < 0)
 		failed = srv->data;
@@ -424,6 +428,10 @@ int pgserver_stop(struct pgserver *srv, struct strbuf *err)
 
 void pgserver_detach(struct pgserver *srv, struct strbuf *hint)
 {
+	/* kept on purpose: no later run may take it for a killed run's */
+	char *owner = xasprintf("%s/owner", srv->dir);
+	unlink(owner);
+	free(owner);
 	strbuf_addstr(hint, "temporary server kept running: ");
 	strbuf_addstr(hint, srv->conninfo);
 	strbuf_addstr(hint, "; stop it with: ");

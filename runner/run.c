@@ -20,6 +20,8 @@
 #include "collect.h"
 #include "cov.h"
 #include "junit.h"
+#include "lock.h"
+#include "orphans.h"
 #include "output.h"
 #include "path.h"
 #include "pgdb.h"
@@ -185,6 +187,7 @@ struct run {
 	char *uid;
 	char *preload;
 	char *cov_dir;         /* absolute, when --cov */
+	int cov_lock;          /* flock on cov_dir, or -1 */
 	struct pgdb *db;
 	int interrupted;
 	int stopping;
@@ -213,6 +216,7 @@ static char **item_env(const struct run *r, const struct item *it, int k)
 	set[n++] = xasprintf("RUNNER_WORKER=gw%d", k);
 	set[n++] = xasprintf("RUNNER_WORKER_COUNT=%d", r->count);
 	set[n++] = xasprintf("RUNNER_TESTRUN_UID=%s", r->uid);
+	set[n++] = xasprintf("RUNNER_OWNER=%s", orphans_token());
 	if (r->cov_dir) {
 		const char *var = r->o->cov_prefix_env;
 		set[n++] = xasprintf("%s=%s/gw%d", var ? var : "GCOV_PREFIX",
@@ -255,6 +259,26 @@ static double item_timeout(const struct run *r, const struct item *it)
 	return t > 0 ? t * (double)(it->ntests ? it->ntests : 1) : 0;
 }
 
+/* Processes the test left running outside its process group (daemons) are
+ * killed, and said: a line, and the message of its results. */
+static void warn_escaped(struct run *r, int k, size_t first)
+{
+	struct strbuf warn;
+	strbuf_init(&warn);
+	if (orphans_after_test(k, r->slots[k].p.pid, &warn)) {
+		const char *id = first < r->results.n ? r->results.v[first].id
+						      : r->slots[k].it->prog->name;
+		if (!r->o->quiet) {
+			reporter_clear(&r->rp);
+			printf("[gw%d] WARNING %s: %s\n", k, id, warn.buf);
+		}
+		for (size_t i = first; i < r->results.n; i++)
+			if (!r->results.v[i].message)
+				r->results.v[i].message = xasprintf("warning: %s", warn.buf);
+	}
+	strbuf_release(&warn);
+}
+
 static void finish_item(struct run *r, int k, const char *start_error,
 			const struct item *it)
 {
@@ -279,6 +303,8 @@ static void finish_item(struct run *r, int k, const char *start_error,
 	/* tests that Ctrl-C stopped did not finish: they are not results */
 	if (!s->interrupted)
 		results_from_item(&r->suite, it, &oc, &r->results);
+	if (!start_error)
+		warn_escaped(r, k, first);
 	for (size_t i = first; i < r->results.n; i++) {
 		reporter_result(&r->rp, &r->results.v[i]);
 		if (result_failed(&r->results.v[i]))
@@ -560,16 +586,33 @@ static int update_cache(struct run *r, struct strbuf *err)
 	return cache_save(&r->cache, r->o->cache_file, err);
 }
 
+/* A new directory for what listing cmocka programs writes (their gcov
+ * data): never in the coverage directory, which holds only the shards and
+ * the manifest. NULL when none can be made. */
+static char *scratch_dir(void)
+{
+	const char *base = getenv("TMPDIR");
+	if (!base || base[0] != '/')
+		base = "/tmp";
+	char *tmpl = xasprintf("%s/runner-collect.XXXXXX", base);
+	if (mkdtemp(tmpl))
+		return tmpl;
+	free(tmpl);
+	return NULL;
+}
+
 enum runner_exit runner_run(const struct runner_opts *o)
 {
 	struct run r;
 	memset(&r, 0, sizeof(r));
 	r.o = o;
+	r.cov_lock = -1;
 	enum runner_exit rc = RUNNER_EXIT_OK;
 	double t0 = now_seconds();
 	struct strbuf err;
 	strbuf_init(&err);
 	install_signals();
+	orphans_reap();
 	r.uid = make_uid();
 	r.preload = find_preload();
 	r.nslots = o->workers > 0 && o->dist != DIST_NO ? o->workers : 1;
@@ -593,18 +636,31 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	}
 	if (o->cov) {
 		r.cov_dir = path_absolute(NULL, o->cov_dir ? o->cov_dir : ".runner-cov");
+		r.cov_lock = dir_lock(r.cov_dir, &err);
+		if (r.cov_lock < 0) {
+			fprintf(stderr, "runner: %s\n", err.buf);
+			rc = RUNNER_EXIT_INTERNAL;
+			goto out;
+		}
 		if (cov_prepare(r.cov_dir, r.nslots, &err)) {
 			fprintf(stderr, "runner: %s\n", err.buf);
+			rc = RUNNER_EXIT_INTERNAL;
+			goto out;
+		}
+		if (cov_write_manifest(r.cov_dir, r.uid, r.nslots, &r.results, 0, 0,
+				       &err)) {
+			fprintf(stderr, "runner: cannot write the manifest: %s\n", err.buf);
 			rc = RUNNER_EXIT_INTERNAL;
 			goto out;
 		}
 	}
 	/* listing a cmocka program runs its main: its coverage goes to a
 	 * scratch prefix, never into a worker's shard */
-	char *scratch = r.cov_dir ? xasprintf("%s/collect", r.cov_dir)
-				  : xasprintf("/tmp/runner-collect-%s", r.uid);
-	collect_tests(&r.suite, r.preload, environ, scratch);
-	path_remove_tree(scratch);
+	char *scratch = scratch_dir();
+	collect_tests(&r.suite, r.preload, environ,
+		      scratch ? scratch : "/nonexistent/runner-collect");
+	if (scratch)
+		path_remove_tree(scratch);
 	free(scratch);
 
 	cache_load(&r.cache, o->cache_file);
@@ -630,6 +686,7 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	if (!o->quiet)
 		print_header(&r);
 	r.slots = xcalloc((size_t)r.nslots, sizeof(*r.slots));
+	orphans_subreaper();
 	reporter_init(&r.rp, o->verbose, o->quiet, r.nslots, r.plan.ntests);
 	run_phase(&r, r.plan.items, r.plan.nitems, r.nslots);
 	if (!r.stopping && r.plan.nserial) {
@@ -660,7 +717,7 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	if (r.cov_dir) {
 		strbuf_reset(&err);
 		if (cov_write_manifest(r.cov_dir, r.uid, r.nslots, &r.results,
-				       r.interrupted, &err)) {
+				       r.interrupted, 1, &err)) {
 			fprintf(stderr, "runner: cannot write the manifest: %s\n", err.buf);
 			rc = RUNNER_EXIT_INTERNAL;
 		}
@@ -709,6 +766,8 @@ out:
 	free(r.uid);
 	free(r.preload);
 	free(r.cov_dir);
+	if (r.cov_lock >= 0)
+		close(r.cov_lock);
 	strbuf_release(&err);
 	return rc;
 }
