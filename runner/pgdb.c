@@ -817,6 +817,11 @@ const char *const *pgdb_worker_env(const struct pgdb *db, int worker)
 	return (const char *const *)db->env[worker];
 }
 
+int pgdb_alive(const struct pgdb *db, struct strbuf *why)
+{
+	return !db->server || pgserver_alive(db->server, why);
+}
+
 const char *pgdb_describe(const struct pgdb *db)
 {
 	return db->described;

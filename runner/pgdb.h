@@ -37,6 +37,10 @@ struct pgdb *pgdb_start(const struct pgdb_config *cfg, const char *run_uid,
  * PGDATABASE, DATABASE_URL and PGAPPNAME=runner-gwK. Owned by db. */
 const char *const *pgdb_worker_env(const struct pgdb *db, int worker);
 
+/* 0 (with the cause in why) when the run's private server ("temp") has
+ * stopped; 1 otherwise. An outside server is not watched. */
+int pgdb_alive(const struct pgdb *db, struct strbuf *why);
+
 /* The target for the header, any password masked ("temp (/tmp/...)" for
  * the private server). Owned by db. */
 const char *pgdb_describe(const struct pgdb *db);

@@ -396,6 +396,33 @@ const char *pgserver_dir(const struct pgserver *srv)
 	return srv->dir;
 }
 
+/* Whether pid runs (a zombie does not). */
+static int process_running(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return kill(pid, 0) == 0;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+int pgserver_alive(const struct pgserver *srv, struct strbuf *why)
+{
+	pid_t pid = postmaster_pid(srv);
+	if (pid > 0 && process_running(pid))
+		return 1;
+	strbuf_addf(why, "the temporary PostgreSQL server in \"%s\" stopped "
+		    "during the run", srv->dir);
+	if (pid > 0)
+		strbuf_addf(why, " (its postmaster, pid %ld, is gone)", (long)pid);
+	return 0;
+}
+
 int pgserver_stop(struct pgserver *srv, struct strbuf *err)
 {
 	if (!srv)

@@ -31,6 +31,10 @@ const char *pgserver_conninfo(const struct pgserver *srv);
 /* The server's directory. Owned by srv. */
 const char *pgserver_dir(const struct pgserver *srv);
 
+/* Whether the server still runs (its postmaster, from postmaster.pid).
+ * When not, says so in why. */
+int pgserver_alive(const struct pgserver *srv, struct strbuf *why);
+
 /* Stops the server (pg_ctl -m fast; SIGQUIT to the postmaster if that
  * fails), removes its directory and frees srv. Returns 0, or -1 with a
  * message in err (srv is freed anyway). NULL is allowed. */

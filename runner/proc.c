@@ -52,6 +52,7 @@ static char *find_in_path(const char *name)
 int proc_start(struct proc *p, char *const argv[], char *const env[],
 	       const char *cwd, struct strbuf *err)
 {
+	p->sys_errno = 0;
 	char *exe = find_in_path(argv[0]);
 	if (!exe) {
 		strbuf_addf(err, "cannot run \"%s\": not found in PATH", argv[0]);
@@ -59,11 +60,13 @@ int proc_start(struct proc *p, char *const argv[], char *const env[],
 	}
 	int out[2], ep[2];
 	if (pipe2(out, O_CLOEXEC) != 0) {
+		p->sys_errno = errno;
 		strbuf_addf(err, "cannot create a pipe: %s", strerror(errno));
 		free(exe);
 		return -1;
 	}
 	if (pipe2(ep, O_CLOEXEC) != 0) {
+		p->sys_errno = errno;
 		strbuf_addf(err, "cannot create a pipe: %s", strerror(errno));
 		close(out[0]);
 		close(out[1]);
@@ -71,6 +74,16 @@ int proc_start(struct proc *p, char *const argv[], char *const env[],
 		return -1;
 	}
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (devnull < 0 && (errno == EMFILE || errno == ENFILE)) {
+		p->sys_errno = errno;
+		strbuf_addf(err, "cannot open /dev/null: %s", strerror(errno));
+		close(out[0]);
+		close(out[1]);
+		close(ep[0]);
+		close(ep[1]);
+		free(exe);
+		return -1;
+	}
 	sigset_t all, old;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
@@ -113,6 +126,7 @@ int proc_start(struct proc *p, char *const argv[], char *const env[],
 	close(out[1]);
 	close(ep[1]);
 	if (pid < 0) {
+		p->sys_errno = fork_errno;
 		strbuf_addf(err, "cannot fork: %s", strerror(fork_errno));
 		close(out[0]);
 		close(ep[0]);

@@ -13,6 +13,9 @@
 struct proc {
 	pid_t pid;           /* also the process group */
 	int out_fd;          /* read end of the output pipe (non-blocking) */
+	int sys_errno;       /* proc_start failed for want of resources (a
+				pipe or fork: EMFILE, EAGAIN, ...), not
+				because of the program */
 };
 
 /* Starts argv[0] (searched in PATH when it has no '/') with env, in cwd

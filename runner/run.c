@@ -19,6 +19,7 @@
 #include "cache.h"
 #include "collect.h"
 #include "cov.h"
+#include "fdlimit.h"
 #include "junit.h"
 #include "lock.h"
 #include "orphans.h"
@@ -191,6 +192,7 @@ struct run {
 	struct pgdb *db;
 	int interrupted;
 	int stopping;
+	char *infra;           /* what broke outside the tests (exit 3) */
 	size_t failures;
 	size_t nprocesses;
 };
@@ -321,6 +323,45 @@ static void finish_item(struct run *r, int k, const char *start_error,
 	r->rp.running--;
 }
 
+/* Something outside the tests broke (the temporary server died, no file
+ * descriptors or processes left): said once, no more tests start, and the
+ * run ends with exit 3. With kill_running, the running tests are stopped
+ * too and their results dropped: they would only report the breakage. */
+static void infra_failure(struct run *r, const char *what, int kill_running)
+{
+	if (r->infra)
+		return;
+	r->infra = xstrdup(what);
+	r->stopping = 1;
+	reporter_clear(&r->rp);
+	fprintf(stderr, "runner: %s; stopping the run (no more tests start)\n",
+		what);
+	double now = now_seconds();
+	for (int k = 0; kill_running && k < r->nslots; k++) {
+		struct slot *s = &r->slots[k];
+		if (!s->busy)
+			continue;
+		s->interrupted = 1;
+		if (!s->reaped) {
+			proc_signal_group(s->p.pid, SIGTERM);
+			s->term_sent = 1;
+			s->kill_at = now + r->o->grace;
+		}
+	}
+}
+
+/* The temporary server must outlive the run's tests. */
+static void check_db(struct run *r)
+{
+	if (!r->db || r->infra)
+		return;
+	struct strbuf why;
+	strbuf_init(&why);
+	if (!pgdb_alive(r->db, &why))
+		infra_failure(r, why.buf, 1);
+	strbuf_release(&why);
+}
+
 static void start_item(struct run *r, int k, const struct item *it)
 {
 	struct slot *s = &r->slots[k];
@@ -332,6 +373,11 @@ static void start_item(struct run *r, int k, const struct item *it)
 	s->start = now_seconds();
 	if (proc_start(&s->p, it->prog->argv, env, it->prog->cwd, &err) != 0) {
 		s->it = it;
+		if (s->p.sys_errno) {
+			/* the runner's resources, not the test: not its result */
+			infra_failure(r, err.buf, 0);
+			s->interrupted = 1;
+		}
 		finish_item(r, k, err.buf, it);
 	} else {
 		s->busy = 1;
@@ -496,6 +542,7 @@ static void run_phase(struct run *r, const struct item *items, size_t n, int wid
 		}
 		reap(r);
 		check_timeouts(r);
+		check_db(r);
 		double now = now_seconds();
 		for (int k = 0; k < r->nslots; k++) {
 			struct slot *s = &r->slots[k];
@@ -616,6 +663,10 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	r.uid = make_uid();
 	r.preload = find_preload();
 	r.nslots = o->workers > 0 && o->dist != DIST_NO ? o->workers : 1;
+	r.nslots = fd_worker_cap(r.nslots, &err);
+	if (err.len)
+		fprintf(stderr, "runner: note: %s\n", err.buf);
+	strbuf_reset(&err);
 	r.count = r.nslots;
 
 	if (cache_check(o->cache_file, &err)) {
@@ -717,11 +768,11 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	if (r.cov_dir) {
 		strbuf_reset(&err);
 		if (cov_write_manifest(r.cov_dir, r.uid, r.nslots, &r.results,
-				       r.interrupted, 1, &err)) {
+				       r.interrupted || r.infra, 1, &err)) {
 			fprintf(stderr, "runner: cannot write the manifest: %s\n", err.buf);
 			rc = RUNNER_EXIT_INTERNAL;
 		}
-		if (!r.interrupted) {
+		if (!r.interrupted && !r.infra) {
 			int crc = cov_report(o, r.cov_dir, r.nslots);
 			if (crc == 3)
 				rc = RUNNER_EXIT_INTERNAL;
@@ -747,6 +798,8 @@ enum runner_exit runner_run(const struct runner_opts *o)
 		rc = RUNNER_EXIT_FAILED;
 	if (r.interrupted)
 		rc = RUNNER_EXIT_INTERRUPTED;
+	else if (r.infra)
+		rc = RUNNER_EXIT_INTERNAL;
 	/* the last line says that exit 3 is not about the tests */
 	if (rc == RUNNER_EXIT_INTERNAL && !r.rp.errors)
 		r.rp.errors = 1;
@@ -766,6 +819,7 @@ out:
 	free(r.uid);
 	free(r.preload);
 	free(r.cov_dir);
+	free(r.infra);
 	if (r.cov_lock >= 0)
 		close(r.cov_lock);
 	strbuf_release(&err);
