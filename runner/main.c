@@ -63,6 +63,8 @@ static const char usage_text[] =
 	"  --db-setup CMD         a command that sets up the template (after\n"
 	"                         the schema, when both are given)\n"
 	"  --db-keep              keep the databases and print their names\n"
+	"  --db-setup-timeout S   stop --db-setup after S seconds (default 600;\n"
+	"                         0 = no limit)\n"
 	"\n"
 	"Each test process gets RUNNER_WORKER=gwK, RUNNER_WORKER_COUNT and\n"
 	"RUNNER_TESTRUN_UID; with --cov GCOV_PREFIX=<cov-dir>/gwK and\n"
@@ -108,7 +110,7 @@ int main(int argc, char **argv)
 		O_SHARD, O_REPEAT, O_DURATIONS, O_JUNIT, O_CACHE, O_COV, O_COV_DIR,
 		O_COV_REPORT, O_COV_BRANCH, O_COV_FAIL, O_COV_EXPORT, O_DB,
 		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION, O_COV_ROOT,
-		O_COV_PREFIX_ENV,
+		O_COV_PREFIX_ENV, O_DB_SETUP_TIMEOUT,
 	};
 	static const struct option longopts[] = {
 		{"numprocesses", required_argument, NULL, 'n'},
@@ -139,6 +141,7 @@ int main(int argc, char **argv)
 		{"db-schema", required_argument, NULL, O_DB_SCHEMA},
 		{"db-setup", required_argument, NULL, O_DB_SETUP},
 		{"db-keep", no_argument, NULL, O_DB_KEEP},
+		{"db-setup-timeout", required_argument, NULL, O_DB_SETUP_TIMEOUT},
 		{"verbose", no_argument, NULL, 'v'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
@@ -150,6 +153,7 @@ int main(int argc, char **argv)
 	o.grace = 5;
 	o.cov_fail_under = -1;
 	o.repeat = 1;
+	o.db_setup_timeout = 600;
 	o.cache_file = ".runner-cache";
 	o.db = getenv("RUNNER_DB") && *getenv("RUNNER_DB") ? getenv("RUNNER_DB") : NULL;
 	size_t a_serial = 0, a_kw = 0, a_cov = 0, a_rep = 0, a_lab = 0;
@@ -294,6 +298,11 @@ int main(int argc, char **argv)
 			break;
 		case O_DB_KEEP:
 			o.db_keep = 1;
+			break;
+		case O_DB_SETUP_TIMEOUT:
+			if (parse_seconds(optarg, &o.db_setup_timeout))
+				return usage("bad --db-setup-timeout \"%s\": expected "
+					     "seconds", optarg);
 			break;
 		case 'v':
 			o.verbose = 1;

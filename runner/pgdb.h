@@ -21,6 +21,7 @@ struct pgdb_config {
 	const char *setup_cmd;   /* shell command run against it, or NULL */
 	const char *prefix;      /* database name prefix; NULL = "runner" */
 	int keep;                /* keep the databases at the end */
+	double setup_timeout;    /* seconds for setup_cmd; 0 = no limit */
 };
 
 struct pgdb;

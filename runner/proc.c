@@ -10,6 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+volatile sig_atomic_t proc_interrupt;
+int proc_interruptible;
+
 double now_seconds(void)
 {
 	struct timespec ts;
@@ -176,7 +179,7 @@ int proc_run_capture(char *const argv[], char *const env[], const char *cwd,
 	if (proc_start(&p, argv, env, cwd, err))
 		return -1;
 	double deadline = timeout > 0 ? now_seconds() + timeout : 0;
-	double drain_until = 0;
+	double drain_until = 0, kill_at = 0;
 	int reaped = 0, eof = 0;
 	char buf[65536];
 	for (;;) {
@@ -198,6 +201,15 @@ int proc_run_capture(char *const argv[], char *const env[], const char *cwd,
 				proc_signal_group(p.pid, SIGKILL);
 				*timed_out = 1;
 				deadline = 0;
+			} else if (proc_interruptible && proc_interrupt &&
+				   !*timed_out) {
+				proc_signal_group(p.pid, SIGTERM);
+				*timed_out = 2;
+				deadline = 0;
+				kill_at = now + 2.0;
+			} else if (kill_at && now >= kill_at) {
+				proc_signal_group(p.pid, SIGKILL);
+				kill_at = 0;
 			}
 		}
 		if (reaped && (eof || now >= drain_until))

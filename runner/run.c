@@ -110,6 +110,8 @@ static int sig_pipe[2] = {-1, -1};
 static void on_signal(int sig)
 {
 	int saved = errno;
+	if (sig != SIGCHLD)
+		proc_interrupt = 1; /* stops a running --db-setup */
 	unsigned char b = (unsigned char)sig;
 	ssize_t w = write(sig_pipe[1], &b, 1);
 	(void)w;
@@ -724,12 +726,20 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	}
 	if (o->db) {
 		struct pgdb_config cfg = {o->db, o->db_schema, o->db_setup, NULL,
-					  o->db_keep};
+					  o->db_keep, o->db_setup_timeout};
 		r.db = pgdb_start(&cfg, r.uid, r.nslots, &err);
 		if (!r.db) {
 			print_header(&r);
+			if (proc_interrupt) {
+				/* Ctrl-C or SIGTERM: stopped, cleaned up */
+				fprintf(stderr, "runner: interrupted during the database "
+					"set-up: %s\n", err.buf);
+				printf("runner: 0 passed, 0 failed, 0 skipped\n");
+				rc = RUNNER_EXIT_INTERRUPTED;
+				goto out;
+			}
 			fprintf(stderr, "runner: database set-up failed: %s\n", err.buf);
-			printf("runner: 0 passed, 0 failed, 0 skipped\n");
+			printf("runner: 0 passed, 0 failed, 0 skipped, 1 error\n");
 			rc = RUNNER_EXIT_INTERNAL;
 			goto out;
 		}
