@@ -57,11 +57,23 @@ static unsigned long long proc_start_time(pid_t pid, pid_t *ppid)
 
 const char *orphans_token(void)
 {
-	static char token[64];
-	if (!token[0])
-		snprintf(token, sizeof(token), "%ld.%llu", (long)getpid(),
-			 proc_start_time(getpid(), NULL));
+	static char token[PATH_MAX + 64];
+	if (!token[0]) {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof(cwd)))
+			strcpy(cwd, "?");
+		snprintf(token, sizeof(token), "%ld.%llu:%s", (long)getpid(),
+			 proc_start_time(getpid(), NULL), cwd);
+	}
 	return token;
+}
+
+/* Whether a token names a run started in our working directory. */
+static int same_dir(const char *token)
+{
+	const char *mine = strchr(orphans_token(), ':');
+	const char *theirs = strchr(token, ':');
+	return mine && theirs && !strcmp(mine, theirs);
 }
 
 int orphans_token_alive(const char *token)
@@ -70,7 +82,7 @@ int orphans_token_alive(const char *token)
 	long pid = strtol(token, &end, 10);
 	if (end == token || *end != '.' || pid <= 0)
 		return 1; /* not ours to judge */
-	unsigned long long start = strtoull(end + 1, NULL, 10);
+	unsigned long long start = strtoull(end + 1, NULL, 10); /* to ':' */
 	unsigned long long now = proc_start_time((pid_t)pid, NULL);
 	return now != 0 && now == start;
 }
@@ -196,7 +208,7 @@ static void reap_servers_in(const char *base)
 	}
 	free(pattern);
 	for (size_t i = 0; i < g.gl_pathc; i++) {
-		char token[128] = "";
+		char token[PATH_MAX + 64] = "";
 		FILE *f = fopen(g.gl_pathv[i], "r");
 		if (!f)
 			continue;
@@ -204,7 +216,7 @@ static void reap_servers_in(const char *base)
 			token[0] = '\0';
 		fclose(f);
 		token[strcspn(token, "\n")] = '\0';
-		if (!token[0] || orphans_token_alive(token))
+		if (!token[0] || !same_dir(token) || orphans_token_alive(token))
 			continue;
 		char *dir = path_dirname(g.gl_pathv[i]);
 		pid_t pm = left_postmaster(dir);
@@ -251,7 +263,7 @@ static void each_owned(void (*fn)(pid_t, const char *, const char *, void *),
 		if (children && (!proc_start_time((pid_t)pid, &ppid) ||
 				 ppid != getpid()))
 			continue;
-		char owner[128], worker[32];
+		char owner[PATH_MAX + 64], worker[32];
 		if (proc_owner((pid_t)pid, owner, sizeof(owner), worker,
 			       sizeof(worker)) == 0 && !is_ancestor((pid_t)pid))
 			fn((pid_t)pid, owner, worker, ctx);
@@ -262,7 +274,7 @@ static void each_owned(void (*fn)(pid_t, const char *, const char *, void *),
 struct dead_owned {
 	struct strbuf pids;
 	size_t n;
-	char owner[128];
+	char owner[PATH_MAX + 64];
 };
 
 static void kill_if_dead(pid_t pid, const char *owner, const char *worker,
@@ -270,7 +282,8 @@ static void kill_if_dead(pid_t pid, const char *owner, const char *worker,
 {
 	(void)worker;
 	struct dead_owned *dl = ctx;
-	if (!strcmp(owner, orphans_token()) || orphans_token_alive(owner))
+	if (!strcmp(owner, orphans_token()) || !same_dir(owner) ||
+	    orphans_token_alive(owner))
 		return;
 	char name[64];
 	proc_name(pid, name, sizeof(name));

@@ -1,15 +1,17 @@
 /* What a run leaves behind when it cannot clean up after itself.
  *
- * Every run has an owner token, "PID.START" (the runner's pid and its
- * start time in clock ticks since boot, /proc/PID/stat field 22), which
- * tells a live runner from a dead one even when its pid was reused. Test
- * processes get it as RUNNER_OWNER; the temporary PostgreSQL server's
- * directory holds it in a file "owner". A runner killed by SIGKILL leaves
- * both; the next run (orphans_reap) finds them, whatever its own options:
- * test processes whose RUNNER_OWNER names a dead runner are killed, and a
+ * Every run has an owner token, "PID.START:CWD" (the runner's pid, its
+ * start time in clock ticks since boot, /proc/PID/stat field 22, which
+ * tells a live runner from a dead one even when its pid was reused, and
+ * its working directory). Test processes get it as RUNNER_OWNER; the
+ * temporary PostgreSQL server's directory holds it in a file "owner". A
+ * runner killed by SIGKILL leaves both; the next run in the same working
+ * directory (orphans_reap) finds them, whatever its own options: test
+ * processes whose RUNNER_OWNER names a dead runner are killed, and a
  * /tmp/runner-pg.* (or $TMPDIR/runner-pg.*) directory whose owner is dead
  * has its server stopped and is removed. Each is said on stderr. Nothing
- * whose owner lives, and no directory without an owner file, is touched.
+ * whose owner lives, nothing of a run in another directory (another
+ * project's), and no directory without an owner file, is touched.
  *
  * During the run the runner is a child subreaper (PR_SET_CHILD_SUBREAPER),
  * so a test's daemon (setsid, double fork) is re-parented to it rather
@@ -23,7 +25,7 @@
 
 #include "strbuf.h"
 
-/* "PID.START" of this process (static storage). */
+/* "PID.START:CWD" of this process (static storage). */
 const char *orphans_token(void);
 
 /* Whether the process a token names still runs. */

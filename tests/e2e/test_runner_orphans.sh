@@ -6,9 +6,10 @@
 #     warning on that test (which still passes);
 #  2. kill -9 of a runner (--cov, --db temp, a test running): its manifest
 #     says "complete": false and covmerge refuses the directory (exit 1,
-#     naming it) unless --allow-missing; the next run, whatever its
-#     options, kills the test processes the dead run left and stops and
-#     removes its temporary PostgreSQL server, saying so.
+#     naming it) unless --allow-missing; the next run in the same
+#     directory, whatever its options, kills the test processes the dead
+#     run left and stops and removes its temporary PostgreSQL server,
+#     saying so; a run in another directory touches none of it.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
@@ -62,6 +63,27 @@ kill -KILL "$victim"
 wait "$victim" 2>/dev/null || true
 alive "$hpid" || fail "the test (pid $hpid) did not outlive its runner: nothing to clean up"
 
+# a run in another directory (another project's) leaves them alone
+mkdir -p "$work/elsewhere"
+RR_CWD=$work/elsewhere rt_run elsewhere -n 1 "$work/bin/test_pass"
+rt_expect_rc 0 "a run elsewhere"
+[[ ! -s $rr_err ]] || fail "a run in another directory said: $(cat "$rr_err")"
+alive "$hpid" && alive "$pm" && [[ -d $srvdir ]] ||
+	fail "a run in another directory touched what the killed run left"
+
+# the next run in its directory cleans up
+rt_run next -n 1 bin/test_pass
+rt_expect_rc 0 "the next run"
+grep -qx "runner: 1 test process of a killed run (pid $victim) was still running: killed $hpid (test_hang)" "$rr_err" ||
+	fail "the next run did not say it killed the test:
+$(cat "$rr_err")"
+grep -qx "runner: a killed run (pid $victim) left a temporary PostgreSQL server in \"$srvdir\": stopped it, directory removed" "$rr_err" ||
+	fail "the next run did not say it stopped the server:
+$(cat "$rr_err")"
+! alive "$hpid" || fail "the left test (pid $hpid) still runs"
+! alive "$pm" || fail "the left server (pid $pm) still runs"
+[[ ! -e $srvdir ]] || fail "$srvdir is still there"
+
 # the manifest of the killed run
 grep -q '"complete": false' "$work/cov/manifest.json" ||
 	fail "the killed run's manifest: $(cat "$work/cov/manifest.json")"
@@ -74,19 +96,6 @@ grep -qF "covmerge: the run recorded in \"$work/cov/manifest.json\" did not fini
 rc=0
 "$COVMERGE" -q --object-dir "$work/obj" --allow-missing --report "lcov:$work/killed.info" "$work/cov" >"$work/cm2.out" 2>"$work/cm2.err" || rc=$?
 ((rc == 0)) || fail "covmerge --allow-missing: exit $rc; $(cat "$work/cm2.err")"
-
-# the next run cleans up
-rt_run next -n 1 bin/test_pass
-rt_expect_rc 0 "the next run"
-grep -qx "runner: 1 test process of a killed run (pid $victim) was still running: killed $hpid (test_hang)" "$rr_err" ||
-	fail "the next run did not say it killed the test:
-$(cat "$rr_err")"
-grep -qx "runner: a killed run (pid $victim) left a temporary PostgreSQL server in \"$srvdir\": stopped it, directory removed" "$rr_err" ||
-	fail "the next run did not say it stopped the server:
-$(cat "$rr_err")"
-! alive "$hpid" || fail "the left test (pid $hpid) still runs"
-! alive "$pm" || fail "the left server (pid $pm) still runs"
-[[ ! -e $srvdir ]] || fail "$srvdir is still there"
 
 # and a run after it finds nothing more to say
 rt_run quiet -n 1 bin/test_pass
