@@ -245,11 +245,39 @@ static void reap_servers_in(const char *base)
 	globfree(&g);
 }
 
+typedef void owned_fn(pid_t, const char *, const char *, void *);
+
+static void call_if_owned(pid_t pid, owned_fn *fn, void *ctx)
+{
+	char owner[PATH_MAX + 64], worker[32];
+	if (proc_owner(pid, owner, sizeof(owner), worker, sizeof(worker)) == 0 &&
+	    !is_ancestor(pid))
+		fn(pid, owner, worker, ctx);
+}
+
+/* Our children, from /proc/self/task/PID/children (the runner has one
+ * thread): -1 when the kernel has no such file. */
+static int each_owned_child(owned_fn *fn, void *ctx)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/children", (long)getpid());
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	long pid;
+	while (fscanf(f, "%ld", &pid) == 1)
+		if (pid > 1)
+			call_if_owned((pid_t)pid, fn, ctx);
+	fclose(f);
+	return 0;
+}
+
 /* Calls fn for every process whose RUNNER_OWNER is set, but this process
  * and its ancestors (only for this process's children when children). */
-static void each_owned(void (*fn)(pid_t, const char *, const char *, void *),
-		       void *ctx, int children)
+static void each_owned(owned_fn *fn, void *ctx, int children)
 {
+	if (children && each_owned_child(fn, ctx) == 0)
+		return;
 	DIR *d = opendir("/proc");
 	if (!d)
 		return;
@@ -263,10 +291,7 @@ static void each_owned(void (*fn)(pid_t, const char *, const char *, void *),
 		if (children && (!proc_start_time((pid_t)pid, &ppid) ||
 				 ppid != getpid()))
 			continue;
-		char owner[PATH_MAX + 64], worker[32];
-		if (proc_owner((pid_t)pid, owner, sizeof(owner), worker,
-			       sizeof(worker)) == 0 && !is_ancestor((pid_t)pid))
-			fn((pid_t)pid, owner, worker, ctx);
+		call_if_owned((pid_t)pid, fn, ctx);
 	}
 	closedir(d);
 }
