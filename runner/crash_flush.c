@@ -32,6 +32,8 @@
 #include <unistd.h>
 
 #define FLUSH_SECONDS 2
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define ALT_STACK_SIZE (256 * 1024)
 
 static const int flush_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
@@ -74,6 +76,13 @@ static void on_watchdog(int sig)
 	int caught = caught_signal;
 	if (!caught)
 		return;
+	static const char msg[] = "runner preload: writing the coverage data "
+				  "of this crashed test did not finish within "
+				  STR(FLUSH_SECONDS) " s "
+				  "(a lock held by the crashed code?): its "
+				  "coverage is lost\n";
+	ssize_t w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)w;
 	restore(caught_index, 1);
 	unblock(caught);
 	raise(caught);

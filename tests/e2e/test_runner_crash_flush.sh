@@ -6,8 +6,9 @@
 #    its coverage is kept;
 #  - a program that crashes while holding a lock its exit handler needs
 #    ends as CRASHED (SIGSEGV) with no --timeout (the watchdog ends a stuck
-#    flush); when it exports __gcov_dump, the flush runs no exit handler at
-#    all and its coverage is kept;
+#    flush, and says that the coverage is lost); when it exports
+#    __gcov_dump, the flush runs no exit handler at all and its coverage is
+#    kept;
 #  - a stack overflow is flushed (alternate signal stack): its coverage is
 #    kept.
 # A run that hangs (the old behaviour of the lock case) is stopped by a
@@ -53,6 +54,9 @@ rt_expect_rc 1 "lock"
 got=$(rt_results "$rr_out" | tr '\n' ';')
 [[ $got == "CRASHED(SIGSEGV) bin/lock/test_lock gw0;" ]] ||
 	fail "lock: expected CRASHED (SIGSEGV), got \"$got\":
+$(cat "$rr_out")"
+grep -qx 'runner preload: writing the coverage data of this crashed test did not finish within 2 s (a lock held by the crashed code?): its coverage is lost' "$rr_out" ||
+	fail "lock: the watchdog did not say why the coverage is lost:
 $(cat "$rr_out")"
 
 # the lock with __gcov_dump exported: no exit handler runs, coverage kept
