@@ -657,6 +657,7 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	r.o = o;
 	r.cov_lock = -1;
 	enum runner_exit rc = RUNNER_EXIT_OK;
+	int summarized = 0;
 	double t0 = now_seconds();
 	struct strbuf err;
 	strbuf_init(&err);
@@ -739,7 +740,6 @@ enum runner_exit runner_run(const struct runner_opts *o)
 				goto out;
 			}
 			fprintf(stderr, "runner: database set-up failed: %s\n", err.buf);
-			printf("runner: 0 passed, 0 failed, 0 skipped, 1 error\n");
 			rc = RUNNER_EXIT_INTERNAL;
 			goto out;
 		}
@@ -814,7 +814,11 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	if (rc == RUNNER_EXIT_INTERNAL && !r.rp.errors)
 		r.rp.errors = 1;
 	reporter_summary(&r.rp, elapsed, r.interrupted);
+	summarized = 1;
 out:
+	/* a run that could not start ends with the same last line */
+	if (rc == RUNNER_EXIT_INTERNAL && !summarized)
+		printf("runner: 0 passed, 0 failed, 0 skipped, 1 error\n");
 	if (r.db) {
 		struct strbuf kept;
 		strbuf_init(&kept);
