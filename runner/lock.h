@@ -9,7 +9,8 @@
 /* Creates dir when missing and locks it without waiting. Returns the
  * lock's descriptor (close-on-exec), or -1 with the cause in err: another
  * runner holds it ("... is in use by another run"), or it cannot be
- * created or opened. */
+ * created or opened; or -2 with a note in err when the file system has no
+ * locks (the run may go on). */
 int dir_lock(const char *dir, struct strbuf *err);
 
 #endif

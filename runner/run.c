@@ -691,7 +691,10 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	if (o->cov) {
 		r.cov_dir = path_absolute(NULL, o->cov_dir ? o->cov_dir : ".runner-cov");
 		r.cov_lock = dir_lock(r.cov_dir, &err);
-		if (r.cov_lock < 0) {
+		if (r.cov_lock == -2) {
+			fprintf(stderr, "runner: note: %s\n", err.buf);
+			strbuf_reset(&err);
+		} else if (r.cov_lock < 0) {
 			fprintf(stderr, "runner: %s\n", err.buf);
 			rc = RUNNER_EXIT_INTERNAL;
 			goto out;
