@@ -48,4 +48,8 @@ void orphans_subreaper(void);
  * many. */
 size_t orphans_after_test(int worker, pid_t pgid, struct strbuf *warn);
 
+/* Reaps the children we adopted as subreaper that have ended (zombies),
+ * but the pids in keep (the running tests, reaped by the run itself). */
+void orphans_reap_adopted(const pid_t *keep, size_t nkeep);
+
 #endif

@@ -281,6 +281,14 @@ static void warn_escaped(struct run *r, int k, size_t first)
 				r->results.v[i].message = xasprintf("warning: %s", warn.buf);
 	}
 	strbuf_release(&warn);
+	/* adopted processes that ended by themselves leave no zombie */
+	pid_t *keep = xcalloc((size_t)r->nslots, sizeof(*keep));
+	size_t nkeep = 0;
+	for (int j = 0; j < r->nslots; j++)
+		if (r->slots[j].busy && j != k)
+			keep[nkeep++] = r->slots[j].p.pid;
+	orphans_reap_adopted(keep, nkeep);
+	free(keep);
 }
 
 static void finish_item(struct run *r, int k, const char *start_error,
