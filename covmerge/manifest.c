@@ -38,6 +38,13 @@ void manifest_check(const char *dir, int allow_missing, struct diag *d)
 			 "list%s", path, hint);
 		goto out;
 	}
+	/* written "complete": false when the run starts: the runner was
+	 * killed before its end, and the shards hold only part of the run */
+	const struct json *done = json_get(j, "complete");
+	if (done && done->type == J_BOOL && !done->number)
+		diag_add(d, sev, "the run recorded in \"%s\" did not finish (the "
+			 "runner was killed?): its coverage is incomplete%s", path,
+			 hint);
 	const struct json *intr = json_get(j, "interrupted");
 	if (intr && intr->type == J_BOOL && intr->number)
 		diag_add(d, CM_WARNING, "the run recorded in \"%s\" was interrupted: "

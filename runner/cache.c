@@ -1,8 +1,10 @@
 #include "cache.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "infile.h"
@@ -84,14 +86,47 @@ void cache_put(struct cache *c, const char *id, double duration, int failed)
 	c->n++;
 }
 
-int cache_save(const struct cache *c, const char *path)
+int cache_check(const char *path, struct strbuf *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return 0; /* the first run makes it */
+		strbuf_addstr(err, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		strbuf_addstr(err, "is a directory");
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		strbuf_addstr(err, "not a regular file (a device, FIFO or socket)");
+		return -1;
+	}
+	if (st.st_size > CACHE_MAX_BYTES) {
+		strbuf_addf(err, "too large for a durations cache (%lld bytes, "
+			    "at most %d MiB)", (long long)st.st_size,
+			    CACHE_MAX_BYTES >> 20);
+		return -1;
+	}
+	return 0;
+}
+
+int cache_save(const struct cache *c, const char *path, struct strbuf *err)
 {
 	struct strbuf sb;
 	strbuf_init(&sb);
 	for (size_t i = 0; i < c->n; i++)
 		strbuf_addf(&sb, "%.6f\t%s\t%s\n", c->v[i].duration,
 			    c->v[i].failed ? "failed" : "ok", c->v[i].id);
-	int rc = write_text_file(path, sb.buf, sb.len, NULL, NULL);
+	struct outfile of;
+	int rc = cache_check(path, err);
+	if (rc == 0)
+		rc = outfile_open(&of, path, err);
+	if (rc == 0) {
+		fwrite(sb.buf, 1, sb.len, of.fp);
+		rc = outfile_commit(&of, err);
+	}
 	strbuf_release(&sb);
 	return rc;
 }

@@ -38,8 +38,7 @@ int cov_prepare(const char *dir, int nworkers, struct strbuf *err)
 	struct dirent *de;
 	int rc = 0;
 	while ((de = readdir(d)) && !rc) {
-		if (!is_worker_dir(de->d_name) && strcmp(de->d_name, "collect") &&
-		    strcmp(de->d_name, "manifest.json"))
+		if (!is_worker_dir(de->d_name) && strcmp(de->d_name, "manifest.json"))
 			continue;
 		char *p = path_join(dir, de->d_name);
 		if (path_remove_tree(p) != 0) {
@@ -78,7 +77,7 @@ static const char *status_word(enum test_status st)
 int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 		       const struct result_list *rl, int interrupted,
 		       const char *const *cov_paths, size_t ncov_paths,
-		       struct strbuf *err)
+		       int complete, struct strbuf *err)
 {
 	struct strbuf sb;
 	strbuf_init(&sb);
@@ -96,6 +95,7 @@ int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 		free(abs);
 	}
 	strbuf_addstr(&sb, "]");
+	strbuf_addf(&sb, ", \"complete\": %s", complete ? "true" : "false");
 	strbuf_addf(&sb, ", \"interrupted\": %s, \"workers\": %d, \"shards\": [",
 		    interrupted ? "true" : "false", nworkers);
 	for (int k = 0; k < nworkers; k++) {

@@ -11,12 +11,15 @@
  * else), creates dir/gw0..gwN-1. Returns 0, or -1 with the cause in err. */
 int cov_prepare(const char *dir, int nworkers, struct strbuf *err);
 
-/* Writes dir/manifest.json atomically; it records the --cov paths
- * (cov_paths, "." when there are none) as absolute paths. */
+/* Writes dir/manifest.json atomically: at the start of the run with
+ * complete 0 ("complete": false, no tests yet), at its end with complete 1.
+ * A run killed in between leaves "complete": false, which covmerge
+ * refuses. It records the --cov paths (cov_paths, "." when there are
+ * none) as absolute paths. */
 int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 		       const struct result_list *rl, int interrupted,
 		       const char *const *cov_paths, size_t ncov_paths,
-		       struct strbuf *err);
+		       int complete, struct strbuf *err);
 
 /* Merges the shards and prints/writes the --cov-report reports and the
  * gate. Returns 0 ok, 1 under --cov-fail-under, 3 when the merge failed. */

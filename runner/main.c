@@ -1,6 +1,7 @@
 /* runner: run C test programs on N workers, one coverage shard per
  * worker. Parses the options into a struct runner_opts, runs, and returns
  * the run's exit code. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,8 @@ static const char usage_text[] =
 	"  --db-setup CMD         a command that sets up the template (after\n"
 	"                         the schema, when both are given)\n"
 	"  --db-keep              keep the databases and print their names\n"
+	"  --db-setup-timeout S   stop --db-setup after S seconds (default 600;\n"
+	"                         0 = no limit)\n"
 	"\n"
 	"Each test process gets RUNNER_WORKER=gwK, RUNNER_WORKER_COUNT and\n"
 	"RUNNER_TESTRUN_UID; with --cov GCOV_PREFIX=<cov-dir>/gwK and\n"
@@ -123,7 +126,7 @@ int main(int argc, char **argv)
 		O_COV_REPORT, O_COV_BRANCH, O_COV_FAIL, O_COV_EXPORT, O_DB,
 		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION, O_COV_ROOT,
 		O_COV_PREFIX_ENV, O_SPLIT_FIXTURED, O_RERUN_ALONE, O_NO_RERUN_ALONE,
-		O_STILL_RUNNING, O_DURATIONS_FILE,
+		O_STILL_RUNNING, O_DURATIONS_FILE, O_DB_SETUP_TIMEOUT,
 	};
 	static const struct option longopts[] = {
 		{"numprocesses", required_argument, NULL, 'n'},
@@ -159,6 +162,7 @@ int main(int argc, char **argv)
 		{"db-schema", required_argument, NULL, O_DB_SCHEMA},
 		{"db-setup", required_argument, NULL, O_DB_SETUP},
 		{"db-keep", no_argument, NULL, O_DB_KEEP},
+		{"db-setup-timeout", required_argument, NULL, O_DB_SETUP_TIMEOUT},
 		{"verbose", no_argument, NULL, 'v'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
@@ -171,6 +175,7 @@ int main(int argc, char **argv)
 	o.still_running = 60;
 	o.cov_fail_under = -1;
 	o.repeat = 1;
+	o.db_setup_timeout = 600;
 	o.cache_file = ".runner-cache";
 	o.db = getenv("RUNNER_DB") && *getenv("RUNNER_DB") ? getenv("RUNNER_DB") : NULL;
 	size_t a_serial = 0, a_kw = 0, a_cov = 0, a_rep = 0, a_lab = 0;
@@ -333,6 +338,11 @@ int main(int argc, char **argv)
 		case O_DB_KEEP:
 			o.db_keep = 1;
 			break;
+		case O_DB_SETUP_TIMEOUT:
+			if (parse_seconds(optarg, &o.db_setup_timeout))
+				return usage("bad --db-setup-timeout \"%s\": expected "
+					     "seconds", optarg);
+			break;
 		case 'v':
 			o.verbose = 1;
 			break;
@@ -372,6 +382,15 @@ int main(int argc, char **argv)
 		return usage("%s", "no tests given (programs, directories, globs "
 			     "or --ctest BUILD_DIR)");
 	int rc = runner_run(&o);
+	errno = 0;
+	/* the report itself could not be written (a full disk, a closed
+	 * pipe): the run must not look green */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "runner: cannot write the output to stdout%s%s\n",
+			errno ? ": " : "", errno ? strerror(errno) : "");
+		if (rc == RUNNER_EXIT_OK || rc == RUNNER_EXIT_FAILED)
+			rc = RUNNER_EXIT_INTERNAL;
+	}
 	free(o.serial);
 	free(o.keywords);
 	free(o.labels);

@@ -163,7 +163,10 @@ void reporter_summary(const struct reporter *rp, double seconds, int interrupted
 	printf("\n%s%zu tests in %.2fs on %d worker%s\n",
 	       interrupted ? "interrupted: " : "", rp->done, seconds, rp->nworkers,
 	       rp->nworkers == 1 ? "" : "s");
-	printf("runner: %zu passed, %zu failed, %zu skipped\n", rp->passed,
+	printf("runner: %zu passed, %zu failed, %zu skipped", rp->passed,
 	       rp->failed, rp->skipped);
+	if (rp->errors)
+		printf(", %zu error%s", rp->errors, rp->errors == 1 ? "" : "s");
+	printf("\n");
 	fflush(stdout);
 }

@@ -21,6 +21,7 @@ struct reporter {
 	int line_drawn;
 	char still[512];      /* "still running: TEST (N s)" for the status
 				 line, or "" */
+	size_t errors;        /* infrastructure failures (exit 3) */
 };
 
 void reporter_init(struct reporter *rp, int verbose, int quiet, int nworkers,
@@ -33,7 +34,8 @@ void reporter_progress(struct reporter *rp, int force);
 void reporter_clear(struct reporter *rp);
 void reporter_failures(struct reporter *rp, const struct result_list *rl);
 void reporter_durations(const struct result_list *rl, size_t n);
-/* The last line: "runner: N passed, N failed, N skipped". */
+/* The last line: "runner: N passed, N failed, N skipped", and ", N error(s)"
+ * when the run had infrastructure failures (errors). */
 void reporter_summary(const struct reporter *rp, double seconds, int interrupted);
 /* "[gw2]" for worker 2 */
 void worker_name(int w, char *buf, size_t n);

@@ -95,7 +95,9 @@ int pgcmd_run(char *const argv[], char *const env[],
 	} else if (timed_out || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		rc = -1;
 		strbuf_addf(err, "%s failed: ", what);
-		if (timed_out)
+		if (timed_out == 2)
+			strbuf_addstr(err, "interrupted");
+		else if (timed_out)
 			strbuf_addf(err, "timed out after %g s", timeout);
 		else if (WIFSIGNALED(status))
 			strbuf_addf(err, "killed by signal %d (%s)",

@@ -14,6 +14,7 @@
 #include "collect.h"
 #include "pgcmd.h"
 #include "pgserver.h"
+#include "proc.h"
 
 extern char **environ;
 
@@ -677,16 +678,56 @@ static int load_schema(const struct pgdb *db, const char *path,
 	return rc;
 }
 
-/* Runs the setup command against the template database. */
+/* Replaces every copy of secret in sb by "***". */
+static void mask_in(struct strbuf *sb, const char *secret)
+{
+	size_t n = secret ? strlen(secret) : 0;
+	if (!n)
+		return;
+	struct strbuf out;
+	strbuf_init(&out);
+	const char *p = sb->buf, *hit;
+	while ((hit = strstr(p, secret))) {
+		strbuf_add(&out, p, (size_t)(hit - p));
+		strbuf_addstr(&out, "***");
+		p = hit + n;
+	}
+	strbuf_addstr(&out, p);
+	strbuf_reset(sb);
+	strbuf_add(sb, out.buf, out.len);
+	strbuf_release(&out);
+}
+
+/* Runs the setup command against the template database: stopped by
+ * Ctrl-C or SIGTERM, and after timeout seconds (0 = never). Its output,
+ * shown when it fails, has the password masked, as typed and as it
+ * appears in DATABASE_URL. */
 static int run_setup(const struct pgdb *db, const char *setup_cmd,
-		     struct strbuf *err)
+		     double timeout, struct strbuf *err)
 {
 	char **add = make_env(db, db->tmpl, "runner-setup");
 	char **env = env_with(environ, add);
 	strv_free(add);
 	char *argv[] = {(char *)"/bin/sh", (char *)"-c", (char *)setup_cmd, NULL};
 	char *what = xasprintf("setup command \"%s\"", setup_cmd);
-	int rc = pgcmd_run(argv, env, NULL, 0, what, NULL, err);
+	struct strbuf msg;
+	strbuf_init(&msg);
+	proc_interruptible = 1;
+	int rc = proc_interrupt ? -1 : pgcmd_run(argv, env, NULL, timeout, what,
+						 NULL, &msg);
+	proc_interruptible = 0;
+	if (proc_interrupt && !msg.len)
+		strbuf_addf(&msg, "%s failed: interrupted", what);
+	if (rc < 0 && db->password) {
+		struct strbuf enc;
+		strbuf_init(&enc);
+		url_encode(&enc, db->password, 0);
+		mask_in(&msg, db->password);
+		mask_in(&msg, enc.buf);
+		strbuf_release(&enc);
+	}
+	strbuf_add(err, msg.buf, msg.len);
+	strbuf_release(&msg);
 	free(what);
 	strv_free(env);
 	return rc;
@@ -773,7 +814,7 @@ struct pgdb *pgdb_start(const struct pgdb_config *cfg, const char *run_uid,
 	if (cfg->schema_file &&
 	    load_schema(db, cfg->schema_file, schema.buf, err) < 0)
 		goto fail;
-	if (cfg->setup_cmd && run_setup(db, cfg->setup_cmd, err) < 0)
+	if (cfg->setup_cmd && run_setup(db, cfg->setup_cmd, cfg->setup_timeout, err) < 0)
 		goto fail;
 	if (create_workers(db, m, err) < 0)
 		goto fail;
@@ -815,6 +856,11 @@ const char *const *pgdb_worker_env(const struct pgdb *db, int worker)
 	if (worker < 0 || worker >= db->nworkers)
 		return NULL;
 	return (const char *const *)db->env[worker];
+}
+
+int pgdb_alive(const struct pgdb *db, struct strbuf *why)
+{
+	return !db->server || pgserver_alive(db->server, why);
 }
 
 const char *pgdb_describe(const struct pgdb *db)

@@ -21,6 +21,7 @@ struct pgdb_config {
 	const char *setup_cmd;   /* shell command run against it, or NULL */
 	const char *prefix;      /* database name prefix; NULL = "runner" */
 	int keep;                /* keep the databases at the end */
+	double setup_timeout;    /* seconds for setup_cmd; 0 = no limit */
 };
 
 struct pgdb;
@@ -36,6 +37,10 @@ struct pgdb *pgdb_start(const struct pgdb_config *cfg, const char *run_uid,
  * PGHOST, PGPORT, PGUSER (and PGPASSWORD when the target has one),
  * PGDATABASE, DATABASE_URL and PGAPPNAME=runner-gwK. Owned by db. */
 const char *const *pgdb_worker_env(const struct pgdb *db, int worker);
+
+/* 0 (with the cause in why) when the run's private server ("temp") has
+ * stopped; 1 otherwise. An outside server is not watched. */
+int pgdb_alive(const struct pgdb *db, struct strbuf *why);
 
 /* The target for the header, any password masked ("temp (/tmp/...)" for
  * the private server). Owned by db. */

@@ -15,6 +15,7 @@
 
 #include "alloc.h"
 #include "collect.h"
+#include "orphans.h"
 #include "path.h"
 #include "pgcmd.h"
 
@@ -300,8 +301,11 @@ struct pgserver *pgserver_start(struct strbuf *err)
 	srv->data = xasprintf("%s/data", srv->dir);
 	srv->sock = xasprintf("%s/sock", srv->dir);
 
+	/* a run killed with SIGKILL leaves the server: the next run stops it */
 	const char *failed = NULL;
-	if (srv->user && chmod(srv->dir, 0711) < 0)
+	if (orphans_claim_dir(srv->dir) < 0)
+		failed = srv->dir;
+	else if (srv->user && chmod(srv->dir, 0711) < 0)
 		failed = srv->dir;
 	else if (mkdir(srv->data, 0700) < 0)
 		failed = srv->data;
@@ -392,6 +396,33 @@ const char *pgserver_dir(const struct pgserver *srv)
 	return srv->dir;
 }
 
+/* Whether pid runs (a zombie does not). */
+static int process_running(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return kill(pid, 0) == 0;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+int pgserver_alive(const struct pgserver *srv, struct strbuf *why)
+{
+	pid_t pid = postmaster_pid(srv);
+	if (pid > 0 && process_running(pid))
+		return 1;
+	strbuf_addf(why, "the temporary PostgreSQL server in \"%s\" stopped "
+		    "during the run", srv->dir);
+	if (pid > 0)
+		strbuf_addf(why, " (its postmaster, pid %ld, is gone)", (long)pid);
+	return 0;
+}
+
 int pgserver_stop(struct pgserver *srv, struct strbuf *err)
 {
 	if (!srv)
@@ -424,6 +455,10 @@ int pgserver_stop(struct pgserver *srv, struct strbuf *err)
 
 void pgserver_detach(struct pgserver *srv, struct strbuf *hint)
 {
+	/* kept on purpose: no later run may take it for a killed run's */
+	char *owner = xasprintf("%s/owner", srv->dir);
+	unlink(owner);
+	free(owner);
 	strbuf_addstr(hint, "temporary server kept running: ");
 	strbuf_addstr(hint, srv->conninfo);
 	strbuf_addstr(hint, "; stop it with: ");

@@ -8,7 +8,9 @@
  * port. As root, initdb and the server run as the user "postgres" (or
  * "nobody" when there is none), which owns data/ and sock/; sock/ is
  * group-accessible to the runner's group so that test processes running
- * as the runner's user reach the socket, and nobody else does. */
+ * as the runner's user reach the socket, and nobody else does. DIR/owner
+ * names the runner (orphans.h), so that the next run stops a server whose
+ * runner was killed; a server kept on purpose (pgserver_detach) has none. */
 #ifndef RUNNER_PGSERVER_H
 #define RUNNER_PGSERVER_H
 
@@ -28,6 +30,10 @@ const char *pgserver_conninfo(const struct pgserver *srv);
 
 /* The server's directory. Owned by srv. */
 const char *pgserver_dir(const struct pgserver *srv);
+
+/* Whether the server still runs (its postmaster, from postmaster.pid).
+ * When not, says so in why. */
+int pgserver_alive(const struct pgserver *srv, struct strbuf *why);
 
 /* Stops the server (pg_ctl -m fast; SIGQUIT to the postmaster if that
  * fails), removes its directory and frees srv. Returns 0, or -1 with a

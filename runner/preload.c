@@ -11,19 +11,12 @@
  *    RUNNER_CMOCKA_FILTER=<group>\x1f<test>\n...: run only the listed
  *      tests (a line "<group>\x1f*" selects a whole group), through the
  *      real cmocka.
- * 2. RUNNER_FLUSH_ON_SIGNAL=1: gcov writes its data only on a normal exit,
- *    so a test that crashes or is terminated would lose the coverage it
- *    reached. Fatal signals and SIGTERM are caught and leave through
- *    exit(), which runs gcov's dump; an exit handler registered before the
- *    program's own then raises the same signal again, so the runner still
- *    sees the test die by it. (exit() from a signal handler is not
- *    async-signal-safe: a crash inside malloc can deadlock, which the
- *    runner's timeout then ends with SIGKILL.)
+ * 2. RUNNER_FLUSH_ON_SIGNAL=1: the coverage of a test that dies is written
+ *    before it dies (crash_flush.c).
  *
  * Built without sanitizers or coverage: it goes into programs built any
  * way at all. Uses only libc and libdl. */
 #include <dlfcn.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,50 +100,4 @@ int _cmocka_run_group_tests(const char *group_name,
 		rc = real(group_name, pick, n, group_setup, group_teardown);
 	free(pick);
 	return rc;
-}
-
-static volatile sig_atomic_t caught_signal;
-
-static void reraise_at_exit(void)
-{
-	int sig = caught_signal;
-	if (!sig)
-		return;
-	signal(sig, SIG_DFL);
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(sig);
-}
-
-static void on_fatal(int sig)
-{
-	if (caught_signal) {
-		/* a second fatal signal while flushing: give up at once */
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	caught_signal = sig;
-	exit(128 + sig);
-}
-
-__attribute__((constructor)) static void preload_init(void)
-{
-	const char *flush = getenv("RUNNER_FLUSH_ON_SIGNAL");
-	if (!flush || strcmp(flush, "1"))
-		return;
-	/* registered before the program's own handlers (and gcov's
-	 * destructors run before it), so it runs last */
-	atexit(reraise_at_exit);
-	static const int sigs[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL,
-				   SIGTERM};
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_fatal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_NODEFER;
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
 }

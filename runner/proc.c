@@ -10,6 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+volatile sig_atomic_t proc_interrupt;
+int proc_interruptible;
+
 double now_seconds(void)
 {
 	struct timespec ts;
@@ -52,6 +55,7 @@ static char *find_in_path(const char *name)
 int proc_start(struct proc *p, char *const argv[], char *const env[],
 	       const char *cwd, struct strbuf *err)
 {
+	p->sys_errno = 0;
 	char *exe = find_in_path(argv[0]);
 	if (!exe) {
 		strbuf_addf(err, "cannot run \"%s\": not found in PATH", argv[0]);
@@ -59,11 +63,13 @@ int proc_start(struct proc *p, char *const argv[], char *const env[],
 	}
 	int out[2], ep[2];
 	if (pipe2(out, O_CLOEXEC) != 0) {
+		p->sys_errno = errno;
 		strbuf_addf(err, "cannot create a pipe: %s", strerror(errno));
 		free(exe);
 		return -1;
 	}
 	if (pipe2(ep, O_CLOEXEC) != 0) {
+		p->sys_errno = errno;
 		strbuf_addf(err, "cannot create a pipe: %s", strerror(errno));
 		close(out[0]);
 		close(out[1]);
@@ -71,6 +77,16 @@ int proc_start(struct proc *p, char *const argv[], char *const env[],
 		return -1;
 	}
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (devnull < 0 && (errno == EMFILE || errno == ENFILE)) {
+		p->sys_errno = errno;
+		strbuf_addf(err, "cannot open /dev/null: %s", strerror(errno));
+		close(out[0]);
+		close(out[1]);
+		close(ep[0]);
+		close(ep[1]);
+		free(exe);
+		return -1;
+	}
 	sigset_t all, old;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
@@ -113,6 +129,7 @@ int proc_start(struct proc *p, char *const argv[], char *const env[],
 	close(out[1]);
 	close(ep[1]);
 	if (pid < 0) {
+		p->sys_errno = fork_errno;
 		strbuf_addf(err, "cannot fork: %s", strerror(fork_errno));
 		close(out[0]);
 		close(ep[0]);
@@ -162,7 +179,7 @@ int proc_run_capture(char *const argv[], char *const env[], const char *cwd,
 	if (proc_start(&p, argv, env, cwd, err))
 		return -1;
 	double deadline = timeout > 0 ? now_seconds() + timeout : 0;
-	double drain_until = 0;
+	double drain_until = 0, kill_at = 0;
 	int reaped = 0, eof = 0;
 	char buf[65536];
 	for (;;) {
@@ -184,6 +201,15 @@ int proc_run_capture(char *const argv[], char *const env[], const char *cwd,
 				proc_signal_group(p.pid, SIGKILL);
 				*timed_out = 1;
 				deadline = 0;
+			} else if (proc_interruptible && proc_interrupt &&
+				   !*timed_out) {
+				proc_signal_group(p.pid, SIGTERM);
+				*timed_out = 2;
+				deadline = 0;
+				kill_at = now + 2.0;
+			} else if (kill_at && now >= kill_at) {
+				proc_signal_group(p.pid, SIGKILL);
+				kill_at = 0;
 			}
 		}
 		if (reaped && (eof || now >= drain_until))

@@ -21,7 +21,10 @@
 #include "cov.h"
 #include "cpus.h"
 #include "hung.h"
+#include "fdlimit.h"
 #include "junit.h"
+#include "lock.h"
+#include "orphans.h"
 #include "output.h"
 #include "path.h"
 #include "pgdb.h"
@@ -112,6 +115,8 @@ static int sig_pipe[2] = {-1, -1};
 static void on_signal(int sig)
 {
 	int saved = errno;
+	if (sig != SIGCHLD)
+		proc_interrupt = 1; /* stops a running --db-setup */
 	unsigned char b = (unsigned char)sig;
 	ssize_t w = write(sig_pipe[1], &b, 1);
 	(void)w;
@@ -191,9 +196,11 @@ struct run {
 	char *uid;
 	char *preload;
 	char *cov_dir;         /* absolute, when --cov */
+	int cov_lock;          /* flock on cov_dir, or -1 */
 	struct pgdb *db;
 	int interrupted;
 	int stopping;
+	char *infra;           /* what broke outside the tests (exit 3) */
 	size_t failures;
 	size_t nprocesses;
 	struct rerun rerun;
@@ -222,6 +229,7 @@ static char **item_env(const struct run *r, const struct item *it, int k)
 	set[n++] = xasprintf("RUNNER_WORKER=gw%d", k);
 	set[n++] = xasprintf("RUNNER_WORKER_COUNT=%d", r->count);
 	set[n++] = xasprintf("RUNNER_TESTRUN_UID=%s", r->uid);
+	set[n++] = xasprintf("RUNNER_OWNER=%s", orphans_token());
 	if (r->cov_dir) {
 		const char *var = r->o->cov_prefix_env;
 		set[n++] = r->cov_scratch
@@ -266,6 +274,34 @@ static double item_timeout(const struct run *r, const struct item *it)
 	return t > 0 ? t * (double)(it->ntests ? it->ntests : 1) : 0;
 }
 
+/* Processes the test left running outside its process group (daemons) are
+ * killed, and said: a line, and the message of its results. */
+static void warn_escaped(struct run *r, int k, size_t first)
+{
+	struct strbuf warn;
+	strbuf_init(&warn);
+	if (orphans_after_test(k, r->slots[k].p.pid, &warn)) {
+		const char *id = first < r->results.n ? r->results.v[first].id
+						      : r->slots[k].it->prog->name;
+		if (!r->o->quiet) {
+			reporter_clear(&r->rp);
+			printf("[gw%d] WARNING %s: %s\n", k, id, warn.buf);
+		}
+		for (size_t i = first; i < r->results.n; i++)
+			if (!r->results.v[i].message)
+				r->results.v[i].message = xasprintf("warning: %s", warn.buf);
+	}
+	strbuf_release(&warn);
+	/* adopted processes that ended by themselves leave no zombie */
+	pid_t *keep = xcalloc((size_t)r->nslots, sizeof(*keep));
+	size_t nkeep = 0;
+	for (int j = 0; j < r->nslots; j++)
+		if (r->slots[j].busy && j != k)
+			keep[nkeep++] = r->slots[j].p.pid;
+	orphans_reap_adopted(keep, nkeep);
+	free(keep);
+}
+
 static void finish_item(struct run *r, int k, const char *start_error,
 			const struct item *it)
 {
@@ -292,6 +328,8 @@ static void finish_item(struct run *r, int k, const char *start_error,
 		rerun_record(&r->rerun, &r->suite, it, &oc, &r->rp);
 	else if (!s->interrupted)
 		results_from_item(&r->suite, it, &oc, &r->results);
+	if (!start_error)
+		warn_escaped(r, k, first);
 	for (size_t i = first; i < r->results.n; i++) {
 		reporter_result(&r->rp, &r->results.v[i]);
 		if (result_failed(&r->results.v[i]))
@@ -309,6 +347,45 @@ static void finish_item(struct run *r, int k, const char *start_error,
 	r->rp.running--;
 }
 
+/* Something outside the tests broke (the temporary server died, no file
+ * descriptors or processes left): said once, no more tests start, and the
+ * run ends with exit 3. With kill_running, the running tests are stopped
+ * too and their results dropped: they would only report the breakage. */
+static void infra_failure(struct run *r, const char *what, int kill_running)
+{
+	if (r->infra)
+		return;
+	r->infra = xstrdup(what);
+	r->stopping = 1;
+	reporter_clear(&r->rp);
+	fprintf(stderr, "runner: %s; stopping the run (no more tests start)\n",
+		what);
+	double now = now_seconds();
+	for (int k = 0; kill_running && k < r->nslots; k++) {
+		struct slot *s = &r->slots[k];
+		if (!s->busy)
+			continue;
+		s->interrupted = 1;
+		if (!s->reaped) {
+			proc_signal_group(s->p.pid, SIGTERM);
+			s->term_sent = 1;
+			s->kill_at = now + r->o->grace;
+		}
+	}
+}
+
+/* The temporary server must outlive the run's tests. */
+static void check_db(struct run *r)
+{
+	if (!r->db || r->infra)
+		return;
+	struct strbuf why;
+	strbuf_init(&why);
+	if (!pgdb_alive(r->db, &why))
+		infra_failure(r, why.buf, 1);
+	strbuf_release(&why);
+}
+
 static void start_item(struct run *r, int k, const struct item *it)
 {
 	struct slot *s = &r->slots[k];
@@ -323,6 +400,11 @@ static void start_item(struct run *r, int k, const struct item *it)
 		finish_item(r, k, it->prog->not_run, it);
 	} else if (proc_start(&s->p, it->prog->argv, env, it->prog->cwd, &err) != 0) {
 		s->it = it;
+		if (s->p.sys_errno) {
+			/* the runner's resources, not the test: not its result */
+			infra_failure(r, err.buf, 0);
+			s->interrupted = 1;
+		}
 		finish_item(r, k, err.buf, it);
 	} else {
 		s->busy = 1;
@@ -526,6 +608,7 @@ static void run_phase(struct run *r, const struct item *items, size_t n, int wid
 		reap(r);
 		check_timeouts(r);
 		notice_still_running(r);
+		check_db(r);
 		double now = now_seconds();
 		for (int k = 0; k < r->nslots; k++) {
 			struct slot *s = &r->slots[k];
@@ -630,14 +713,29 @@ static int durations_load(struct cache *d, const char *path, struct strbuf *err)
 	return 0;
 }
 
-static void update_cache(struct run *r)
+static int update_cache(struct run *r, struct strbuf *err)
 {
 	for (size_t i = 0; i < r->suite.ntests; i++) {
 		const struct test *t = &r->suite.tests[i];
 		if (t->ran)
 			cache_put(&r->cache, t->id, t->duration, t->failed);
 	}
-	cache_save(&r->cache, r->o->cache_file);
+	return cache_save(&r->cache, r->o->cache_file, err);
+}
+
+/* A new directory for what listing cmocka programs writes (their gcov
+ * data): never in the coverage directory, which holds only the shards and
+ * the manifest. NULL when none can be made. */
+static char *scratch_dir(void)
+{
+	const char *base = getenv("TMPDIR");
+	if (!base || base[0] != '/')
+		base = "/tmp";
+	char *tmpl = xasprintf("%s/runner-collect.XXXXXX", base);
+	if (mkdtemp(tmpl))
+		return tmpl;
+	free(tmpl);
+	return NULL;
 }
 
 enum runner_exit runner_run(const struct runner_opts *o)
@@ -645,16 +743,29 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	struct run r;
 	memset(&r, 0, sizeof(r));
 	r.o = o;
+	r.cov_lock = -1;
 	enum runner_exit rc = RUNNER_EXIT_OK;
+	int summarized = 0;
 	double t0 = now_seconds();
 	struct strbuf err;
 	strbuf_init(&err);
 	install_signals();
+	orphans_reap();
 	r.uid = make_uid();
 	r.preload = find_preload();
 	r.nslots = o->workers > 0 && o->dist != DIST_NO ? o->workers : 1;
+	r.nslots = fd_worker_cap(r.nslots, &err);
+	if (err.len)
+		fprintf(stderr, "runner: note: %s\n", err.buf);
+	strbuf_reset(&err);
 	r.count = r.nslots;
 
+	if (cache_check(o->cache_file, &err)) {
+		fprintf(stderr, "runner: --cache-file \"%s\": %s\n", o->cache_file,
+			err.buf);
+		rc = RUNNER_EXIT_USAGE;
+		goto out;
+	}
 	if (o->ctest_dir && collect_ctest(&r.suite, o->ctest_dir, &err)) {
 		fprintf(stderr, "runner: %s\n", err.buf);
 		rc = RUNNER_EXIT_USAGE;
@@ -667,18 +778,34 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	}
 	if (o->cov) {
 		r.cov_dir = path_absolute(NULL, o->cov_dir ? o->cov_dir : ".runner-cov");
+		r.cov_lock = dir_lock(r.cov_dir, &err);
+		if (r.cov_lock == -2) {
+			fprintf(stderr, "runner: note: %s\n", err.buf);
+			strbuf_reset(&err);
+		} else if (r.cov_lock < 0) {
+			fprintf(stderr, "runner: %s\n", err.buf);
+			rc = RUNNER_EXIT_INTERNAL;
+			goto out;
+		}
 		if (cov_prepare(r.cov_dir, r.nslots, &err)) {
 			fprintf(stderr, "runner: %s\n", err.buf);
+			rc = RUNNER_EXIT_INTERNAL;
+			goto out;
+		}
+		if (cov_write_manifest(r.cov_dir, r.uid, r.nslots, &r.results, 0,
+				       o->cov_paths, o->ncov_paths, 0, &err)) {
+			fprintf(stderr, "runner: cannot write the manifest: %s\n", err.buf);
 			rc = RUNNER_EXIT_INTERNAL;
 			goto out;
 		}
 	}
 	/* listing a cmocka program runs its main: its coverage goes to a
 	 * scratch prefix, never into a worker's shard */
-	char *scratch = r.cov_dir ? xasprintf("%s/collect", r.cov_dir)
-				  : xasprintf("/tmp/runner-collect-%s", r.uid);
-	collect_tests(&r.suite, r.preload, environ, scratch);
-	path_remove_tree(scratch);
+	char *scratch = scratch_dir();
+	collect_tests(&r.suite, r.preload, environ,
+		      scratch ? scratch : "/nonexistent/runner-collect");
+	if (scratch)
+		path_remove_tree(scratch);
 	free(scratch);
 
 	cache_load(&r.cache, o->cache_file);
@@ -698,12 +825,19 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	}
 	if (o->db) {
 		struct pgdb_config cfg = {o->db, o->db_schema, o->db_setup, NULL,
-					  o->db_keep};
+					  o->db_keep, o->db_setup_timeout};
 		r.db = pgdb_start(&cfg, r.uid, r.nslots, &err);
 		if (!r.db) {
 			print_header(&r);
+			if (proc_interrupt) {
+				/* Ctrl-C or SIGTERM: stopped, cleaned up */
+				fprintf(stderr, "runner: interrupted during the database "
+					"set-up: %s\n", err.buf);
+				printf("runner: 0 passed, 0 failed, 0 skipped\n");
+				rc = RUNNER_EXIT_INTERRUPTED;
+				goto out;
+			}
 			fprintf(stderr, "runner: database set-up failed: %s\n", err.buf);
-			printf("runner: 0 passed, 0 failed, 0 skipped\n");
 			rc = RUNNER_EXIT_INTERNAL;
 			goto out;
 		}
@@ -711,6 +845,7 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	if (!o->quiet)
 		print_header(&r);
 	r.slots = xcalloc((size_t)r.nslots, sizeof(*r.slots));
+	orphans_subreaper();
 	reporter_init(&r.rp, o->verbose, o->quiet, r.nslots, r.plan.ntests);
 	run_phase(&r, r.plan.items, r.plan.nitems, r.nslots);
 	rerun_alone(&r);
@@ -724,9 +859,16 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	reporter_clear(&r.rp);
 	double elapsed = now_seconds() - t0;
 
-	update_cache(&r);
+	if (update_cache(&r, &err)) {
+		fprintf(stderr, "runner: cannot write the cache \"%s\": %s\n",
+			o->cache_file, err.buf);
+		r.rp.errors++;
+		rc = RUNNER_EXIT_INTERNAL;
+	}
+	strbuf_reset(&err);
 	if (o->junitxml && junit_write(o->junitxml, &r.results, elapsed, &err)) {
 		fprintf(stderr, "runner: cannot write \"%s\": %s\n", o->junitxml, err.buf);
+		r.rp.errors++;
 		rc = RUNNER_EXIT_INTERNAL;
 	}
 	reporter_failures(&r.rp, &r.results);
@@ -735,12 +877,12 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	if (r.cov_dir) {
 		strbuf_reset(&err);
 		if (cov_write_manifest(r.cov_dir, r.uid, r.nslots, &r.results,
-				       r.interrupted, o->cov_paths, o->ncov_paths,
-				       &err)) {
+				       r.interrupted || r.infra, o->cov_paths,
+				       o->ncov_paths, 1, &err)) {
 			fprintf(stderr, "runner: cannot write the manifest: %s\n", err.buf);
 			rc = RUNNER_EXIT_INTERNAL;
 		}
-		if (!r.interrupted) {
+		if (!r.interrupted && !r.infra) {
 			int crc = cov_report(o, r.cov_dir, r.nslots);
 			if (crc == 3)
 				rc = RUNNER_EXIT_INTERNAL;
@@ -766,9 +908,18 @@ enum runner_exit runner_run(const struct runner_opts *o)
 		rc = RUNNER_EXIT_FAILED;
 	if (r.interrupted)
 		rc = RUNNER_EXIT_INTERRUPTED;
+	else if (r.infra)
+		rc = RUNNER_EXIT_INTERNAL;
+	/* the last line says that exit 3 is not about the tests */
+	if (rc == RUNNER_EXIT_INTERNAL && !r.rp.errors)
+		r.rp.errors = 1;
 	rerun_report(&r.rerun, &r.suite);
 	reporter_summary(&r.rp, elapsed, r.interrupted);
+	summarized = 1;
 out:
+	/* a run that could not start ends with the same last line */
+	if (rc == RUNNER_EXIT_INTERNAL && !summarized)
+		printf("runner: 0 passed, 0 failed, 0 skipped, 1 error\n");
 	if (r.db) {
 		struct strbuf kept;
 		strbuf_init(&kept);
@@ -785,6 +936,9 @@ out:
 	free(r.uid);
 	free(r.preload);
 	free(r.cov_dir);
+	free(r.infra);
+	if (r.cov_lock >= 0)
+		close(r.cov_lock);
 	strbuf_release(&err);
 	return rc;
 }

@@ -131,6 +131,7 @@ struct runner_opts {
 	const char *db;
 	const char *db_schema;
 	const char *db_setup;
+	double db_setup_timeout; /* seconds, 0 = none */
 	int db_keep;
 };
 
