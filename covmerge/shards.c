@@ -412,6 +412,11 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 	if (opts->only_object_dirs)
 		for (size_t i = 0; i < opts->nobject_dirs; i++)
 			path_list_add(&only, path_absolute(NULL, opts->object_dirs[i]));
+	/* the runner's --cov paths: objects with data outside them (their
+	 * data lies under a --cov path, the coverage directory being there)
+	 * get their build tree searched as plain shards' objects do */
+	const struct path_list *scope = opts->only_object_dirs ? &only
+				      : !opts->nobject_dirs ? &cov_paths : NULL;
 	for (size_t i = 0; i < nroots; i++) {
 		char *root = path_absolute(NULL, roots[i].path);
 		struct path_list *g = &roots[i].gcdas, objs = {0};
@@ -421,17 +426,26 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 					       only.n ? only.v : NULL, only.n);
 			if (!gcno)
 				continue;
-			if (!opts->nobject_dirs)
+			if (!opts->nobject_dirs || opts->only_object_dirs)
 				path_list_add(&objs, xstrdup(gcno));
 			GROW(pairs, apairs, npairs + 1);
 			pairs[npairs++] = (struct pair){gcno, g->v[k]};
 			g->v[k] = NULL;
 		}
-		if (objs.n && !cov_paths.n)
+		if (objs.n && (!scope || !scope->n)) {
 			add_build_trees(&objs, &index, &trees, d);
-		else
-			for (size_t k = 0; k < objs.n; k++)
-				scan_dir_gcno_of(objs.v[k], &index);
+		} else if (objs.n) {
+			struct path_list outside = {0};
+			for (size_t k = 0; k < objs.n; k++) {
+				if (!under_any(objs.v[k], scope->v, scope->n))
+					path_list_add(&outside, xstrdup(objs.v[k]));
+				else if (!opts->nobject_dirs)
+					scan_dir_gcno_of(objs.v[k], &index);
+			}
+			if (outside.n)
+				add_build_trees(&outside, &index, &trees, d);
+			path_list_release(&outside);
+		}
 		path_list_release(&objs);
 		free(root);
 		free(roots[i].path);

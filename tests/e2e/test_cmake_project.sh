@@ -22,6 +22,10 @@
 #    reported.
 # 5. runner --ctest BUILD --cov=BUILD, from the source, build and an
 #    unrelated directory: the same tracefile as covmerge.
+# 6. runner --ctest BUILD --cov (no PATH: the current directory, which
+#    holds no notes file) from the source and an unrelated directory, and
+#    covmerge on that coverage directory: the same tracefile again, the
+#    never-run object included.
 set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -125,5 +129,31 @@ for where in src build elsewhere; do
 	((rc == 0)) || die "runner from $dir exited $rc: $(cat "$work/runner-$where.out")"
 	cmp -s "$work/src.info" "$work/runner-$where.info" ||
 		die "runner --cov from the $where directory differs from covmerge: $(diff "$work/src.info" "$work/runner-$where.info" | head -20)"
+done
+
+# 6. runner --cov without a PATH, from the source directory (a sibling of
+# the build tree) and from an unrelated directory: the coverage directory
+# lands under the current directory, which holds no notes file, so the
+# objects that ran lie outside the --cov path. Their build tree is
+# searched all the same: the never-run tools/unused.c is reported, by the
+# runner and by covmerge on the same coverage directory, never dropped
+# without a word (it was: 2 objects instead of 3, 8 lines instead of 11).
+for where in src elsewhere; do
+	case $where in
+	src) dir=$src ;;
+	elsewhere) dir=$work/elsewhere ;;
+	esac
+	rc=0
+	(cd "$dir" && "$RUNNER" -n 2 --ctest "$b" --cov --cov-dir rcov-default \
+		--cache-file "$work/cache-$where" --cov-report "lcov:$work/rdef-$where.info") \
+		>"$work/rdef-$where.out" 2>&1 || rc=$?
+	((rc == 0)) || die "runner --cov from $dir exited $rc: $(cat "$work/rdef-$where.out")"
+	cmp -s "$work/src.info" "$work/rdef-$where.info" ||
+		die "runner --cov (no PATH) from the $where directory differs from covmerge: $(diff "$work/src.info" "$work/rdef-$where.info" | head -20)"
+	cm "rdefcm-$where" / --report "lcov:$work/rdefcm-$where.info" "$dir/rcov-default"
+	((cm_rc == 0)) || die "covmerge on the runner's directory from $where: exit $cm_rc: $(cat "$work/rdefcm-$where.err")"
+	[[ ! -s $work/rdefcm-$where.err ]] || die "covmerge on the runner's directory from $where: stderr: $(cat "$work/rdefcm-$where.err")"
+	cmp -s "$work/src.info" "$work/rdefcm-$where.info" ||
+		die "covmerge on the runner's directory (--cov, no PATH, from $where) differs: $(diff "$work/src.info" "$work/rdefcm-$where.info" | head -20)"
 done
 note "PASS: the same total from the source, build and an unrelated directory, equal to gcov"
