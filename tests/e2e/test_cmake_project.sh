@@ -26,6 +26,9 @@
 #    holds no notes file) from the source and an unrelated directory, and
 #    covmerge on that coverage directory: the same tracefile again, the
 #    never-run object included.
+# 7. The build tree through a symbolic link (runner --ctest LINK
+#    --cov=LINK, covmerge --object-dir LINK): the same tracefile, each
+#    object once.
 set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -156,4 +159,25 @@ for where in src elsewhere; do
 	cmp -s "$work/src.info" "$work/rdefcm-$where.info" ||
 		die "covmerge on the runner's directory (--cov, no PATH, from $where) differs: $(diff "$work/src.info" "$work/rdefcm-$where.info" | head -20)"
 done
+
+# 7. the build tree reached through a symbolic link: runner --ctest LINK
+# --cov=LINK measures the objects whose data name the build tree by its
+# real path (it reported every object as never run, 0%, without a word),
+# and covmerge --object-dir LINK counts each object once (not twice)
+ln -s "$b" "$work/build-link"
+rc=0
+(cd "$work/elsewhere" && "$RUNNER" -n 2 --ctest "$work/build-link" --cov="$work/build-link" \
+	--cov-dir "$work/rcov-link" --cov-report "lcov:$work/runner-link.info") \
+	>"$work/runner-link.out" 2>&1 || rc=$?
+((rc == 0)) || die "runner --cov=LINK exited $rc: $(cat "$work/runner-link.out")"
+cmp -s "$work/src.info" "$work/runner-link.info" ||
+	die "runner --cov=LINK differs from covmerge: $(diff "$work/src.info" "$work/runner-link.info" | head -20)"
+grep -q '^covmerge: 4 objects (2 never run), 2 data files$' "$work/runner-link.out" ||
+	die "runner --cov=LINK: $(grep '^covmerge:' "$work/runner-link.out")"
+cm linkod / --object-dir "$work/build-link" --report "lcov:$work/linkod.info" "$work/rcov-link"
+((cm_rc == 0)) || die "covmerge --object-dir LINK: exit $cm_rc: $(cat "$work/linkod.err")"
+grep -q '^covmerge: 4 objects (2 never run), 2 data files$' "$work/linkod.out" ||
+	die "covmerge --object-dir LINK: $(head -n 1 "$work/linkod.out")"
+cmp -s "$work/src.info" "$work/linkod.info" ||
+	die "covmerge --object-dir LINK differs: $(diff "$work/src.info" "$work/linkod.info" | head -20)"
 note "PASS: the same total from the source, build and an unrelated directory, equal to gcov"
