@@ -29,6 +29,9 @@
 # 7. The build tree through a symbolic link (runner --ctest LINK
 #    --cov=LINK, covmerge --object-dir LINK): the same tracefile, each
 #    object once.
+# 8. The CMake project in a subdirectory (cmake/CMakeLists.txt, as zstd's
+#    build/cmake): the default root is the deepest directory holding the
+#    sources, not CMAKE_HOME_DIRECTORY, which holds none of them.
 set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -180,4 +183,21 @@ grep -q '^covmerge: 4 objects (2 never run), 2 data files$' "$work/linkod.out" |
 	die "covmerge --object-dir LINK: $(head -n 1 "$work/linkod.out")"
 cmp -s "$work/src.info" "$work/linkod.info" ||
 	die "covmerge --object-dir LINK differs: $(diff "$work/src.info" "$work/linkod.info" | head -20)"
+
+# 8. the CMake project in a subdirectory (zstd's and lz4's build/cmake):
+# its CMAKE_HOME_DIRECTORY holds none of the sources, so the default root
+# is the deepest directory holding them (it was that directory, and every
+# file was left out: "no data to report")
+bsub=$work/build-sub
+CC=$cc cmake -S "$src/cmake" -B "$bsub" -DCMAKE_C_FLAGS=--coverage >"$work/cmake-sub.log" 2>&1 ||
+	die "configuring cmake/ failed: $(cat "$work/cmake-sub.log")"
+cmake --build "$bsub" -j2 >>"$work/cmake-sub.log" 2>&1 ||
+	die "building cmake/ failed: $(cat "$work/cmake-sub.log")"
+(cd "$bsub" && GCOV_PREFIX=$work/shard-sub GCOV_PREFIX_STRIP=0 ctest --output-on-failure) \
+	>"$work/ctest-sub.log" 2>&1 || die "cmake/: the test failed: $(cat "$work/ctest-sub.log")"
+cm sub / --report "lcov:$work/sub.info" --report term "$work/shard-sub"
+((cm_rc == 0)) || die "cmake/: covmerge exited $cm_rc: $(cat "$work/sub.err")"
+[[ ! -s $work/sub.err ]] || die "cmake/: stderr: $(cat "$work/sub.err")"
+grep -Eq '^src/calc\.c +8 +3 ' "$work/sub.out" || die "cmake/: no row src/calc.c 8 3: $(cat "$work/sub.out")"
+grep -Eq '^TOTAL +17 +6 +65%$' "$work/sub.out" || die "cmake/: total: $(cat "$work/sub.out")"
 note "PASS: the same total from the source, build and an unrelated directory, equal to gcov"
