@@ -63,14 +63,24 @@ int cm_parse_report(const char *arg, struct cm_report_req *q)
 	return -1;
 }
 
+/* Whether one of the n paths lies under dir. */
+static int holds_any(const char *dir, char *const *paths, size_t n)
+{
+	size_t l = strlen(dir);
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(paths[i], dir, l) && (paths[i][l] == '/' || l == 1))
+			return 1;
+	return 0;
+}
+
 /* The default root: the source tree of the CMake build tree holding the
- * notes files, else the deepest directory holding every measured source
- * outside the system directories (CMake's compiler probe aside), else
- * the working directory. */
+ * notes files (unless it holds none of the measured sources, as when the
+ * CMake project lives in a subdirectory beside them: zstd's build/cmake),
+ * else the deepest directory holding every measured source outside the
+ * system directories (CMake's compiler probe aside), else the working
+ * directory. */
 static char *default_root(const struct cm_report *r)
 {
-	if (r->project_root)
-		return xstrdup(r->project_root);
 	char **paths = xcalloc(r->nfiles ? r->nfiles : 1, sizeof(*paths));
 	size_t n = 0;
 	for (size_t i = 0; i < r->nfiles; i++) {
@@ -78,7 +88,11 @@ static char *default_root(const struct cm_report *r)
 		if (!project_is_system(p) && !project_is_compiler_probe(p))
 			paths[n++] = r->files[i].path;
 	}
-	char *root = project_common_dir(paths, n, 1);
+	char *root;
+	if (r->project_root && (!n || holds_any(r->project_root, paths, n)))
+		root = xstrdup(r->project_root);
+	else
+		root = project_common_dir(paths, n, 1);
 	free(paths);
 	return root ? root : path_absolute(NULL, ".");
 }

@@ -102,6 +102,43 @@ static int under_any(const char *path, char *const *dirs, size_t n)
 	return 0;
 }
 
+/* p with its symbolic links resolved, or a copy of p when it cannot be
+ * resolved: one name for one file, however a path reached it. */
+static char *real_or_copy(const char *p)
+{
+	char *r = realpath(p, NULL);
+	return r ? r : xstrdup(p);
+}
+
+/* Adds the normalised absolute form of dir to l, and its resolved form
+ * too when symbolic links make that differ. */
+static void add_dir_names(struct path_list *l, const char *dir)
+{
+	char *abs = path_absolute(NULL, dir);
+	char *real = real_or_copy(abs);
+	if (strcmp(real, abs))
+		path_list_add(l, real);
+	else
+		free(real);
+	path_list_add(l, abs);
+}
+
+/* Whether the file at path lies under one of dirs, by its name or, through
+ * symbolic links, by its directory's resolved name. */
+static int under_any_real(const char *path, char *const *dirs, size_t n)
+{
+	if (under_any(path, dirs, n))
+		return 1;
+	char *dir = path_dirname(path);
+	char *real = real_or_copy(dir);
+	char *again = path_join(real, path_basename(path));
+	int in = under_any(again, dirs, n);
+	free(again);
+	free(real);
+	free(dir);
+	return in;
+}
+
 /* Finds the notes file of gcda (found under root); NULL if none. With
  * only (n_only directories), data whose object lies elsewhere is skipped
  * silently. */
@@ -113,7 +150,7 @@ static char *find_gcno(const char *gcda, const char *root,
 		size_t lr = strlen(root);
 		const char *obj = strncmp(gcda, root, lr) == 0 && gcda[lr] == '/' &&
 				  lr > 1 ? gcda + lr : gcda;
-		if (!under_any(obj, only, n_only) && !under_any(gcda, only, n_only))
+		if (!under_any_real(obj, only, n_only) && !under_any(gcda, only, n_only))
 			return NULL;
 	}
 	char *beside = path_replace_suffix(gcda, ".gcda", ".gcno");
@@ -411,7 +448,19 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 		path_list_add(&trees, xstrdup(cov_paths.v[i]));
 	if (opts->only_object_dirs)
 		for (size_t i = 0; i < opts->nobject_dirs; i++)
-			path_list_add(&only, path_absolute(NULL, opts->object_dirs[i]));
+			add_dir_names(&only, opts->object_dirs[i]);
+	for (size_t i = 0, n = cov_paths.n; i < n; i++) {
+		char *real = real_or_copy(cov_paths.v[i]);
+		if (strcmp(real, cov_paths.v[i]))
+			path_list_add(&cov_paths, real);
+		else
+			free(real);
+	}
+	/* the runner's --cov paths: objects with data outside them (their
+	 * data lies under a --cov path, the coverage directory being there)
+	 * get their build tree searched as plain shards' objects do */
+	const struct path_list *scope = opts->only_object_dirs ? &only
+				      : !opts->nobject_dirs ? &cov_paths : NULL;
 	for (size_t i = 0; i < nroots; i++) {
 		char *root = path_absolute(NULL, roots[i].path);
 		struct path_list *g = &roots[i].gcdas, objs = {0};
@@ -421,17 +470,30 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 					       only.n ? only.v : NULL, only.n);
 			if (!gcno)
 				continue;
-			if (!opts->nobject_dirs)
+			/* one object, one name, whichever path led to it */
+			char *real = real_or_copy(gcno);
+			free(gcno);
+			gcno = real;
+			if (!opts->nobject_dirs || opts->only_object_dirs)
 				path_list_add(&objs, xstrdup(gcno));
 			GROW(pairs, apairs, npairs + 1);
 			pairs[npairs++] = (struct pair){gcno, g->v[k]};
 			g->v[k] = NULL;
 		}
-		if (objs.n && !cov_paths.n)
+		if (objs.n && (!scope || !scope->n)) {
 			add_build_trees(&objs, &index, &trees, d);
-		else
-			for (size_t k = 0; k < objs.n; k++)
-				scan_dir_gcno_of(objs.v[k], &index);
+		} else if (objs.n) {
+			struct path_list outside = {0};
+			for (size_t k = 0; k < objs.n; k++) {
+				if (!under_any(objs.v[k], scope->v, scope->n))
+					path_list_add(&outside, xstrdup(objs.v[k]));
+				else if (!opts->nobject_dirs)
+					scan_dir_gcno_of(objs.v[k], &index);
+			}
+			if (outside.n)
+				add_build_trees(&outside, &index, &trees, d);
+			path_list_release(&outside);
+		}
 		path_list_release(&objs);
 		free(root);
 		free(roots[i].path);
@@ -443,6 +505,11 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 	scan_trees(&trees, &index, d);
 	path_list_release(&trees);
 	path_list_release(&cov_paths);
+	for (size_t i = 0; i < index.n; i++) {
+		char *real = real_or_copy(index.v[i]);
+		free(index.v[i]);
+		index.v[i] = real;
+	}
 	dedup(&index);
 	for (size_t i = 0; i < index.n; i++) {
 		GROW(pairs, apairs, npairs + 1);

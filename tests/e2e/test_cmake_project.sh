@@ -22,6 +22,16 @@
 #    reported.
 # 5. runner --ctest BUILD --cov=BUILD, from the source, build and an
 #    unrelated directory: the same tracefile as covmerge.
+# 6. runner --ctest BUILD --cov (no PATH: the current directory, which
+#    holds no notes file) from the source and an unrelated directory, and
+#    covmerge on that coverage directory: the same tracefile again, the
+#    never-run object included.
+# 7. The build tree through a symbolic link (runner --ctest LINK
+#    --cov=LINK, covmerge --object-dir LINK): the same tracefile, each
+#    object once.
+# 8. The CMake project in a subdirectory (cmake/CMakeLists.txt, as zstd's
+#    build/cmake): the default root is the deepest directory holding the
+#    sources, not CMAKE_HOME_DIRECTORY, which holds none of them.
 set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -126,4 +136,68 @@ for where in src build elsewhere; do
 	cmp -s "$work/src.info" "$work/runner-$where.info" ||
 		die "runner --cov from the $where directory differs from covmerge: $(diff "$work/src.info" "$work/runner-$where.info" | head -20)"
 done
+
+# 6. runner --cov without a PATH, from the source directory (a sibling of
+# the build tree) and from an unrelated directory: the coverage directory
+# lands under the current directory, which holds no notes file, so the
+# objects that ran lie outside the --cov path. Their build tree is
+# searched all the same: the never-run tools/unused.c is reported, by the
+# runner and by covmerge on the same coverage directory, never dropped
+# without a word (it was: 2 objects instead of 3, 8 lines instead of 11).
+for where in src elsewhere; do
+	case $where in
+	src) dir=$src ;;
+	elsewhere) dir=$work/elsewhere ;;
+	esac
+	rc=0
+	(cd "$dir" && "$RUNNER" -n 2 --ctest "$b" --cov --cov-dir rcov-default \
+		--cache-file "$work/cache-$where" --cov-report "lcov:$work/rdef-$where.info") \
+		>"$work/rdef-$where.out" 2>&1 || rc=$?
+	((rc == 0)) || die "runner --cov from $dir exited $rc: $(cat "$work/rdef-$where.out")"
+	cmp -s "$work/src.info" "$work/rdef-$where.info" ||
+		die "runner --cov (no PATH) from the $where directory differs from covmerge: $(diff "$work/src.info" "$work/rdef-$where.info" | head -20)"
+	cm "rdefcm-$where" / --report "lcov:$work/rdefcm-$where.info" "$dir/rcov-default"
+	((cm_rc == 0)) || die "covmerge on the runner's directory from $where: exit $cm_rc: $(cat "$work/rdefcm-$where.err")"
+	[[ ! -s $work/rdefcm-$where.err ]] || die "covmerge on the runner's directory from $where: stderr: $(cat "$work/rdefcm-$where.err")"
+	cmp -s "$work/src.info" "$work/rdefcm-$where.info" ||
+		die "covmerge on the runner's directory (--cov, no PATH, from $where) differs: $(diff "$work/src.info" "$work/rdefcm-$where.info" | head -20)"
+done
+
+# 7. the build tree reached through a symbolic link: runner --ctest LINK
+# --cov=LINK measures the objects whose data name the build tree by its
+# real path (it reported every object as never run, 0%, without a word),
+# and covmerge --object-dir LINK counts each object once (not twice)
+ln -s "$b" "$work/build-link"
+rc=0
+(cd "$work/elsewhere" && "$RUNNER" -n 2 --ctest "$work/build-link" --cov="$work/build-link" \
+	--cov-dir "$work/rcov-link" --cov-report "lcov:$work/runner-link.info") \
+	>"$work/runner-link.out" 2>&1 || rc=$?
+((rc == 0)) || die "runner --cov=LINK exited $rc: $(cat "$work/runner-link.out")"
+cmp -s "$work/src.info" "$work/runner-link.info" ||
+	die "runner --cov=LINK differs from covmerge: $(diff "$work/src.info" "$work/runner-link.info" | head -20)"
+grep -q '^covmerge: 4 objects (2 never run), 2 data files$' "$work/runner-link.out" ||
+	die "runner --cov=LINK: $(grep '^covmerge:' "$work/runner-link.out")"
+cm linkod / --object-dir "$work/build-link" --report "lcov:$work/linkod.info" "$work/rcov-link"
+((cm_rc == 0)) || die "covmerge --object-dir LINK: exit $cm_rc: $(cat "$work/linkod.err")"
+grep -q '^covmerge: 4 objects (2 never run), 2 data files$' "$work/linkod.out" ||
+	die "covmerge --object-dir LINK: $(head -n 1 "$work/linkod.out")"
+cmp -s "$work/src.info" "$work/linkod.info" ||
+	die "covmerge --object-dir LINK differs: $(diff "$work/src.info" "$work/linkod.info" | head -20)"
+
+# 8. the CMake project in a subdirectory (zstd's and lz4's build/cmake):
+# its CMAKE_HOME_DIRECTORY holds none of the sources, so the default root
+# is the deepest directory holding them (it was that directory, and every
+# file was left out: "no data to report")
+bsub=$work/build-sub
+CC=$cc cmake -S "$src/cmake" -B "$bsub" -DCMAKE_C_FLAGS=--coverage >"$work/cmake-sub.log" 2>&1 ||
+	die "configuring cmake/ failed: $(cat "$work/cmake-sub.log")"
+cmake --build "$bsub" -j2 >>"$work/cmake-sub.log" 2>&1 ||
+	die "building cmake/ failed: $(cat "$work/cmake-sub.log")"
+(cd "$bsub" && GCOV_PREFIX=$work/shard-sub GCOV_PREFIX_STRIP=0 ctest --output-on-failure) \
+	>"$work/ctest-sub.log" 2>&1 || die "cmake/: the test failed: $(cat "$work/ctest-sub.log")"
+cm sub / --report "lcov:$work/sub.info" --report term "$work/shard-sub"
+((cm_rc == 0)) || die "cmake/: covmerge exited $cm_rc: $(cat "$work/sub.err")"
+[[ ! -s $work/sub.err ]] || die "cmake/: stderr: $(cat "$work/sub.err")"
+grep -Eq '^src/calc\.c +8 +3 ' "$work/sub.out" || die "cmake/: no row src/calc.c 8 3: $(cat "$work/sub.out")"
+grep -Eq '^TOTAL +17 +6 +65%$' "$work/sub.out" || die "cmake/: total: $(cat "$work/sub.out")"
 note "PASS: the same total from the source, build and an unrelated directory, equal to gcov"
