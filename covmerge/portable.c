@@ -138,9 +138,15 @@ static int parse_object(struct pshard *ps, char *line, const char **p,
 			f->n = (uint32_t)n;
 			f->counters = xcalloc(n ? n : 1, sizeof(int64_t));
 			o->nfuncs++;
-			for (uint64_t k = 0; k < n && !bad; k++)
-				bad = *t++ != ' ' || parse_i64(&t, &f->counters[k]);
-			bad |= *t != '\0';
+			/* t never steps past the line's NUL: a line announcing
+			 * more counters than it holds stops at its end */
+			for (uint64_t k = 0; k < n && !bad; k++) {
+				bad = *t != ' ';
+				if (!bad)
+					t++;
+				bad = bad || parse_i64(&t, &f->counters[k]);
+			}
+			bad = bad || *t != '\0';
 		}
 		free(fl);
 		if (bad)
