@@ -282,6 +282,21 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc && !cmd.merge.nobject_dirs)
 		return usage_error("%s", "no inputs given");
+	const char **outs = xcalloc(cmd.nreports + 1, sizeof(*outs));
+	for (size_t i = 0; i < cmd.nreports; i++)
+		outs[i] = cmd.reports[i].path;
+	outs[cmd.nreports] = cmd.merge.export_path;
+	const char *clash = cm_output_clash(outs, cmd.nreports + 1);
+	free(outs);
+	if (clash) {
+		free(object_dirs);
+		free(include);
+		free(omit);
+		free(maps);
+		free(cmd.reports);
+		return usage_error("\"%s\" is named by two outputs (--report, "
+				   "--export): each needs its own file", clash);
+	}
 	cmd.merge.inputs = (const char *const *)argv + optind;
 	cmd.merge.ninputs = (size_t)(argc - optind);
 	cmd.merge.object_dirs = object_dirs;

@@ -45,6 +45,7 @@ packages=(
 	libxml2-utils
 	postgresql
 	git
+	strace
 	# tools/test.sh's clang pass: ASan + UBSan at -O0, and libFuzzer
 	clang
 	libclang-rt-14-dev
