@@ -10,19 +10,35 @@
 #include "alloc.h"
 #include "outfile.h"
 #include "path.h"
+#include "utf8.h"
 
-void covmerge_print_message(void *ctx, enum cm_severity sev, const char *msg)
+void covmerge_print_message(void *ctx, enum cm_severity sev, const char *text)
 {
 	(void)ctx;
+	/* names in a message never reach the terminal raw (an escape
+	 * sequence, invalid UTF-8); its lines stay lines */
+	struct strbuf safe;
+	strbuf_init(&safe);
+	for (const char *line = text; line;) {
+		const char *end = strchr(line, '\n');
+		char *part = end ? xstrndup(line, (size_t)(end - line)) : xstrdup(line);
+		utf8_add_printable(&safe, part);
+		free(part);
+		if (end)
+			strbuf_addch(&safe, '\n');
+		line = end ? end + 1 : NULL;
+	}
+	const char *msg = safe.buf;
 	const char *nl = strchr(msg, '\n');
 	const char *level = sev == CM_WARNING ? "warning: " : "";
 	fflush(stdout);
-	if (!nl) {
+	if (!nl)
 		fprintf(stderr, "covmerge: %s%s\n", level, msg);
-		return;
+	else {
+		fprintf(stderr, "covmerge: %s%.*s\n", level, (int)(nl - msg), msg);
+		fprintf(stderr, "%s\n", nl + 1);
 	}
-	fprintf(stderr, "covmerge: %s%.*s\n", level, (int)(nl - msg), msg);
-	fprintf(stderr, "%s\n", nl + 1);
+	strbuf_release(&safe);
 }
 
 int cm_parse_report(const char *arg, struct cm_report_req *q)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "utf8.h"
 
 struct jp {
 	const char *s, *end;
@@ -263,14 +264,22 @@ const struct json *json_get(const struct json *obj, const char *key)
 void json_add_string(struct strbuf *sb, const char *s)
 {
 	strbuf_addch(sb, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			strbuf_addf(sb, "\\%c", c);
-		else if (c < 0x20)
-			strbuf_addf(sb, "\\u%04x", c);
+	while (*s) {
+		unsigned cp;
+		size_t n = utf8_decode(s, &cp);
+		if (!n) {
+			/* JSON text is UTF-8: a byte that is not becomes U+FFFD */
+			strbuf_addstr(sb, "\\ufffd");
+			s++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\')
+			strbuf_addf(sb, "\\%c", (char)cp);
+		else if (cp < 0x20 || cp == 0x7f)
+			strbuf_addf(sb, "\\u%04x", cp);
 		else
-			strbuf_addch(sb, (char)c);
+			strbuf_add(sb, s, n);
+		s += n;
 	}
 	strbuf_addch(sb, '"');
 }
