@@ -5,6 +5,7 @@
  *  - a counter line announcing more counters than it holds (it used to
  *    read one byte past the line's NUL: seen by clang ASan at -O0, hidden
  *    at gcc -O2), fewer than it holds, or a separator other than a blank;
+ *  - a NUL byte inside a text line (a path, a record) is an error;
  *  - the same shard intact parses, with its counters. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -93,11 +94,53 @@ static void test_bad_counter_lines(void **state)
 	strbuf_release(&err);
 }
 
+/* A NUL inside a text line cut the line short without a word (a path
+ * "src/a\0b.c" read as "src/a"). */
+static void test_nul_bytes(void **state)
+{
+	(void)state;
+	static const char shard[] = PSHARD_MAGIC "root /r\n"
+		"object o.gcno\t4\t1\t1\t1\ngcno\0files 1\nsrc/a\0b.c\n7 11 13 1 5\nend\n";
+	struct strbuf err;
+	strbuf_init(&err);
+	struct pshard ps;
+	/* the gcno bytes may hold NULs: that one ("gcno" then "\0files")
+	 * is 4 bytes announced, so the files record starts at the NUL */
+	memset(&ps, 0, sizeof(ps));
+	unsigned char *copy = ut_exact_copy(shard, sizeof(shard) - 1);
+	assert_int_equal(pshard_parse(&ps, (const char *)copy, sizeof(shard) - 1, &err), -1);
+	assert_string_equal(err.buf, "object \"o.gcno\": bad files record");
+	free(copy);
+	pshard_release(&ps);
+
+	static const char shard2[] = PSHARD_MAGIC "root /r\n"
+		"object o.gcno\t4\t1\t1\t1\ngcnofiles 1\nsrc/a\0b.c\n7 11 13 1 5\nend\n";
+	memset(&ps, 0, sizeof(ps));
+	strbuf_reset(&err);
+	copy = ut_exact_copy(shard2, sizeof(shard2) - 1);
+	assert_int_equal(pshard_parse(&ps, (const char *)copy, sizeof(shard2) - 1, &err), -1);
+	assert_string_equal(err.buf, "object \"o.gcno\": file names cut short "
+			    "(or holding a NUL byte)");
+	free(copy);
+	pshard_release(&ps);
+
+	static const char shard3[] = PSHARD_MAGIC "ro\0t /r\nend\n";
+	memset(&ps, 0, sizeof(ps));
+	strbuf_reset(&err);
+	copy = ut_exact_copy(shard3, sizeof(shard3) - 1);
+	assert_int_equal(pshard_parse(&ps, (const char *)copy, sizeof(shard3) - 1, &err), -1);
+	assert_string_equal(err.buf, "a NUL byte at byte offset 19 of the inflated shard");
+	free(copy);
+	pshard_release(&ps);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_intact),
 		cmocka_unit_test(test_bad_counter_lines),
+		cmocka_unit_test(test_nul_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
