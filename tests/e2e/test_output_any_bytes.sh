@@ -50,7 +50,7 @@ run_cm_in "$W" all --root "$W" --report term-missing --report "xml:$work/c.xml" 
 assert_eq 0 "$cm_rc" "exit code; stderr: $(cat "$cm_err")"
 
 # ------------------------------------------------------------ (a) Cobertura
-xmllint --noout --dtdvalid "$dtd" "$work/c.xml" 2>"$work/xmllint.err" ||
+xmllint --nonet --noout --dtdvalid "$dtd" "$work/c.xml" 2>"$work/xmllint.err" ||
 	fail "(a) xmllint rejects the Cobertura report: $(head -5 "$work/xmllint.err")"
 grep -qF 'filename="caf'$'\xef\xbf\xbd''.c"' "$work/c.xml" || fail "(a) no U+FFFD in caf?.c: $(grep -a filename "$work/c.xml")"
 grep -qF 'filename="new&#10;line.c"' "$work/c.xml" || fail "(a) the newline is not &#10;"
