@@ -52,12 +52,12 @@ db0=$(cut -d' ' -f2 env.gw0 | head -n 1)
 db1=$(cut -d' ' -f2 env.gw1 | head -n 1)
 [[ $db0 != "$db1" ]] || fail "both workers used $db0"
 [[ ${db0%_gw0} == "${db1%_gw1}" ]] || fail "the two databases carry different run ids: $db0 $db1"
-# the private server and its directory are gone
-for d in /tmp/runner-pg.*; do
-	if [[ -e $d/data/postmaster.pid ]]; then
-		fail "a server is still running in $d"
-	fi
-done
+# the private server and its directory are gone (this run's, named by
+# the header: other runs on the machine may have servers of their own)
+own=$(sed -n 's/^database: temp (\(.*\))$/\1/p' out)
+[[ $own == /tmp/runner-pg.* ]] || fail "no \"database: temp (DIR)\" header: $(head -5 out)"
+[[ ! -e $own/data/postmaster.pid ]] || fail "a server is still running in $own"
+[[ ! -e $own ]] || fail "the server directory $own is left behind"
 
 # a schema with an error stops the run before any test: exit 3
 printf 'CREATE TABLE broken (;\n' >bad.sql
