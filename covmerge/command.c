@@ -1,27 +1,46 @@
 #include "command.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "alloc.h"
+#include "outfile.h"
 #include "path.h"
 #include "project.h"
 #include "strbuf.h"
+#include "utf8.h"
 
-void covmerge_print_message(void *ctx, enum cm_severity sev, const char *msg)
+void covmerge_print_message(void *ctx, enum cm_severity sev, const char *text)
 {
 	(void)ctx;
+	/* names in a message never reach the terminal raw (an escape
+	 * sequence, invalid UTF-8); its lines stay lines */
+	struct strbuf safe;
+	strbuf_init(&safe);
+	for (const char *line = text; line;) {
+		const char *end = strchr(line, '\n');
+		char *part = end ? xstrndup(line, (size_t)(end - line)) : xstrdup(line);
+		utf8_add_printable(&safe, part);
+		free(part);
+		if (end)
+			strbuf_addch(&safe, '\n');
+		line = end ? end + 1 : NULL;
+	}
+	const char *msg = safe.buf;
 	const char *nl = strchr(msg, '\n');
 	const char *level = sev == CM_WARNING ? "warning: " : "";
 	fflush(stdout);
-	if (!nl) {
+	if (!nl)
 		fprintf(stderr, "covmerge: %s%s\n", level, msg);
-		return;
+	else {
+		fprintf(stderr, "covmerge: %s%.*s\n", level, (int)(nl - msg), msg);
+		fprintf(stderr, "%s\n", nl + 1);
 	}
-	fprintf(stderr, "covmerge: %s%.*s\n", level, (int)(nl - msg), msg);
-	fprintf(stderr, "%s\n", nl + 1);
+	strbuf_release(&safe);
 }
 
 int cm_parse_report(const char *arg, struct cm_report_req *q)
@@ -61,6 +80,35 @@ int cm_parse_report(const char *arg, struct cm_report_req *q)
 		return -1;
 	}
 	return -1;
+}
+
+/* Whether a and b name one file that a report would replace (a device
+ * or a pipe, written in place, may take several). */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if ((stat(a, &sa) == 0 && !S_ISREG(sa.st_mode)) ||
+	    (stat(b, &sb) == 0 && !S_ISREG(sb.st_mode)))
+		return 0;
+	char *x = path_absolute(NULL, a), *y = path_absolute(NULL, b);
+	int same = !strcmp(x, y);
+	free(x);
+	free(y);
+	if (!same && stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	return same;
+}
+
+const char *cm_output_clash(const char *const *paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!paths[i] || !strcmp(paths[i], "-"))
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (paths[j] && strcmp(paths[j], "-") && same_file(paths[i], paths[j]))
+				return paths[i];
+	}
+	return NULL;
 }
 
 /* Whether one of the n paths lies under dir. */
@@ -150,7 +198,11 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 	cmd->filter.root = root;
 	cmd->merge.root = root;
 	struct cm_report *r = NULL;
+	/* every output file (reports and the export) is put in place at the
+	 * end, all or none */
+	outfile_batch_begin();
 	if (cm_merge(&cmd->merge, &r) != 0) {
+		outfile_batch_end(0, NULL, NULL);
 		free(root);
 		return CM_EXIT_ERROR;
 	}
@@ -162,6 +214,7 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 	if (r->nobjects == 0 && r->ntracefiles == 0) {
 		covmerge_print_message(NULL, CM_ERROR, "no coverage data: no .gcda or "
 				       ".gcno files under the given paths");
+		outfile_batch_end(0, NULL, NULL);
 		cm_report_free(r);
 		free(root);
 		return CM_EXIT_ERROR;
@@ -176,6 +229,7 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 				      ? " after --include/--omit" : "");
 		covmerge_print_message(NULL, CM_ERROR, msg);
 		free(msg);
+		outfile_batch_end(0, NULL, NULL);
 		cm_report_free(r);
 		free(root);
 		return CM_EXIT_ERROR;
@@ -223,8 +277,20 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 	char *gate_text = NULL;
 	int failed = cm_gate_check(r, &cmd->gate, cmd->format.branch, &gate_text);
 	fputs(gate_text, stdout);
-	fflush(stdout);
 	free(gate_text);
+	/* the table and the gate's verdict are output too: a full disk or a
+	 * closed pipe under them is an error, and then no file is replaced */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		char *msg = xasprintf("cannot write to standard output: %s",
+				      strerror(errno));
+		covmerge_print_message(NULL, CM_ERROR, msg);
+		free(msg);
+		rc = CM_EXIT_ERROR;
+	}
+	if (rc == CM_EXIT_ERROR)
+		outfile_batch_end(0, NULL, NULL);
+	else if (outfile_batch_end(1, covmerge_print_message, NULL))
+		rc = CM_EXIT_ERROR;
 	if (failed && rc == CM_EXIT_OK)
 		rc = CM_EXIT_UNDER;
 	cm_report_free(r);

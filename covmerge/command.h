@@ -46,6 +46,12 @@ struct cm_command {
  * "xml:FILE", ...) into q. Returns 0, or -1 when it is not one. */
 int cm_parse_report(const char *arg, struct cm_report_req *q);
 
+/* The first of paths[0..n) that names the same file as an earlier one
+ * (the same absolute path once normalised, or the same existing file), or
+ * NULL. NULL entries and "-" (stdout) are skipped. Two reports into one
+ * file would leave only the last: a usage error. */
+const char *cm_output_clash(const char *const *paths, size_t n);
+
 /* Runs the command; messages go to stderr prefixed "covmerge: ". */
 enum cm_exit covmerge_command(struct cm_command *cmd);
 /* The emit callback that prints to stderr. */

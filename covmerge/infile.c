@@ -1,11 +1,49 @@
 #include "infile.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "alloc.h"
+
+static size_t limit = INFILE_DEFAULT_LIMIT;
+
+void infile_set_limit(size_t bytes)
+{
+	limit = bytes ? bytes : INFILE_DEFAULT_LIMIT;
+}
+
+size_t infile_limit(void)
+{
+	return limit;
+}
+
+/* Makes room for at least min_room more bytes, never allocating past the
+ * limit (plus one byte to see an input go over it, plus the NUL), so
+ * memory stays bounded by the limit whatever the input. */
+static void grow_bounded(struct strbuf *out, size_t min_room)
+{
+	size_t cap = limit + 2;
+	if (out->alloc >= cap || out->alloc - out->len - 1 >= min_room)
+		return;
+	size_t want = out->alloc * 2;
+	if (want < out->len + min_room + 1)
+		want = out->len + min_room + 1;
+	if (want > cap)
+		want = cap;
+	out->buf = xreallocarray(out->buf, want, 1);
+	out->alloc = want;
+}
+
+static void over_limit(struct strbuf *err)
+{
+	strbuf_addf(err, "the file is over the %zu-byte input limit (--max-input)",
+		    limit);
+}
 
 static int read_all(int fd, struct strbuf *out, struct strbuf *err)
 {
@@ -14,10 +52,19 @@ static int read_all(int fd, struct strbuf *out, struct strbuf *err)
 		strbuf_addstr(err, "is a directory");
 		return -1;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		strbuf_grow(out, (size_t)st.st_size);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((uint64_t)st.st_size > limit) {
+			over_limit(err);
+			return -1;
+		}
+		grow_bounded(out, (size_t)st.st_size + 1);
+	}
 	for (;;) {
-		strbuf_grow(out, 65536);
+		grow_bounded(out, 65536);
+		if (out->len > limit) {
+			over_limit(err);
+			return -1;
+		}
 		ssize_t n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -55,12 +102,13 @@ static int inflate_all(const struct strbuf *in, struct strbuf *out,
 			next += n;
 			left -= n;
 		}
-		if (out->len >= INFILE_MAX_INFLATED) {
-			strbuf_addstr(err, "the compressed data inflates to more than 2 GiB");
+		if (out->len > limit) {
+			strbuf_addf(err, "inflates past %zu bytes (the input limit, "
+				    "--max-input)", limit);
 			inflateEnd(&zs);
 			return -1;
 		}
-		strbuf_grow(out, 1u << 20);
+		grow_bounded(out, 1u << 20);
 		size_t room = out->alloc - out->len - 1;
 		if (room > (1u << 30))
 			room = 1u << 30;
@@ -81,6 +129,11 @@ static int inflate_all(const struct strbuf *in, struct strbuf *out,
 	}
 	out->buf[out->len] = '\0';
 	inflateEnd(&zs);
+	if (rc == Z_STREAM_END && out->len > limit) {
+		strbuf_addf(err, "inflates past %zu bytes (the input limit, "
+			    "--max-input)", limit);
+		return -1;
+	}
 	if (rc != Z_STREAM_END) {
 		if (rc == Z_BUF_ERROR || rc == Z_OK)
 			strbuf_addstr(err, "truncated compressed stream");

@@ -14,7 +14,11 @@ int infile_load(const char *path, struct strbuf *out, struct strbuf *err);
  * or a FIFO named by a tracefile is refused), read as it is. */
 int infile_load_source(const char *path, struct strbuf *out, struct strbuf *err);
 
-/* The most an input may inflate to (a "zip bomb" stops here). */
-#define INFILE_MAX_INFLATED ((size_t)2 << 30)
+/* The most an input (or a source) may hold, read or inflated: a "zip
+ * bomb" or a huge file stops here with a named error, in memory bounded
+ * by the limit. 0 restores the default (covmerge --max-input). */
+#define INFILE_DEFAULT_LIMIT ((size_t)1 << 30)
+void infile_set_limit(size_t bytes);
+size_t infile_limit(void);
 
 #endif

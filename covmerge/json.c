@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "utf8.h"
 
 struct jp {
 	const char *s, *end;
@@ -59,6 +60,14 @@ static char *parse_string(struct jp *p)
 	strbuf_init(&sb);
 	while (p->s < p->end && *p->s != '"') {
 		char c = *p->s++;
+		/* JSON has no raw control characters in strings, and a NUL
+		 * would cut the string short */
+		if ((unsigned char)c < 0x20) {
+			p->s--;
+			p->err = "control character in a string";
+			strbuf_release(&sb);
+			return NULL;
+		}
 		if (c != '\\') {
 			strbuf_addch(&sb, c);
 			continue;
@@ -83,6 +92,11 @@ static char *parse_string(struct jp *p)
 				}
 				cp = cp * 16 + (unsigned)h;
 				p->s++;
+			}
+			if (!cp) {
+				p->err = "\\u0000 in a string";
+				strbuf_release(&sb);
+				return NULL;
 			}
 			put_utf8(&sb, cp);
 			break;
@@ -167,14 +181,14 @@ static int parse_value(struct jp *p, struct json *out)
 		out->type = J_STRING;
 		out->string = parse_string(p);
 		rc = out->string ? 0 : -1;
-	} else if (!strncmp(p->s, "true", 4) && p->end - p->s >= 4) {
+	} else if (p->end - p->s >= 4 && !memcmp(p->s, "true", 4)) {
 		out->type = J_BOOL;
 		out->number = 1;
 		p->s += 4;
-	} else if (!strncmp(p->s, "false", 5) && p->end - p->s >= 5) {
+	} else if (p->end - p->s >= 5 && !memcmp(p->s, "false", 5)) {
 		out->type = J_BOOL;
 		p->s += 5;
-	} else if (!strncmp(p->s, "null", 4) && p->end - p->s >= 4) {
+	} else if (p->end - p->s >= 4 && !memcmp(p->s, "null", 4)) {
 		out->type = J_NULL;
 		p->s += 4;
 	} else if (c == '-' || (c >= '0' && c <= '9')) {
@@ -182,7 +196,7 @@ static int parse_value(struct jp *p, struct json *out)
 		char tmp[64];
 		size_t n = 0;
 		while (p->s + n < p->end && n < sizeof(tmp) - 1 &&
-		       strchr("+-0123456789.eE", p->s[n]))
+		       p->s[n] && strchr("+-0123456789.eE", p->s[n]))
 			n++;
 		memcpy(tmp, p->s, n);
 		tmp[n] = '\0';
@@ -250,14 +264,22 @@ const struct json *json_get(const struct json *obj, const char *key)
 void json_add_string(struct strbuf *sb, const char *s)
 {
 	strbuf_addch(sb, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			strbuf_addf(sb, "\\%c", c);
-		else if (c < 0x20)
-			strbuf_addf(sb, "\\u%04x", c);
+	while (*s) {
+		unsigned cp;
+		size_t n = utf8_decode(s, &cp);
+		if (!n) {
+			/* JSON text is UTF-8: a byte that is not becomes U+FFFD */
+			strbuf_addstr(sb, "\\ufffd");
+			s++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\')
+			strbuf_addf(sb, "\\%c", (char)cp);
+		else if (cp < 0x20 || cp == 0x7f)
+			strbuf_addf(sb, "\\u%04x", cp);
 		else
-			strbuf_addch(sb, (char)c);
+			strbuf_add(sb, s, n);
+		s += n;
 	}
 	strbuf_addch(sb, '"');
 }

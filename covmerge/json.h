@@ -22,7 +22,9 @@ struct json {
  * byte offset) in err. Free with json_free. */
 struct json *json_parse(const char *text, size_t len, struct strbuf *err);
 void json_free(struct json *j);
-/* Appends s as a JSON string literal (quoted and escaped). */
+/* Appends s as a JSON string literal (quoted and escaped; each byte that
+ * is not valid UTF-8 as \ufffd, so the document parses whatever the
+ * bytes). */
 void json_add_string(struct strbuf *sb, const char *s);
 
 /* The member named key of an object, or NULL. */

@@ -272,6 +272,13 @@ int lcov_parse(const char *text, size_t len, struct obj_cov *out,
 	memset(&r, 0, sizeof(r));
 	const char *p = text, *end = text + len;
 	unsigned lineno = 0;
+	/* a NUL would silently cut a line (or the whole file) short */
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		strbuf_addf(err, "a NUL byte at byte offset %zu: not a text tracefile",
+			    (size_t)(nul - text));
+		return -1;
+	}
 	while (p < end && !rc) {
 		lineno++;
 		const char *nl = memchr(p, '\n', (size_t)(end - p));

@@ -1,12 +1,15 @@
 /* covmerge: merge gcov coverage shards, report, gate. Parses the options
  * into a struct cm_command, runs it, returns its exit code. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "command.h"
+#include "infile.h"
 #include "outfile.h"
 
 static const char usage_text[] =
@@ -30,6 +33,8 @@ static const char usage_text[] =
 	"                        is missing or empty is a warning, not an error\n"
 	"  --export FILE         also write all the data as one portable shard\n"
 	"                        (zlib-compressed; an input to a later covmerge)\n"
+	"  --max-input SIZE      the most an input file or a source may hold,\n"
+	"                        read or inflated (suffix K, M or G; default 1G)\n"
 	"filters:\n"
 	"  --root DIR            report files under DIR, named relative to it\n"
 	"                        (default: the project's source tree: CMake's\n"
@@ -91,6 +96,29 @@ static int parse_percent(const char *s, double *out)
 	return 0;
 }
 
+/* A size in bytes with an optional K, M or G suffix (powers of 1024). */
+static int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	int shift = 0;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (errno || *end || v == 0 || v > (SIZE_MAX / 4) >> shift)
+		return -1;
+	*out = (size_t)(v << shift);
+	return 0;
+}
+
 static int parse_sort(const char *s, struct cm_format *fmt)
 {
 	static const struct {
@@ -119,7 +147,7 @@ int main(int argc, char **argv)
 		OPT_OBJECT_DIR = 256, OPT_REPORT, OPT_IGNORE_STALE, OPT_VERSION,
 		OPT_ROOT, OPT_INCLUDE, OPT_OMIT, OPT_BRANCH, OPT_PRECISION, OPT_SORT,
 		OPT_FAIL_UNDER, OPT_FAIL_LINE, OPT_FAIL_BRANCH, OPT_FAIL_FUNCTION,
-		OPT_PATH_MAP, OPT_ALLOW_MISSING, OPT_EXPORT,
+		OPT_PATH_MAP, OPT_ALLOW_MISSING, OPT_EXPORT, OPT_MAX_INPUT,
 	};
 	static const struct option longopts[] = {
 		{"object-dir", required_argument, NULL, OPT_OBJECT_DIR},
@@ -139,6 +167,7 @@ int main(int argc, char **argv)
 		{"path-map", required_argument, NULL, OPT_PATH_MAP},
 		{"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},
 		{"export", required_argument, NULL, OPT_EXPORT},
+		{"max-input", required_argument, NULL, OPT_MAX_INPUT},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -230,6 +259,14 @@ int main(int argc, char **argv)
 		case OPT_EXPORT:
 			cmd.merge.export_path = optarg;
 			break;
+		case OPT_MAX_INPUT: {
+			size_t n;
+			if (parse_size(optarg, &n))
+				return usage_error("bad --max-input \"%s\": expected a size "
+						   "in bytes, with an optional K, M or G", optarg);
+			infile_set_limit(n);
+			break;
+		}
 		case 'q':
 			cmd.quiet = 1;
 			break;
@@ -248,6 +285,21 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc && !cmd.merge.nobject_dirs)
 		return usage_error("%s", "no inputs given");
+	const char **outs = xcalloc(cmd.nreports + 1, sizeof(*outs));
+	for (size_t i = 0; i < cmd.nreports; i++)
+		outs[i] = cmd.reports[i].path;
+	outs[cmd.nreports] = cmd.merge.export_path;
+	const char *clash = cm_output_clash(outs, cmd.nreports + 1);
+	free(outs);
+	if (clash) {
+		free(object_dirs);
+		free(include);
+		free(omit);
+		free(maps);
+		free(cmd.reports);
+		return usage_error("\"%s\" is named by two outputs (--report, "
+				   "--export): each needs its own file", clash);
+	}
 	cmd.merge.inputs = (const char *const *)argv + optind;
 	cmd.merge.ninputs = (size_t)(argc - optind);
 	cmd.merge.object_dirs = object_dirs;

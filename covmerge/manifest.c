@@ -10,6 +10,9 @@
 #include "json.h"
 #include "path.h"
 
+/* More data files than any run writes: a larger count is a corrupt file. */
+#define MANIFEST_MAX_COUNT 1e9
+
 void manifest_check(const char *dir, int allow_missing, struct diag *d)
 {
 	enum cm_severity sev = allow_missing ? CM_WARNING : CM_ERROR;
@@ -58,9 +61,24 @@ void manifest_check(const char *dir, int allow_missing, struct diag *d)
 		if (!w || w->type != J_STRING || !sd || sd->type != J_STRING ||
 		    strstr(sd->string, ".."))
 			continue;
+		/* a shard directory lies inside the coverage directory */
+		if (sd->string[0] == '/' || !sd->string[0]) {
+			diag_add(d, sev, "cannot read the runner manifest \"%s\": shard "
+				 "%zu: \"dir\" is not a relative directory name%s",
+				 path, i + 1, hint);
+			continue;
+		}
 		size_t ran = tests && tests->type == J_ARRAY ? tests->n : 0;
-		size_t expected = n && n->type == J_NUMBER && n->number > 0
-			? (size_t)n->number : 0;
+		/* a count, range-checked before it is converted */
+		if (n && (n->type != J_NUMBER || !(n->number >= 0) ||
+			  n->number > MANIFEST_MAX_COUNT ||
+			  n->number != (double)(size_t)n->number)) {
+			diag_add(d, sev, "cannot read the runner manifest \"%s\": shard "
+				 "%zu: \"gcda_files\" is not a count from 0 to %.0f%s",
+				 path, i + 1, MANIFEST_MAX_COUNT, hint);
+			continue;
+		}
+		size_t expected = n ? (size_t)n->number : 0;
 		char *shard = path_join(dir, sd->string);
 		struct stat sst;
 		if (stat(shard, &sst) != 0 || !S_ISDIR(sst.st_mode)) {

@@ -9,25 +9,49 @@
  * reading its own tracefile back loses nothing. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "alloc.h"
 #include "covmerge.h"
 #include "lcov_read.h"
 #include "outfile.h"
+
+/* The tracefile is line-based and has no escapes: a newline or carriage
+ * return in a name would end its record line, so it is written as '?'. */
+static int has_line_break(const char *s)
+{
+	return strpbrk(s, "\n\r") != NULL;
+}
+
+static char *one_line(const char *s)
+{
+	char *c = xstrdup(s);
+	for (char *p = c; (p = strpbrk(p, "\n\r"));)
+		*p = '?';
+	return c;
+}
 
 static void write_file(struct strbuf *fp, const struct cm_file *f)
 {
 	struct cm_numbers t;
 	cm_file_numbers(f, &t);
-	strbuf_addf(fp, "TN:\nSF:%s\n", f->path);
+	char *path = one_line(f->path);
+	strbuf_addf(fp, "TN:\nSF:%s\n", path);
+	free(path);
+	char **names = xcalloc(f->nfunctions + 1, sizeof(char *));
 	for (size_t i = 0; i < f->nfunctions; i++) {
-		strbuf_addf(fp, "FN:%u,%s\n", f->functions[i].start_line,
-			    f->functions[i].name);
+		names[i] = one_line(f->functions[i].name);
+		strbuf_addf(fp, "FN:%u,%s\n", f->functions[i].start_line, names[i]);
 		strbuf_addf(fp, "%s%u,%s\n", LCOV_FNEND, f->functions[i].end_line,
-			    f->functions[i].name);
+			    names[i]);
 	}
-	for (size_t i = 0; i < f->nfunctions; i++)
+	for (size_t i = 0; i < f->nfunctions; i++) {
 		strbuf_addf(fp, "FNDA:%" PRId64 ",%s\n", f->functions[i].count,
-			f->functions[i].name);
+			    names[i]);
+		free(names[i]);
+	}
+	free(names);
 	strbuf_addf(fp, "FNF:%zu\nFNH:%zu\n", t.functions, t.functions_hit);
 	for (size_t i = 0; i < f->nlines; i++) {
 		const struct cm_line *l = &f->lines[i];
@@ -59,6 +83,22 @@ void lcov_format(struct strbuf *sb, const struct cm_file *files, size_t n)
 int cm_write_lcov(const struct cm_report *r, const char *path,
 		  cm_emit_fn *emit, void *emit_ctx)
 {
+	for (size_t i = 0; i < r->nfiles && emit; i++) {
+		const struct cm_file *f = &r->files[i];
+		int bad = has_line_break(f->path);
+		for (size_t k = 0; k < f->nfunctions && !bad; k++)
+			bad = has_line_break(f->functions[k].name);
+		if (bad) {
+			char *shown = one_line(f->path);
+			char *msg = xasprintf("\"%s\": a newline in the source path or "
+					      "a function name of \"%s\" is written "
+					      "as '?' (the tracefile has no escapes)",
+					      path, shown);
+			emit(emit_ctx, CM_WARNING, msg);
+			free(msg);
+			free(shown);
+		}
+	}
 	struct strbuf sb;
 	strbuf_init(&sb);
 	lcov_format(&sb, r->files, r->nfiles);

@@ -9,14 +9,19 @@
 
 #include "alloc.h"
 #include "report_util.h"
+#include "utf8.h"
 
-static void md_escape(struct strbuf *sb, const char *s)
+/* A name in a table cell: Markdown's own characters escaped; a newline,
+ * another control character or a byte that is not UTF-8 shown as '?'. */
+static void md_escape(struct strbuf *sb, const char *name)
 {
-	for (; *s; s++) {
+	char *safe = utf8_printable(name);
+	for (const char *s = safe; *s; s++) {
 		if (strchr("_*|\\`<>[]", *s))
 			strbuf_addch(sb, '\\');
 		strbuf_addch(sb, *s);
 	}
+	free(safe);
 }
 
 static void md_row(struct strbuf *sb, const char *name, int bold,

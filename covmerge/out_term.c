@@ -16,6 +16,7 @@
 
 #include "alloc.h"
 #include "report_util.h"
+#include "utf8.h"
 
 static void rstrip_line(struct strbuf *sb, size_t start)
 {
@@ -51,6 +52,9 @@ char *cm_term_table(const struct cm_report *r, const struct cm_format *fmt)
 	size_t pct_w = 0;
 	size_t skipped = 0;
 	int *show = xcalloc(rows.n + 1, sizeof(int));
+	/* names as the terminal may show them: no newline, no escape
+	 * sequence, no invalid UTF-8 */
+	char **names = xcalloc(rows.n + 1, sizeof(char *));
 	for (size_t i = 0; i < rows.n; i++) {
 		cm_pct_text(rows.v[i].cover, prec, buf, sizeof(buf));
 		/* skip-covered: a file whose every statement (and branch) ran */
@@ -62,8 +66,9 @@ char *cm_term_table(const struct cm_report *r, const struct cm_format *fmt)
 		}
 		show[i] = 1;
 		pcts[i] = xstrdup(buf);
-		if (strlen(rows.v[i].name) > name_w)
-			name_w = strlen(rows.v[i].name);
+		names[i] = utf8_printable(rows.v[i].name);
+		if (strlen(names[i]) > name_w)
+			name_w = strlen(names[i]);
 		if (strlen(buf) > pct_w)
 			pct_w = strlen(buf);
 	}
@@ -100,7 +105,7 @@ char *cm_term_table(const struct cm_report *r, const struct cm_format *fmt)
 		shown++;
 		char *missing = fmt->show_missing
 			? cm_missing_text(rows.v[i].file, fmt->branch) : NULL;
-		add_row(&sb, nw, cw, rows.v[i].name, &rows.v[i].num, pcts[i], fmt,
+		add_row(&sb, nw, cw, names[i], &rows.v[i].num, pcts[i], fmt,
 			missing);
 		free(missing);
 	}
@@ -110,9 +115,12 @@ char *cm_term_table(const struct cm_report *r, const struct cm_format *fmt)
 	if (skipped)
 		strbuf_addf(&sb, "\n%zu file%s skipped due to complete coverage.\n",
 			    skipped, skipped == 1 ? "" : "s");
-	for (size_t i = 0; i <= rows.n; i++)
+	for (size_t i = 0; i <= rows.n; i++) {
 		free(pcts[i]);
+		free(names[i]);
+	}
 	free(pcts);
+	free(names);
 	free(show);
 	free(rule);
 	rows_release(&rows);

@@ -1,6 +1,8 @@
 #include "outfile.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,25 +11,37 @@
 
 #include "alloc.h"
 #include "covmerge.h"
+#include "path.h"
 
-/* The temporary file being written, for the signal handler: a fixed
- * buffer, so the handler only reads memory that stays valid. */
-static char active_tmp[4096];
-static volatile sig_atomic_t active;
+/* The named temporary files that exist right now, for the signal handler:
+ * fixed slots holding strings that stay valid while they are in a slot.
+ * Anonymous (O_TMPFILE) files need no cleaning: they vanish with the
+ * process. */
+#define MAX_ACTIVE 64
+static char *volatile active[MAX_ACTIVE];
 
 static void set_active(const char *tmp)
 {
-	active = 0;
-	if (tmp && strlen(tmp) < sizeof(active_tmp)) {
-		memcpy(active_tmp, tmp, strlen(tmp) + 1);
-		active = 1;
+	for (int i = 0; i < MAX_ACTIVE; i++) {
+		if (!active[i]) {
+			active[i] = (char *)tmp;
+			return;
+		}
 	}
+}
+
+static void clear_active(const char *tmp)
+{
+	for (int i = 0; i < MAX_ACTIVE; i++)
+		if (active[i] == tmp)
+			active[i] = NULL;
 }
 
 static void on_signal(int sig)
 {
-	if (active)
-		unlink(active_tmp);
+	for (int i = 0; i < MAX_ACTIVE; i++)
+		if (active[i])
+			unlink(active[i]);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -41,6 +55,56 @@ void outfile_cleanup_on_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Our temporary names: "<target>.tmp.<pid>.<suffix>". */
+#define TMP_TAG ".tmp."
+
+/* Removes temporary files of our naming beside path whose writer is dead
+ * (a run killed by SIGKILL, or on a file system without O_TMPFILE). A
+ * process that is still alive keeps its files. */
+static void clean_stale(const char *path)
+{
+	char *dir = path_dirname(path);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t lb = strlen(base), lt = strlen(TMP_TAG);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		const char *n = de->d_name;
+		if (strncmp(n, base, lb) || strncmp(n + lb, TMP_TAG, lt))
+			continue;
+		char *end;
+		errno = 0;
+		long pid = strtol(n + lb + lt, &end, 10);
+		if (errno || *end != '.' || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char *stale = path_join(dir, n);
+		unlink(stale);
+		free(stale);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
+/* An unnamed file in path's directory (O_TMPFILE), when the file system
+ * has them and /proc can give it a name later; -1 otherwise. */
+static int open_anonymous(const char *path)
+{
+#ifdef O_TMPFILE
+	if (access("/proc/self/fd", X_OK) != 0)
+		return -1;
+	char *dir = path_dirname(path);
+	int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	free(dir);
+	return fd;
+#else
+	(void)path;
+	return -1;
+#endif
 }
 
 int outfile_open(struct outfile *of, const char *path, struct strbuf *err)
@@ -71,33 +135,107 @@ int outfile_open(struct outfile *of, const char *path, struct strbuf *err)
 		of->direct = 1;
 		return 0;
 	}
-	of->tmp = xasprintf("%s.tmpXXXXXX", path);
-	int fd = mkstemp(of->tmp);
-	if (fd >= 0)
+	clean_stale(path);
+	int fd = open_anonymous(path);
+	if (fd >= 0) {
+		of->anonymous = 1;
+	} else {
+		of->tmp = xasprintf("%s" TMP_TAG "%ld.XXXXXX", path, (long)getpid());
+		fd = mkstemp(of->tmp);
+		if (fd < 0) {
+			strbuf_addstr(err, strerror(errno));
+			free(of->tmp);
+			free(of->path);
+			memset(of, 0, sizeof(*of));
+			return -1;
+		}
 		set_active(of->tmp);
-	if (fd < 0) {
-		strbuf_addstr(err, strerror(errno));
-		free(of->tmp);
-		free(of->path);
-		memset(of, 0, sizeof(*of));
-		return -1;
+		/* mkstemp makes 0600; a report is an ordinary file */
+		mode_t mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
 	}
-	/* mkstemp makes 0600; a report is an ordinary file */
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
 	of->fp = fdopen(fd, "w");
 	if (!of->fp) {
 		strbuf_addstr(err, strerror(errno));
 		close(fd);
-		unlink(of->tmp);
-		set_active(NULL);
-		free(of->tmp);
-		free(of->path);
-		memset(of, 0, sizeof(*of));
+		outfile_abort(of);
 		return -1;
 	}
 	return 0;
+}
+
+/* Gives an anonymous file the name path, replacing what is there: a link
+ * under a temporary name, renamed over the target. */
+static int link_anonymous(FILE *fp, const char *path)
+{
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fileno(fp));
+	for (int i = 0; i < 100; i++) {
+		char *tmp = xasprintf("%s" TMP_TAG "%ld.%d", path, (long)getpid(), i);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) != 0) {
+			int e = errno;
+			free(tmp);
+			if (e == EEXIST)
+				continue;
+			errno = e;
+			return -1;
+		}
+		set_active(tmp);
+		int rc = rename(tmp, path);
+		int e = errno;
+		if (rc != 0)
+			unlink(tmp);
+		clear_active(tmp);
+		free(tmp);
+		errno = e;
+		return rc;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/* Files written whole and waiting, in a batch, to be put in place. */
+struct staged {
+	char *path;
+	char *tmp;   /* a named temporary, closed; or */
+	FILE *fp;    /* an anonymous file, flushed and still open */
+};
+
+static struct {
+	int on;
+	struct staged *v;
+	size_t n, alloc;
+} batch;
+
+static void release_staged(struct staged *s, int drop)
+{
+	if (s->fp)
+		fclose(s->fp);
+	if (s->tmp) {
+		if (drop)
+			unlink(s->tmp);
+		clear_active(s->tmp);
+		free(s->tmp);
+	}
+	free(s->path);
+}
+
+/* Puts a written file in place. Returns 0 or -1 with errno set. */
+static int put_in_place(struct staged *s)
+{
+	if (s->fp) {
+		int rc = link_anonymous(s->fp, s->path);
+		int e = errno;
+		if (fclose(s->fp) != 0 && rc == 0) {
+			rc = -1;
+			e = errno;
+		}
+		s->fp = NULL;
+		errno = e;
+		return rc;
+	}
+	return rename(s->tmp, s->path);
 }
 
 int outfile_commit(struct outfile *of, struct strbuf *err)
@@ -114,30 +252,42 @@ int outfile_commit(struct outfile *of, struct strbuf *err)
 			strbuf_addstr(err, strerror(e));
 			rc = -1;
 		}
-	} else if (!of->tmp) {
+	} else if (!of->tmp && !of->anonymous) {
 		if (fflush(of->fp) != 0 || ferror(of->fp)) {
 			strbuf_addstr(err, strerror(errno));
 			rc = -1;
 		}
 	} else {
+		struct staged s = {of->path, of->tmp, of->fp};
 		int bad = fflush(of->fp) != 0 || ferror(of->fp);
 		int e = errno;
-		if (fclose(of->fp) != 0 && !bad) {
-			bad = 1;
-			e = errno;
+		/* a named temporary is closed now: some file systems report
+		 * write errors only at close */
+		if (of->tmp) {
+			if (fclose(of->fp) != 0 && !bad) {
+				bad = 1;
+				e = errno;
+			}
+			s.fp = NULL;
 		}
-		if (!bad && rename(of->tmp, of->path) != 0) {
+		if (!bad && batch.on) {
+			GROW(batch.v, batch.alloc, batch.n + 1);
+			batch.v[batch.n++] = s;
+			memset(of, 0, sizeof(*of));
+			return 0;
+		}
+		if (!bad && put_in_place(&s) != 0) {
 			bad = 1;
 			e = errno;
 		}
 		if (bad) {
 			strbuf_addstr(err, strerror(e));
-			unlink(of->tmp);
 			rc = -1;
 		}
-		set_active(NULL);
+		release_staged(&s, 1);
+		memset(of, 0, sizeof(*of));
+		return rc;
 	}
-	free(of->tmp);
 	free(of->path);
 	memset(of, 0, sizeof(*of));
 	return rc;
@@ -145,16 +295,43 @@ int outfile_commit(struct outfile *of, struct strbuf *err)
 
 void outfile_abort(struct outfile *of)
 {
-	if (of->direct)
+	if ((of->direct || of->anonymous) && of->fp)
 		fclose(of->fp);
 	if (of->tmp) {
-		fclose(of->fp);
+		if (of->fp)
+			fclose(of->fp);
 		unlink(of->tmp);
-		set_active(NULL);
+		clear_active(of->tmp);
 	}
 	free(of->tmp);
 	free(of->path);
 	memset(of, 0, sizeof(*of));
+}
+
+void outfile_batch_begin(void)
+{
+	batch.on = 1;
+}
+
+int outfile_batch_end(int commit, cm_emit_fn *emit, void *emit_ctx)
+{
+	int rc = 0;
+	for (size_t i = 0; i < batch.n; i++) {
+		struct staged *s = &batch.v[i];
+		if (commit && put_in_place(s) != 0) {
+			if (emit) {
+				char *msg = xasprintf("cannot write \"%s\": %s", s->path,
+						      strerror(errno));
+				emit(emit_ctx, CM_ERROR, msg);
+				free(msg);
+			}
+			rc = -1;
+		}
+		release_staged(s, 1);
+	}
+	free(batch.v);
+	memset(&batch, 0, sizeof(batch));
+	return rc;
 }
 
 int write_text_file(const char *path, const char *text, size_t len,

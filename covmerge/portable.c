@@ -24,11 +24,13 @@ static char *rel_to(const char *root, const char *path)
 	return xstrdup(path);
 }
 
-/* Reads one line starting at *p; returns it (NUL-terminated copy). */
+/* Reads one line starting at *p; returns it (NUL-terminated copy), or
+ * NULL when there is no complete line, or it holds a NUL byte (which
+ * would cut it short without a word). */
 static char *take_line(const char **p, const char *end)
 {
 	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
-	if (!nl)
+	if (!nl || memchr(*p, '\0', (size_t)(nl - *p)))
 		return NULL;
 	char *line = xstrndup(*p, (size_t)(nl - *p));
 	*p = nl + 1;
@@ -112,8 +114,8 @@ static int parse_object(struct pshard *ps, char *line, const char **p,
 		char *pl = take_line(p, end);
 		if (!pl || !pl[0]) {
 			free(pl);
-			return strbuf_addf(err, "object \"%s\": file names cut short",
-					   o->name), -1;
+			return strbuf_addf(err, "object \"%s\": file names cut short "
+					   "(or holding a NUL byte)", o->name), -1;
 		}
 		o->paths[o->npaths++] = pl;
 	}
@@ -138,9 +140,15 @@ static int parse_object(struct pshard *ps, char *line, const char **p,
 			f->n = (uint32_t)n;
 			f->counters = xcalloc(n ? n : 1, sizeof(int64_t));
 			o->nfuncs++;
-			for (uint64_t k = 0; k < n && !bad; k++)
-				bad = *t++ != ' ' || parse_i64(&t, &f->counters[k]);
-			bad |= *t != '\0';
+			/* t never steps past the line's NUL: a line announcing
+			 * more counters than it holds stops at its end */
+			for (uint64_t k = 0; k < n && !bad; k++) {
+				bad = *t != ' ';
+				if (!bad)
+					t++;
+				bad = bad || parse_i64(&t, &f->counters[k]);
+			}
+			bad = bad || *t != '\0';
 		}
 		free(fl);
 		if (bad)
@@ -172,7 +180,13 @@ int pshard_parse(struct pshard *ps, const char *data, size_t len,
 	while (!rc && !ended) {
 		char *line = take_line(&p, end);
 		if (!line) {
-			strbuf_addstr(err, "truncated: no end record");
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			const char *nul = nl ? memchr(p, '\0', (size_t)(nl - p)) : NULL;
+			if (nul)
+				strbuf_addf(err, "a NUL byte at byte offset %zu of the "
+					    "inflated shard", (size_t)(nul - data));
+			else
+				strbuf_addstr(err, "truncated: no end record");
 			return -1;
 		}
 		if (!strncmp(line, "root ", 5) && !ps->root) {

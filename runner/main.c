@@ -374,6 +374,26 @@ int main(int argc, char **argv)
 	if (o.split_fixtured && o.dist != DIST_LOAD)
 		return usage("%s", "--split-fixtured-groups needs --dist load "
 			     "(the other modes keep a group on one worker)");
+	{
+		const char **outs = xcalloc(o.ncov_reports + 1, sizeof(*outs));
+		for (size_t i = 0; i < o.ncov_reports; i++) {
+			struct cm_report_req q;
+			if (cm_parse_report(o.cov_reports[i], &q) == 0)
+				outs[i] = q.path;
+		}
+		outs[o.ncov_reports] = o.cov_export;
+		const char *clash = cm_output_clash(outs, o.ncov_reports + 1);
+		free(outs);
+		if (clash) {
+			free(o.serial);
+			free(o.keywords);
+			free(o.labels);
+			free(o.cov_paths);
+			free(o.cov_reports);
+			return usage("\"%s\" is named by two outputs (--cov-report, "
+				     "--cov-export): each needs its own file", clash);
+		}
+	}
 	if ((o.db_schema || o.db_setup || o.db_keep) && !o.db)
 		return usage("%s", "--db-schema, --db-setup and --db-keep need --db");
 	o.paths = argv + optind;

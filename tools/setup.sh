@@ -45,6 +45,10 @@ packages=(
 	libxml2-utils
 	postgresql
 	git
+	strace
+	# tools/test.sh's clang pass: ASan + UBSan at -O0, and libFuzzer
+	clang
+	libclang-rt-14-dev
 )
 
 # The compiler CI's matrix asks for through CC, when it is not there yet.

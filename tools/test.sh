@@ -2,39 +2,55 @@
 # Builds the project and runs its whole test suite through its own runner,
 # with coverage of its own sources gated by its own covmerge.
 #
-#   tools/test.sh                 ASan + UBSan + coverage build in build-ci/
-#   tools/test.sh --no-sanitize   without sanitizers (build-cov/)
+#   tools/test.sh                 three passes (below), ending with the
+#                                 ASan + UBSan + coverage build in build-ci/
+#   tools/test.sh --no-clang      without the clang pass and the fuzzing
+#   tools/test.sh --fuzz-time S   seconds per fuzz target (default 10; 0: none)
+#   tools/test.sh --no-sanitize   without sanitizers (build-cov/; no clang pass)
 #   tools/test.sh --no-coverage   without coverage and its gate (build-asan/,
 #                                 or build-plain/ with --no-sanitize; for
 #                                 compilers whose coverage data is not gcc's)
 #   tools/test.sh --junit FILE    where the JUnit XML goes
 #                                 (default: <build dir>/junit.xml)
 #
-# Installs missing packages first (tools/setup.sh --no-build). CC chooses
-# the compiler of a new build directory. The suite is the project's CTest
-# inventory, imported and run by `runner -n auto --dist loadscope --ctest`
-# (a cmocka group and its set-up stay on one worker); coverage is
-# measured on the project's own objects (tests excluded) and the run fails
-# under 90%. The last line printed is the runner's
+# Installs missing packages first (tools/setup.sh --no-build). With the
+# sanitizers, the suite first runs built by clang at -O0 with ASan + UBSan
+# and the libFuzzer targets (build-clang-asan/, no coverage: clang at -O0
+# sees reads past a buffer that gcc -O2 folds away), then every fuzz
+# target runs its budget (tools/fuzz.sh). The last pass is the main one:
+# CC chooses its compiler. The suite is the project's CTest inventory,
+# imported and run by `runner -n auto --dist loadscope --ctest` (a cmocka
+# group and its set-up stay on one worker); coverage is measured on the
+# project's own objects (tests excluded) and the run fails under 90%. The
+# last line printed is the main pass's
 # "runner: N passed, N failed, N skipped".
 #
-# Exit status: the runner's (0 all passed; 1 failures or coverage under 90%;
-# see README), 2 for a bad option of this script.
+# Exit status: the main pass's (0 all passed; 1 failures or coverage under
+# 90%; see README), 1 when it passed but the clang pass or a fuzz target
+# failed, 2 for a bad option of this script.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 sanitize=1
 coverage=1
+clang_pass=1
+fuzz_time=10
 junit=
 
 usage() {
-	sed -n '2,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+	sed -n '2,32s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 while (($#)); do
 	case $1 in
 	--no-sanitize) sanitize=0 ;;
 	--no-coverage) coverage=0 ;;
+	--no-clang) clang_pass=0 ;;
+	--fuzz-time)
+		(($# >= 2)) && [[ $2 =~ ^[0-9]+$ ]] ||
+			{ echo "test.sh: --fuzz-time needs a number of seconds" >&2; exit 2; }
+		fuzz_time=$2
+		shift ;;
 	--junit)
 		(($# >= 2)) || { echo "test.sh: --junit needs a file" >&2; exit 2; }
 		junit=$2
@@ -77,6 +93,30 @@ elif [[ $build_dir == build ]]; then
 fi
 junit=${junit:-$root/$build_dir/junit.xml}
 
+# The clang pass: the whole suite at -O0 with ASan + UBSan, then the fuzz
+# budget. Its failure is reported here, before the main pass, so that the
+# last line printed stays the main pass's count.
+early_rc=0
+if ((sanitize && clang_pass)); then
+	clang_dir=build-clang-asan
+	CC=clang cmake -S . -B "$clang_dir" -DCMAKE_BUILD_TYPE=Debug -DCM_SANITIZE=ON \
+		-DCM_COVERAGE=OFF -DCM_FUZZ=ON -DCM_TESTS=ON
+	cmake --build "$clang_dir" -j"$(nproc)"
+	clang_rc=0
+	"$clang_dir/runner" -n auto --dist loadscope --ctest "$clang_dir" --timeout 900 \
+		--junitxml "$root/$clang_dir/junit.xml" || clang_rc=$?
+	fuzz_rc=0
+	if ((fuzz_time > 0)); then
+		bash tools/fuzz.sh "$clang_dir" "$fuzz_time" || fuzz_rc=$?
+	fi
+	if ((clang_rc || fuzz_rc)); then
+		((clang_rc)) && echo "test.sh: the clang ASan + UBSan pass failed (exit $clang_rc): see above and $clang_dir/junit.xml" >&2
+		((fuzz_rc)) && echo "test.sh: a fuzz target found a problem (exit $fuzz_rc): see above" >&2
+		early_rc=1
+	fi
+	echo "test.sh: clang pass done; the main pass follows"
+fi
+
 cmake -S . -B "$build_dir" -DCM_SANITIZE="$sanitize_opt" -DCM_COVERAGE="$cov_opt" -DCM_TESTS=ON
 cmake --build "$build_dir" -j"$(nproc)"
 mkdir -p "$(dirname "$junit")"
@@ -95,4 +135,9 @@ if ((coverage)); then
 		--cov-report term-missing --cov-report "xml:$build_dir/coverage.xml"
 		--cov-fail-under 90)
 fi
-exec "${run[@]}"
+main_rc=0
+"${run[@]}" || main_rc=$?
+if ((main_rc == 0 && early_rc)); then
+	exit "$early_rc"
+fi
+exit "$main_rc"

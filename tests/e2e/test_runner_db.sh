@@ -52,11 +52,12 @@ db0=$(cut -d' ' -f2 env.gw0 | head -n 1)
 db1=$(cut -d' ' -f2 env.gw1 | head -n 1)
 [[ $db0 != "$db1" ]] || fail "both workers used $db0"
 [[ ${db0%_gw0} == "${db1%_gw1}" ]] || fail "the two databases carry different run ids: $db0 $db1"
-# the private server and its directory are gone (this run's: other runs
-# may have theirs in /tmp at the same time)
-srvdir=$(sed -n 's/^database: temp (\(.*\))$/\1/p' out)
-[[ $srvdir == /tmp/runner-pg.* ]] || fail "the header names no server directory: $(head -5 out)"
-[[ ! -e $srvdir ]] || fail "the server's directory $srvdir is left"
+# the private server and its directory are gone (this run's, named by
+# the header: other runs on the machine may have servers of their own)
+own=$(sed -n 's/^database: temp (\(.*\))$/\1/p' out)
+[[ $own == /tmp/runner-pg.* ]] || fail "no \"database: temp (DIR)\" header: $(head -5 out)"
+[[ ! -e $own/data/postmaster.pid ]] || fail "a server is still running in $own"
+[[ ! -e $own ]] || fail "the server directory $own is left behind"
 
 # a schema with an error stops the run before any test: exit 3
 printf 'CREATE TABLE broken (;\n' >bad.sql

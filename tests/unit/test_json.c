@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -109,6 +110,38 @@ static void test_depth(void **state)
 	json_free(NULL);
 }
 
+/* Found by tests/fuzz/fuzz_json: a keyword cut by the end of the input
+ * was compared past it. Each text is parsed from an exact-size heap copy,
+ * so AddressSanitizer sees such a read. */
+static void expect_error_exact(const char *text, size_t len, const char *cause)
+{
+	char *copy = malloc(len ? len : 1);
+	memcpy(copy, text, len);
+	struct strbuf err;
+	strbuf_init(&err);
+	struct json *j = json_parse(copy, len, &err);
+	free(copy);
+	assert_null(j);
+	if (!strstr(err.buf, cause))
+		fail_msg("error \"%s\", expected \"%s\"", err.buf, cause);
+	strbuf_release(&err);
+}
+
+static void test_cut_and_control(void **state)
+{
+	(void)state;
+	expect_error_exact("t", 1, "unexpected character at byte 0");
+	expect_error_exact("[fals", 5, "unexpected character at byte 1");
+	expect_error_exact("nul", 3, "unexpected character at byte 0");
+	expect_error_exact("1", 0, "unexpected end");
+	/* a NUL or a raw control character in a string would cut it short
+	 * or break the reports it goes into */
+	expect_error_exact("\"gw0\0/..\"", 9, "control character in a string at byte 4");
+	expect_error_exact("\"a\nb\"", 5, "control character in a string at byte 2");
+	expect_error("\"a\\u0000b\"", "\\u0000 in a string");
+	expect_error_exact("[1\0]", 4, "expected ',' or ']' at byte 2");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +149,7 @@ int main(void)
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_depth),
+		cmocka_unit_test(test_cut_and_control),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -156,6 +156,77 @@ static void test_stdout(void **state)
 	strbuf_release(&err);
 }
 
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char buf[256] = {0};
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+/* A batch: files committed inside it appear only at its end, all of them,
+ * or none when it is dropped; a file that cannot be put in place at the
+ * end is named, and the others still are. */
+static void test_batch(void **state)
+{
+	(void)state;
+	char *dir = tmpdir("outfile_batch");
+	char *a = path_join(dir, "a.txt"), *b = path_join(dir, "b.txt");
+	assert_int_equal(write_text_file(a, "old a\n", 6, NULL, NULL), 0);
+	assert_int_equal(write_text_file(b, "old b\n", 6, NULL, NULL), 0);
+
+	outfile_batch_begin();
+	assert_int_equal(write_text_file(a, "new a\n", 6, keep_msg, NULL), 0);
+	assert_int_equal(write_text_file(b, "new b\n", 6, keep_msg, NULL), 0);
+	char *t = slurp(a);
+	assert_string_equal(t, "old a\n"); /* not yet */
+	free(t);
+	assert_int_equal(outfile_batch_end(0, keep_msg, NULL), 0);
+	t = slurp(a);
+	assert_string_equal(t, "old a\n");
+	free(t);
+	t = slurp(b);
+	assert_string_equal(t, "old b\n");
+	free(t);
+	assert_int_equal(entries(dir), 2);
+
+	outfile_batch_begin();
+	assert_int_equal(write_text_file(a, "new a\n", 6, keep_msg, NULL), 0);
+	assert_int_equal(write_text_file(b, "new b\n", 6, keep_msg, NULL), 0);
+	assert_int_equal(outfile_batch_end(1, keep_msg, NULL), 0);
+	t = slurp(a);
+	assert_string_equal(t, "new a\n");
+	free(t);
+	t = slurp(b);
+	assert_string_equal(t, "new b\n");
+	free(t);
+	assert_int_equal(entries(dir), 2);
+
+	/* b became a directory after it was written: renaming fails */
+	outfile_batch_begin();
+	assert_int_equal(write_text_file(a, "third a\n", 8, keep_msg, NULL), 0);
+	assert_int_equal(write_text_file(b, "third b\n", 8, keep_msg, NULL), 0);
+	unlink(b);
+	assert_int_equal(mkdir(b, 0755), 0);
+	last_msg[0] = '\0';
+	assert_int_equal(outfile_batch_end(1, keep_msg, NULL), -1);
+	char want[600];
+	snprintf(want, sizeof(want), "cannot write \"%s\": Is a directory", b);
+	assert_string_equal(last_msg, want);
+	t = slurp(a);
+	assert_string_equal(t, "third a\n");
+	free(t);
+	assert_int_equal(entries(dir), 2); /* no temporary file stays */
+	path_remove_tree(dir);
+	free(a);
+	free(b);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_full_device),
 		cmocka_unit_test(test_device_in_place),
 		cmocka_unit_test(test_stdout),
+		cmocka_unit_test(test_batch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
