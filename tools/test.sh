@@ -120,6 +120,9 @@ fi
 cmake -S . -B "$build_dir" -DCM_SANITIZE="$sanitize_opt" -DCM_COVERAGE="$cov_opt" -DCM_TESTS=ON
 cmake --build "$build_dir" -j"$(nproc)"
 mkdir -p "$(dirname "$junit")"
+# gcov data left by an earlier run of an earlier build: libgcov would
+# complain about its checksum, and nothing here may read stale counts
+find "$build_dir" -name '*.gcda' -delete
 
 run=("$build_dir/runner" -n auto --dist loadscope --ctest "$build_dir" --timeout 900
 	--junitxml "$junit")
