@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "report_util.h"
+#include "rows.h"
 
 const char *cm_display_name(const char *path, const char *root)
 {

@@ -10,7 +10,7 @@
 #include "lines.h"
 #include "path.h"
 #include "project.h"
-#include "report_util.h"
+#include "rows.h"
 
 static int matches(const char *const *globs, size_t n, const char *rel,
 		   const char *abs)

@@ -1,12 +1,14 @@
-/* One object's coverage by gcov 12's rules: solved flow graphs turned into
- * per-source line counts, branches and function counts. */
-#ifndef CM_LINES_H
-#define CM_LINES_H
+/* One object's coverage as the readers produce it: per source file its
+ * lines, branches and functions (the public struct cm_file). lines_compute
+ * (model/lines.c) makes it from notes and counters; lcov_read makes it from
+ * a tracefile. */
+#ifndef CM_OBJCOV_H
+#define CM_OBJCOV_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "covmerge.h"
-#include "gcno.h"
 
 struct obj_cov {
 	size_t nfiles;
@@ -17,11 +19,6 @@ struct obj_cov {
 	int unsolved;           /* some function's graph could not be solved */
 };
 
-/* counters[f] holds the summed arc counters of g->funcs[f], or NULL when
- * the function has no data. Fills out (zeroed by the caller); free it with
- * obj_cov_release. */
-void lines_compute(const struct gcno *g, int64_t *const *counters,
-		   struct obj_cov *out);
 void obj_cov_release(struct obj_cov *c);
 /* Sorts the files by path (after their paths changed). */
 void obj_cov_sort(struct obj_cov *c);

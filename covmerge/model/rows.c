@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "report_util.h"
+#include "rows.h"
 
 /* Natural order: digit runs compare by value ("f2" < "f10"). */
 static int natural_cmp(const char *a, const char *b)

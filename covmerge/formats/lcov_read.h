@@ -2,7 +2,7 @@
 #ifndef CM_LCOV_READ_H
 #define CM_LCOV_READ_H
 
-#include "lines.h"
+#include "objcov.h"
 #include "strbuf.h"
 
 /* The first line covmerge writes into its own tracefiles: it says that the

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "covmerge.h"
-#include "lines.h"
+#include "objcov.h"
 
 void cm_report_free(struct cm_report *r)
 {

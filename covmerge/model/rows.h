@@ -1,10 +1,11 @@
-/* Small pieces the report writers share. */
-#ifndef CM_REPORT_UTIL_H
-#define CM_REPORT_UTIL_H
+/* The report's files in display order with their numbers, and the names
+ * reports show for them; every report writer and the filter use these. */
+#ifndef CM_ROWS_H
+#define CM_ROWS_H
+
+#include <stddef.h>
 
 #include "covmerge.h"
-#include "outfile.h"
-#include "strbuf.h"
 
 /* path relative to root when it lies inside it, else path itself (a
  * pointer into path). */
