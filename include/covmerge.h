@@ -231,4 +231,74 @@ int cm_gate_check(const struct cm_report *r, const struct cm_gate *g,
  * "src->dst" / "src->exit", in line order. The caller frees it. */
 char *cm_missing_text(const struct cm_file *f, int branch);
 
+/* A job: what the covmerge command does, as one call. It merges its inputs,
+ * keeps the files under the root (filters and exclusion markers), writes
+ * its reports (the term table to stdout, files all-or-none at the end),
+ * checks the gate and returns one of enum cm_exit. Messages go to stderr
+ * prefixed "covmerge: ". Options are set through functions; every string
+ * is copied. Used by the covmerge command and by runner --cov. */
+enum cm_exit {
+	CM_EXIT_OK = 0,
+	CM_EXIT_ERROR = 1,        /* bad input, no data, unwritable output, usage */
+	CM_EXIT_UNDER = 2,        /* coverage under a fail-under threshold */
+};
+
+enum cm_threshold {
+	CM_FAIL_UNDER_TOTAL,      /* lines, + branches when branch is on */
+	CM_FAIL_UNDER_LINE,
+	CM_FAIL_UNDER_BRANCH,
+	CM_FAIL_UNDER_FUNCTION,
+};
+
+struct cm_job;
+
+struct cm_job *cm_job_new(void);
+void cm_job_free(struct cm_job *job);
+
+/* Inputs: see struct cm_options. */
+void cm_job_add_input(struct cm_job *job, const char *path);
+void cm_job_add_object_dir(struct cm_job *job, const char *dir);
+void cm_job_set_only_object_dirs(struct cm_job *job, int on);
+void cm_job_set_threads(struct cm_job *job, int n);   /* <= 0: one per core */
+void cm_job_set_ignore_stale(struct cm_job *job, int on);
+void cm_job_set_allow_missing(struct cm_job *job, int on);
+/* "OLD=NEW"; returns -1 (and keeps nothing) when map is not one. */
+int cm_job_add_path_map(struct cm_job *job, const char *map);
+void cm_job_set_export(struct cm_job *job, const char *path);
+/* The largest input file read, in bytes (0: the default). */
+void cm_job_set_max_input(struct cm_job *job, size_t bytes);
+
+/* What the reports show: see struct cm_filter and struct cm_format. A
+ * NULL root (the default) is the notes' CMake source tree, else the
+ * deepest directory holding every measured source. */
+void cm_job_set_root(struct cm_job *job, const char *root);
+void cm_job_add_include(struct cm_job *job, const char *glob);
+void cm_job_add_omit(struct cm_job *job, const char *glob);
+void cm_job_set_branch(struct cm_job *job, int on);
+/* 0 to 6 decimals; returns -1 for anything else. */
+int cm_job_set_precision(struct cm_job *job, int digits);
+/* name, stmts, miss, branch, brpart or cover, "-" in front to reverse;
+ * returns -1 for anything else. */
+int cm_job_set_sort(struct cm_job *job, const char *key);
+/* No header and no default table. */
+void cm_job_set_quiet(struct cm_job *job, int on);
+
+/* Whether spec is a report: term, term-missing[:skip-covered], xml:FILE
+ * (or cobertura:FILE), lcov:FILE, json:FILE, markdown:FILE. */
+int cm_report_spec_valid(const char *spec);
+/* Adds a report (none: the term table); -1 when spec is not one. */
+int cm_job_add_report(struct cm_job *job, const char *spec);
+/* A threshold in percent (0 to 100); -1 for a value out of range. */
+int cm_job_set_fail_under(struct cm_job *job, enum cm_threshold which,
+			  double percent);
+
+/* Inputs and object directories given so far. */
+size_t cm_job_ninputs(const struct cm_job *job);
+/* The first output (report file or export) that names the same file as
+ * an earlier one, or NULL: two outputs into one file would leave only the
+ * last, a usage error. The text belongs to the job. */
+const char *cm_job_output_clash(const struct cm_job *job);
+
+enum cm_exit cm_job_run(struct cm_job *job);
+
 #endif

@@ -1,5 +1,6 @@
 /* covmerge: merge gcov coverage shards, report, gate. Parses the options
- * into a struct cm_command, runs it, returns its exit code. */
+ * into a job of the public API (include/covmerge.h), runs it, returns
+ * its exit code. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -8,8 +9,7 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "command.h"
-#include "infile.h"
+#include "covmerge.h"
 #include "outfile.h"
 
 static const char usage_text[] =
@@ -86,14 +86,15 @@ static const char *bad_option(char **argv, int opt)
 	return buf;
 }
 
-static int parse_percent(const char *s, double *out)
+/* A threshold: a number from 0 to 100. */
+static int parse_percent(const char *s, struct cm_job *job,
+			 enum cm_threshold which)
 {
 	char *end;
 	double v = strtod(s, &end);
-	if (end == s || *end || !(v >= 0 && v <= 100))
+	if (end == s || *end)
 		return -1;
-	*out = v;
-	return 0;
+	return cm_job_set_fail_under(job, which, v);
 }
 
 /* A size in bytes with an optional K, M or G suffix (powers of 1024). */
@@ -119,29 +120,9 @@ static int parse_size(const char *s, size_t *out)
 	return 0;
 }
 
-static int parse_sort(const char *s, struct cm_format *fmt)
-{
-	static const struct {
-		const char *name;
-		enum cm_sort key;
-	} keys[] = {
-		{"name", CM_SORT_NAME}, {"stmts", CM_SORT_STMTS},
-		{"miss", CM_SORT_MISS}, {"branch", CM_SORT_BRANCH},
-		{"brpart", CM_SORT_BRPART}, {"cover", CM_SORT_COVER},
-	};
-	fmt->sort_reverse = s[0] == '-';
-	if (fmt->sort_reverse)
-		s++;
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (!strcasecmp(s, keys[i].name)) {
-			fmt->sort = keys[i].key;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-int main(int argc, char **argv)
+/* Sets job from the options; returns -1 when the command is to run,
+ * else its exit code (usage error, --help, --version). */
+static int parse_options(struct cm_job *job, int argc, char **argv)
 {
 	enum {
 		OPT_OBJECT_DIR = 256, OPT_REPORT, OPT_IGNORE_STALE, OPT_VERSION,
@@ -173,102 +154,91 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, OPT_VERSION},
 		{NULL, 0, NULL, 0},
 	};
-	struct cm_command cmd;
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.gate = (struct cm_gate){-1, -1, -1, -1};
-	const char **object_dirs = NULL, **include = NULL, **omit = NULL;
-	const char **maps = NULL;
-	size_t aobj = 0, areports = 0, ainc = 0, aomit = 0, amaps = 0;
 	int c;
 	opterr = 0; /* our own messages, without the binary's path */
 	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
-		double *gate = NULL;
+		int gate = -1;
 		switch (c) {
 		case OPT_OBJECT_DIR:
-			APPEND(object_dirs, cmd.merge.nobject_dirs, aobj, optarg);
+			cm_job_add_object_dir(job, optarg);
 			break;
-		case OPT_REPORT: {
-			struct cm_report_req q;
-			if (cm_parse_report(optarg, &q))
+		case OPT_REPORT:
+			if (cm_job_add_report(job, optarg))
 				return usage_error("bad --report \"%s\": expected term, "
 						   "term-missing[:skip-covered], xml:FILE, "
 						   "lcov:FILE, json:FILE or markdown:FILE",
 						   optarg);
-			APPEND(cmd.reports, cmd.nreports, areports, q);
 			break;
-		}
 		case 'j': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
 			if (*end || n < 1 || n > 1024)
 				return usage_error("bad --jobs \"%s\": expected a number "
 						   "from 1 to 1024", optarg);
-			cmd.merge.jobs = (int)n;
+			cm_job_set_threads(job, (int)n);
 			break;
 		}
 		case OPT_IGNORE_STALE:
-			cmd.merge.ignore_stale = 1;
+			cm_job_set_ignore_stale(job, 1);
 			break;
 		case OPT_ROOT:
-			cmd.filter.root = optarg;
+			cm_job_set_root(job, optarg);
 			break;
 		case OPT_INCLUDE:
-			APPEND(include, cmd.filter.ninclude, ainc, optarg);
+			cm_job_add_include(job, optarg);
 			break;
 		case OPT_OMIT:
-			APPEND(omit, cmd.filter.nomit, aomit, optarg);
+			cm_job_add_omit(job, optarg);
 			break;
 		case OPT_BRANCH:
-			cmd.format.branch = 1;
+			cm_job_set_branch(job, 1);
 			break;
 		case OPT_PRECISION: {
 			char *end;
 			long n = strtol(optarg, &end, 10);
-			if (*end || n < 0 || n > 6)
+			if (*end || n < 0 || n > 6 || cm_job_set_precision(job, (int)n))
 				return usage_error("bad --precision \"%s\": expected 0 to 6",
 						   optarg);
-			cmd.format.precision = (int)n;
 			break;
 		}
 		case OPT_SORT:
-			if (parse_sort(optarg, &cmd.format))
+			if (cm_job_set_sort(job, optarg))
 				return usage_error("bad --sort \"%s\": expected name, stmts, "
 						   "miss, branch, brpart or cover", optarg);
 			break;
 		case OPT_FAIL_UNDER:
-			gate = &cmd.gate.fail_under;
+			gate = CM_FAIL_UNDER_TOTAL;
 			break;
 		case OPT_FAIL_LINE:
-			gate = &cmd.gate.fail_under_line;
+			gate = CM_FAIL_UNDER_LINE;
 			break;
 		case OPT_FAIL_BRANCH:
-			gate = &cmd.gate.fail_under_branch;
+			gate = CM_FAIL_UNDER_BRANCH;
 			break;
 		case OPT_FAIL_FUNCTION:
-			gate = &cmd.gate.fail_under_function;
+			gate = CM_FAIL_UNDER_FUNCTION;
 			break;
 		case OPT_PATH_MAP:
-			if (!strchr(optarg, '=') || optarg[0] == '=')
+			if (cm_job_add_path_map(job, optarg))
 				return usage_error("bad --path-map \"%s\": expected OLD=NEW",
 						   optarg);
-			APPEND(maps, cmd.merge.npath_maps, amaps, optarg);
 			break;
 		case OPT_ALLOW_MISSING:
-			cmd.merge.allow_missing = 1;
+			cm_job_set_allow_missing(job, 1);
 			break;
 		case OPT_EXPORT:
-			cmd.merge.export_path = optarg;
+			cm_job_set_export(job, optarg);
 			break;
 		case OPT_MAX_INPUT: {
 			size_t n;
 			if (parse_size(optarg, &n))
 				return usage_error("bad --max-input \"%s\": expected a size "
 						   "in bytes, with an optional K, M or G", optarg);
-			infile_set_limit(n);
+			cm_job_set_max_input(job, n);
 			break;
 		}
 		case 'q':
-			cmd.quiet = 1;
+			cm_job_set_quiet(job, 1);
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -279,41 +249,33 @@ int main(int argc, char **argv)
 		default:
 			return usage_error("%s", bad_option(argv, optopt));
 		}
-		if (gate && parse_percent(optarg, gate))
+		if (gate >= 0 && parse_percent(optarg, job, (enum cm_threshold)gate))
 			return usage_error("bad threshold \"%s\": expected a percentage "
 					   "from 0 to 100", optarg);
 	}
-	if (optind >= argc && !cmd.merge.nobject_dirs)
-		return usage_error("%s", "no inputs given");
-	const char **outs = xcalloc(cmd.nreports + 1, sizeof(*outs));
-	for (size_t i = 0; i < cmd.nreports; i++)
-		outs[i] = cmd.reports[i].path;
-	outs[cmd.nreports] = cmd.merge.export_path;
-	const char *clash = cm_output_clash(outs, cmd.nreports + 1);
-	free(outs);
-	if (clash) {
-		free(object_dirs);
-		free(include);
-		free(omit);
-		free(maps);
-		free(cmd.reports);
-		return usage_error("\"%s\" is named by two outputs (--report, "
-				   "--export): each needs its own file", clash);
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct cm_job *job = cm_job_new();
+	int rc = parse_options(job, argc, argv);
+	if (rc < 0) {
+		for (int i = optind; i < argc; i++)
+			cm_job_add_input(job, argv[i]);
+		if (!cm_job_ninputs(job)) {
+			rc = usage_error("%s", "no inputs given");
+		} else if (cm_job_output_clash(job)) {
+			rc = usage_error("\"%s\" is named by two outputs (--report, "
+					 "--export): each needs its own file",
+					 cm_job_output_clash(job));
+		} else {
+			/* Ctrl-C while a report is written leaves no temporary
+			 * file */
+			outfile_cleanup_on_signals();
+			rc = cm_job_run(job);
+		}
 	}
-	cmd.merge.inputs = (const char *const *)argv + optind;
-	cmd.merge.ninputs = (size_t)(argc - optind);
-	cmd.merge.object_dirs = object_dirs;
-	cmd.merge.path_maps = maps;
-	cmd.auto_root = cmd.filter.root == NULL;
-	cmd.filter.include = include;
-	cmd.filter.omit = omit;
-	/* Ctrl-C while a report is written leaves no temporary file */
-	outfile_cleanup_on_signals();
-	int rc = covmerge_command(&cmd);
-	free(object_dirs);
-	free(include);
-	free(omit);
-	free(maps);
-	free(cmd.reports);
+	cm_job_free(job);
 	return rc;
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "command.h"
+#include "covmerge.h"
 #include "runner.h"
 
 int runner_auto_workers(const char *spec);
@@ -294,8 +294,7 @@ int main(int argc, char **argv)
 			o.cov_dir = optarg;
 			break;
 		case O_COV_REPORT: {
-			struct cm_report_req q;
-			if (cm_parse_report(optarg, &q))
+			if (!cm_report_spec_valid(optarg))
 				return usage("bad --cov-report \"%s\": expected term, "
 					     "term-missing[:skip-covered], xml:FILE, lcov:FILE, "
 					     "json:FILE or markdown:FILE", optarg);
@@ -375,24 +374,23 @@ int main(int argc, char **argv)
 		return usage("%s", "--split-fixtured-groups needs --dist load "
 			     "(the other modes keep a group on one worker)");
 	{
-		const char **outs = xcalloc(o.ncov_reports + 1, sizeof(*outs));
-		for (size_t i = 0; i < o.ncov_reports; i++) {
-			struct cm_report_req q;
-			if (cm_parse_report(o.cov_reports[i], &q) == 0)
-				outs[i] = q.path;
-		}
-		outs[o.ncov_reports] = o.cov_export;
-		const char *clash = cm_output_clash(outs, o.ncov_reports + 1);
-		free(outs);
+		struct cm_job *outs = cm_job_new();
+		for (size_t i = 0; i < o.ncov_reports; i++)
+			cm_job_add_report(outs, o.cov_reports[i]);
+		cm_job_set_export(outs, o.cov_export);
+		const char *clash = cm_job_output_clash(outs);
 		if (clash) {
+			int rc = usage("\"%s\" is named by two outputs (--cov-report, "
+				       "--cov-export): each needs its own file", clash);
+			cm_job_free(outs);
 			free(o.serial);
 			free(o.keywords);
 			free(o.labels);
 			free(o.cov_paths);
 			free(o.cov_reports);
-			return usage("\"%s\" is named by two outputs (--cov-report, "
-				     "--cov-export): each needs its own file", clash);
+			return rc;
 		}
+		cm_job_free(outs);
 	}
 	if ((o.db_schema || o.db_setup || o.db_keep) && !o.db)
 		return usage("%s", "--db-schema, --db-setup and --db-keep need --db");

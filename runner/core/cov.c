@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "command.h"
+#include "covmerge.h"
 #include "json.h"
 #include "outfile.h"
 #include "path.h"
@@ -133,37 +133,30 @@ int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 
 int cov_report(const struct runner_opts *o, const char *dir, int nworkers)
 {
-	struct cm_command cmd;
-	memset(&cmd, 0, sizeof(cmd));
-	char **inputs = xcalloc((size_t)nworkers + 1, sizeof(char *));
-	for (int k = 0; k < nworkers; k++)
-		inputs[k] = xasprintf("%s/gw%d", dir, k);
-	static const char *const here[] = {"."};
-	cmd.merge.inputs = (const char *const *)inputs;
-	cmd.merge.ninputs = (size_t)nworkers;
-	cmd.merge.object_dirs = o->ncov_paths ? o->cov_paths : (const char **)here;
-	cmd.merge.nobject_dirs = o->ncov_paths ? o->ncov_paths : 1;
-	cmd.merge.only_object_dirs = 1;
-	cmd.format.branch = o->cov_branch;
-	cmd.filter.root = o->cov_root;
-	cmd.auto_root = o->cov_root == NULL;
-	cmd.merge.export_path = o->cov_export;
-	cmd.gate = (struct cm_gate){o->cov_fail_under, -1, -1, -1};
-	struct cm_report_req *reqs = xcalloc(o->ncov_reports + 1, sizeof(*reqs));
-	for (size_t i = 0; i < o->ncov_reports; i++)
-		cm_parse_report(o->cov_reports[i], &reqs[i]); /* checked in main */
-	cmd.reports = reqs;
-	cmd.nreports = o->ncov_reports;
-	if (!cmd.nreports) {
-		reqs[0].kind = CM_REPORT_TERM;
-		cmd.nreports = 1;
+	struct cm_job *job = cm_job_new();
+	for (int k = 0; k < nworkers; k++) {
+		char *shard = xasprintf("%s/gw%d", dir, k);
+		cm_job_add_input(job, shard);
+		free(shard);
 	}
+	if (o->ncov_paths)
+		for (size_t i = 0; i < o->ncov_paths; i++)
+			cm_job_add_object_dir(job, o->cov_paths[i]);
+	else
+		cm_job_add_object_dir(job, ".");
+	cm_job_set_only_object_dirs(job, 1);
+	cm_job_set_branch(job, o->cov_branch);
+	cm_job_set_root(job, o->cov_root);
+	cm_job_set_export(job, o->cov_export);
+	if (o->cov_fail_under >= 0)
+		cm_job_set_fail_under(job, CM_FAIL_UNDER_TOTAL, o->cov_fail_under);
+	for (size_t i = 0; i < o->ncov_reports; i++)
+		cm_job_add_report(job, o->cov_reports[i]); /* checked in main */
+	if (!o->ncov_reports)
+		cm_job_add_report(job, "term");
 	printf("\n");
 	fflush(stdout);
-	enum cm_exit rc = covmerge_command(&cmd);
-	for (int k = 0; k < nworkers; k++)
-		free(inputs[k]);
-	free(inputs);
-	free(reqs);
+	enum cm_exit rc = cm_job_run(job);
+	cm_job_free(job);
 	return rc == CM_EXIT_OK ? 0 : rc == CM_EXIT_UNDER ? 1 : 3;
 }

@@ -7,12 +7,6 @@
 
 #include "covmerge.h"
 
-enum cm_exit {
-	CM_EXIT_OK = 0,
-	CM_EXIT_ERROR = 1,        /* bad input, no data, unwritable output, usage */
-	CM_EXIT_UNDER = 2,        /* coverage under a --fail-under threshold */
-};
-
 enum cm_report_kind {
 	CM_REPORT_TERM,
 	CM_REPORT_TERM_MISSING,

@@ -1,0 +1,252 @@
+/* The public job API of include/covmerge.h: a struct cm_command (see
+ * command.h) filled through functions, so that callers (the runner, the
+ * covmerge command) never depend on its fields. The job owns copies of
+ * every string it is given. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alloc.h"
+#include "command.h"
+#include "covmerge.h"
+#include "infile.h"
+
+/* A growing list of owned strings. */
+struct strlist {
+	char **v;
+	size_t n, alloc;
+};
+
+struct cm_job {
+	struct cm_command cmd;
+	struct strlist inputs, object_dirs, path_maps, include, omit, specs;
+	size_t areports;
+	char *root, *export_path;
+	size_t max_input;      /* 0: the default limit */
+};
+
+static void strlist_add(struct strlist *l, const char *s)
+{
+	GROW(l->v, l->alloc, l->n + 1);
+	l->v[l->n++] = xstrdup(s);
+}
+
+static void strlist_release(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static void set_string(char **field, const char *s)
+{
+	free(*field);
+	*field = s ? xstrdup(s) : NULL;
+}
+
+struct cm_job *cm_job_new(void)
+{
+	struct cm_job *job = xcalloc(1, sizeof(*job));
+	job->cmd.gate = (struct cm_gate){-1, -1, -1, -1};
+	return job;
+}
+
+void cm_job_free(struct cm_job *job)
+{
+	if (!job)
+		return;
+	strlist_release(&job->inputs);
+	strlist_release(&job->object_dirs);
+	strlist_release(&job->path_maps);
+	strlist_release(&job->include);
+	strlist_release(&job->omit);
+	strlist_release(&job->specs);
+	free(job->cmd.reports);
+	free(job->root);
+	free(job->export_path);
+	free(job);
+}
+
+void cm_job_add_input(struct cm_job *job, const char *path)
+{
+	strlist_add(&job->inputs, path);
+}
+
+void cm_job_add_object_dir(struct cm_job *job, const char *dir)
+{
+	strlist_add(&job->object_dirs, dir);
+}
+
+void cm_job_set_only_object_dirs(struct cm_job *job, int on)
+{
+	job->cmd.merge.only_object_dirs = on;
+}
+
+void cm_job_set_threads(struct cm_job *job, int n)
+{
+	job->cmd.merge.jobs = n;
+}
+
+void cm_job_set_ignore_stale(struct cm_job *job, int on)
+{
+	job->cmd.merge.ignore_stale = on;
+}
+
+void cm_job_set_allow_missing(struct cm_job *job, int on)
+{
+	job->cmd.merge.allow_missing = on;
+}
+
+int cm_job_add_path_map(struct cm_job *job, const char *map)
+{
+	if (!strchr(map, '=') || map[0] == '=')
+		return -1;
+	strlist_add(&job->path_maps, map);
+	return 0;
+}
+
+void cm_job_set_export(struct cm_job *job, const char *path)
+{
+	set_string(&job->export_path, path);
+}
+
+void cm_job_set_max_input(struct cm_job *job, size_t bytes)
+{
+	job->max_input = bytes;
+}
+
+void cm_job_set_root(struct cm_job *job, const char *root)
+{
+	set_string(&job->root, root);
+}
+
+void cm_job_add_include(struct cm_job *job, const char *glob)
+{
+	strlist_add(&job->include, glob);
+}
+
+void cm_job_add_omit(struct cm_job *job, const char *glob)
+{
+	strlist_add(&job->omit, glob);
+}
+
+void cm_job_set_branch(struct cm_job *job, int on)
+{
+	job->cmd.format.branch = on;
+}
+
+int cm_job_set_precision(struct cm_job *job, int digits)
+{
+	if (digits < 0 || digits > 6)
+		return -1;
+	job->cmd.format.precision = digits;
+	return 0;
+}
+
+int cm_job_set_sort(struct cm_job *job, const char *key)
+{
+	static const struct {
+		const char *name;
+		enum cm_sort key;
+	} keys[] = {
+		{"name", CM_SORT_NAME}, {"stmts", CM_SORT_STMTS},
+		{"miss", CM_SORT_MISS}, {"branch", CM_SORT_BRANCH},
+		{"brpart", CM_SORT_BRPART}, {"cover", CM_SORT_COVER},
+	};
+	int reverse = key[0] == '-';
+	if (reverse)
+		key++;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!strcasecmp(key, keys[i].name)) {
+			job->cmd.format.sort = keys[i].key;
+			job->cmd.format.sort_reverse = reverse;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int cm_report_spec_valid(const char *spec)
+{
+	struct cm_report_req q;
+	return cm_parse_report(spec, &q) == 0;
+}
+
+int cm_job_add_report(struct cm_job *job, const char *spec)
+{
+	if (!cm_report_spec_valid(spec))
+		return -1;
+	/* the requests point into the job's own copies of the specs */
+	strlist_add(&job->specs, spec);
+	GROW(job->cmd.reports, job->areports, job->cmd.nreports + 1);
+	cm_parse_report(job->specs.v[job->specs.n - 1],
+			&job->cmd.reports[job->cmd.nreports++]);
+	return 0;
+}
+
+int cm_job_set_fail_under(struct cm_job *job, enum cm_threshold which,
+			  double percent)
+{
+	if (!(percent >= 0 && percent <= 100))
+		return -1;
+	switch (which) {
+	case CM_FAIL_UNDER_TOTAL:
+		job->cmd.gate.fail_under = percent;
+		break;
+	case CM_FAIL_UNDER_LINE:
+		job->cmd.gate.fail_under_line = percent;
+		break;
+	case CM_FAIL_UNDER_BRANCH:
+		job->cmd.gate.fail_under_branch = percent;
+		break;
+	case CM_FAIL_UNDER_FUNCTION:
+		job->cmd.gate.fail_under_function = percent;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+void cm_job_set_quiet(struct cm_job *job, int on)
+{
+	job->cmd.quiet = on;
+}
+
+size_t cm_job_ninputs(const struct cm_job *job)
+{
+	return job->inputs.n + job->object_dirs.n;
+}
+
+const char *cm_job_output_clash(const struct cm_job *job)
+{
+	size_t n = job->cmd.nreports;
+	const char **outs = xcalloc(n + 1, sizeof(*outs));
+	for (size_t i = 0; i < n; i++)
+		outs[i] = job->cmd.reports[i].path;
+	outs[n] = job->export_path;
+	const char *clash = cm_output_clash(outs, n + 1);
+	free(outs);
+	return clash;
+}
+
+enum cm_exit cm_job_run(struct cm_job *job)
+{
+	struct cm_command cmd = job->cmd;
+	cmd.merge.inputs = (const char *const *)job->inputs.v;
+	cmd.merge.ninputs = job->inputs.n;
+	cmd.merge.object_dirs = (const char *const *)job->object_dirs.v;
+	cmd.merge.nobject_dirs = job->object_dirs.n;
+	cmd.merge.path_maps = (const char *const *)job->path_maps.v;
+	cmd.merge.npath_maps = job->path_maps.n;
+	cmd.merge.export_path = job->export_path;
+	cmd.filter.root = job->root;
+	cmd.auto_root = job->root == NULL;
+	cmd.filter.include = (const char *const *)job->include.v;
+	cmd.filter.ninclude = job->include.n;
+	cmd.filter.omit = (const char *const *)job->omit.v;
+	cmd.filter.nomit = job->omit.n;
+	if (job->max_input)
+		infile_set_limit(job->max_input);
+	return covmerge_command(&cmd);
+}
