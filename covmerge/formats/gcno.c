@@ -1,7 +1,7 @@
 /* Reading gcov notes files (.gcno).
  *
  * The format, in our words (checked against files written by gcc 11 and
- * gcc 12 on x86_64; see docs in shared/docs/gcov-format.md):
+ * gcc 12 on x86_64; see docs/gcov-format.md):
  *
  *   header:  magic "gcno", version (4 ASCII chars, e.g. "B22*" = 12.2),
  *            stamp, [checksum: gcc >= 12], [cwd string: gcc >= 9],

@@ -1,5 +1,5 @@
 /* Line, branch and function coverage of one object, following gcov 12's
- * counting rules as described in gcov-format.md §6-7 (our own code).
+ * counting rules as described in docs/gcov-format.md (our own code).
  *
  * Pass 1 adds each block's count to every line it lists and attaches the
  * block (and its successor arcs) to the highest line of each of its

@@ -1,4 +1,4 @@
-/* Flow solving, written from the description in gcov-format.md §4-5.
+/* Flow solving, written from the description in docs/gcov-format.md.
  *
  * The compiler instruments only the arcs off a spanning tree of the flow
  * graph (with a virtual exit->entry arc), so every other count follows
