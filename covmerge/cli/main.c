@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "cliopt.h"
 #include "covmerge.h"
 #include "outfile.h"
 
@@ -66,58 +66,16 @@ static const char usage_text[] =
 	"exit codes: 0 ok; 1 error (bad input, no data, unwritable output, usage);\n"
 	"            2 coverage under a --fail-under threshold\n";
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "covmerge: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: covmerge [options] INPUT... (see --help)\n");
-	return CM_EXIT_ERROR;
-}
-
-/* The text of an option getopt rejected. */
-static const char *bad_option(char **argv, int opt)
-{
-	static char buf[128];
-	const char *arg = argv[optind - 1];
-	if (opt && !(arg[0] == '-' && arg[1] == '-'))
-		snprintf(buf, sizeof(buf), "unknown option or missing value: -%c", opt);
-	else
-		snprintf(buf, sizeof(buf), "unknown option or missing value: %.40s", arg);
-	return buf;
-}
+static const struct cli cli = {"covmerge", "[options] INPUT...", CM_EXIT_ERROR};
 
 /* A threshold: a number from 0 to 100. */
 static int parse_percent(const char *s, struct cm_job *job,
 			 enum cm_threshold which)
 {
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end)
+	double v;
+	if (cli_parse_double(s, 0, 100, &v))
 		return -1;
 	return cm_job_set_fail_under(job, which, v);
-}
-
-/* A size in bytes with an optional K, M or G suffix (powers of 1024). */
-static int parse_size(const char *s, size_t *out)
-{
-	char *end;
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	int shift = 0;
-	if (*end == 'K' || *end == 'k')
-		shift = 10;
-	else if (*end == 'M' || *end == 'm')
-		shift = 20;
-	else if (*end == 'G' || *end == 'g')
-		shift = 30;
-	if (shift)
-		end++;
-	if (errno || *end || v == 0 || v > (SIZE_MAX / 4) >> shift)
-		return -1;
-	*out = (size_t)(v << shift);
-	return 0;
 }
 
 /* Sets job from the options; returns -1 when the command is to run,
@@ -154,6 +112,7 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 		{"version", no_argument, NULL, OPT_VERSION},
 		{NULL, 0, NULL, 0},
 	};
+	long n;
 	int c;
 	opterr = 0; /* our own messages, without the binary's path */
 	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
@@ -164,20 +123,17 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 			break;
 		case OPT_REPORT:
 			if (cm_job_add_report(job, optarg))
-				return usage_error("bad --report \"%s\": expected term, "
+				return cli_usage(&cli, "bad --report \"%s\": expected term, "
 						   "term-missing[:skip-covered], xml:FILE, "
 						   "lcov:FILE, json:FILE or markdown:FILE",
 						   optarg);
 			break;
-		case 'j': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 1 || n > 1024)
-				return usage_error("bad --jobs \"%s\": expected a number "
+		case 'j':
+			if (cli_parse_long(optarg, 1, 1024, &n))
+				return cli_usage(&cli, "bad --jobs \"%s\": expected a number "
 						   "from 1 to 1024", optarg);
 			cm_job_set_threads(job, (int)n);
 			break;
-		}
 		case OPT_IGNORE_STALE:
 			cm_job_set_ignore_stale(job, 1);
 			break;
@@ -193,17 +149,15 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 		case OPT_BRANCH:
 			cm_job_set_branch(job, 1);
 			break;
-		case OPT_PRECISION: {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 0 || n > 6 || cm_job_set_precision(job, (int)n))
-				return usage_error("bad --precision \"%s\": expected 0 to 6",
+		case OPT_PRECISION:
+			if (cli_parse_long(optarg, 0, 6, &n) ||
+			    cm_job_set_precision(job, (int)n))
+				return cli_usage(&cli, "bad --precision \"%s\": expected 0 to 6",
 						   optarg);
 			break;
-		}
 		case OPT_SORT:
 			if (cm_job_set_sort(job, optarg))
-				return usage_error("bad --sort \"%s\": expected name, stmts, "
+				return cli_usage(&cli, "bad --sort \"%s\": expected name, stmts, "
 						   "miss, branch, brpart or cover", optarg);
 			break;
 		case OPT_FAIL_UNDER:
@@ -220,7 +174,7 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 			break;
 		case OPT_PATH_MAP:
 			if (cm_job_add_path_map(job, optarg))
-				return usage_error("bad --path-map \"%s\": expected OLD=NEW",
+				return cli_usage(&cli, "bad --path-map \"%s\": expected OLD=NEW",
 						   optarg);
 			break;
 		case OPT_ALLOW_MISSING:
@@ -230,11 +184,11 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 			cm_job_set_export(job, optarg);
 			break;
 		case OPT_MAX_INPUT: {
-			size_t n;
-			if (parse_size(optarg, &n))
-				return usage_error("bad --max-input \"%s\": expected a size "
+			size_t size;
+			if (cli_parse_size(optarg, SIZE_MAX / 4, &size))
+				return cli_usage(&cli, "bad --max-input \"%s\": expected a size "
 						   "in bytes, with an optional K, M or G", optarg);
-			cm_job_set_max_input(job, n);
+			cm_job_set_max_input(job, size);
 			break;
 		}
 		case 'q':
@@ -247,10 +201,10 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 			printf("covmerge %s\n", CM_VERSION);
 			return CM_EXIT_OK;
 		default:
-			return usage_error("%s", bad_option(argv, optopt));
+			return cli_bad_option(&cli, argv, 40);
 		}
 		if (gate >= 0 && parse_percent(optarg, job, (enum cm_threshold)gate))
-			return usage_error("bad threshold \"%s\": expected a percentage "
+			return cli_usage(&cli, "bad threshold \"%s\": expected a percentage "
 					   "from 0 to 100", optarg);
 	}
 	return -1;
@@ -264,9 +218,9 @@ int main(int argc, char **argv)
 		for (int i = optind; i < argc; i++)
 			cm_job_add_input(job, argv[i]);
 		if (!cm_job_ninputs(job)) {
-			rc = usage_error("%s", "no inputs given");
+			rc = cli_usage(&cli, "%s", "no inputs given");
 		} else if (cm_job_output_clash(job)) {
-			rc = usage_error("\"%s\" is named by two outputs (--report, "
+			rc = cli_usage(&cli, "\"%s\" is named by two outputs (--report, "
 					 "--export): each needs its own file",
 					 cm_job_output_clash(job));
 		} else {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "cliopt.h"
 #include "covmerge.h"
 #include "runner.h"
 
@@ -90,35 +91,16 @@ static const char usage_text[] =
 	"            2 interrupted, 3 internal error, 4 usage error,\n"
 	"            5 no tests collected\n";
 
-static int usage(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "runner: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: runner [options] [TEST...] (see --help)\n");
-	return RUNNER_EXIT_USAGE;
-}
-
-static int parse_int(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-	if (end == s || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
+static const struct cli cli = {"runner", "[options] [TEST...]", RUNNER_EXIT_USAGE};
 
 static int parse_seconds(const char *s, double *out)
 {
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end || !(v >= 0) || v > 1e7)
-		return -1;
-	*out = v;
-	return 0;
+	return cli_parse_double(s, 0, 1e7, out);
 }
 
-int main(int argc, char **argv)
+/* Fills o from the options; returns -1 when the run is to start, else
+ * the exit status (a usage error, --help, --version). */
+static int parse_options(struct runner_opts *o, int argc, char **argv)
 {
 	enum {
 		O_DIST = 256, O_CTEST, O_TIMEOUT, O_GRACE, O_SERIAL, O_MAXFAIL, O_LF,
@@ -169,6 +151,243 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, O_VERSION},
 		{NULL, 0, NULL, 0},
 	};
+	size_t a_serial = 0, a_kw = 0, a_cov = 0, a_rep = 0, a_lab = 0;
+	long v;
+	int c;
+	opterr = 0; /* our own messages, without the binary's path */
+	while ((c = getopt_long(argc, argv, "n:k:L:xvqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (!strcmp(optarg, "auto") || !strcmp(optarg, "logical"))
+				o->workers = runner_auto_workers(optarg);
+			else if (cli_parse_long(optarg, 0, 512, &v))
+				return cli_usage(&cli, "bad -n \"%s\": expected a number, auto or logical",
+					     optarg);
+			else
+				o->workers = (int)v;
+			break;
+		case O_DIST:
+			if (!strcmp(optarg, "load"))
+				o->dist = DIST_LOAD;
+			else if (!strcmp(optarg, "loadscope"))
+				o->dist = DIST_LOADSCOPE;
+			else if (!strcmp(optarg, "loadfile"))
+				o->dist = DIST_LOADFILE;
+			else if (!strcmp(optarg, "no"))
+				o->dist = DIST_NO;
+			else
+				return cli_usage(&cli, "bad --dist \"%s\": expected load, loadscope, "
+					     "loadfile or no", optarg);
+			break;
+		case O_RERUN_ALONE:
+			o->no_rerun_alone = 0;
+			break;
+		case O_NO_RERUN_ALONE:
+			o->no_rerun_alone = 1;
+			break;
+		case O_SPLIT_FIXTURED:
+			o->split_fixtured = 1;
+			break;
+		case O_CTEST:
+			o->ctest_dir = optarg;
+			break;
+		case O_TIMEOUT:
+			if (parse_seconds(optarg, &o->timeout))
+				return cli_usage(&cli, "bad --timeout \"%s\": expected seconds", optarg);
+			break;
+		case O_GRACE:
+			if (parse_seconds(optarg, &o->grace))
+				return cli_usage(&cli, "bad --timeout-grace \"%s\": expected seconds",
+					     optarg);
+			break;
+		case O_STILL_RUNNING:
+			if (parse_seconds(optarg, &o->still_running))
+				return cli_usage(&cli, "bad --still-running-after \"%s\": expected "
+					     "seconds", optarg);
+			break;
+		case O_SERIAL:
+			APPEND(o->serial, o->nserial, a_serial, optarg);
+			break;
+		case 'k':
+			APPEND(o->keywords, o->nkeywords, a_kw, optarg);
+			break;
+		case 'L':
+			APPEND(o->labels, o->nlabels, a_lab, optarg);
+			break;
+		case 'x':
+			o->maxfail = 1;
+			break;
+		case O_MAXFAIL:
+			if (cli_parse_long(optarg, 1, 1000000, &v))
+				return cli_usage(&cli, "bad --maxfail \"%s\": expected a positive number",
+					     optarg);
+			o->maxfail = (int)v;
+			break;
+		case O_LF:
+			o->last_failed = 1;
+			break;
+		case O_SHARD: {
+			int k = 0, n = 0;
+			char tail;
+			if (sscanf(optarg, "%d/%d%c", &k, &n, &tail) != 2 || n < 1 ||
+			    k < 1 || k > n)
+				return cli_usage(&cli, "bad --shard \"%s\": expected K/N with "
+					     "1 <= K <= N", optarg);
+			o->shard_k = k;
+			o->shard_n = n;
+			break;
+		}
+		case O_DURATIONS_FILE:
+			o->durations_file = optarg;
+			break;
+		case O_REPEAT:
+			if (cli_parse_long(optarg, 1, 100000, &v))
+				return cli_usage(&cli, "bad --repeat \"%s\": expected a positive number",
+					     optarg);
+			o->repeat = (int)v;
+			break;
+		case O_DURATIONS:
+			if (cli_parse_long(optarg, 0, 1000000, &v))
+				return cli_usage(&cli, "bad --durations \"%s\": expected a number", optarg);
+			o->durations = (size_t)v;
+			o->durations_set = 1;
+			break;
+		case O_JUNIT:
+			o->junitxml = optarg;
+			break;
+		case O_CACHE:
+			o->cache_file = optarg;
+			break;
+		case O_COV:
+			o->cov = 1;
+			if (optarg)
+				APPEND(o->cov_paths, o->ncov_paths, a_cov, optarg);
+			break;
+		case O_COV_DIR:
+			o->cov_dir = optarg;
+			break;
+		case O_COV_REPORT: {
+			if (!cm_report_spec_valid(optarg))
+				return cli_usage(&cli, "bad --cov-report \"%s\": expected term, "
+					     "term-missing[:skip-covered], xml:FILE, lcov:FILE, "
+					     "json:FILE or markdown:FILE", optarg);
+			APPEND(o->cov_reports, o->ncov_reports, a_rep, optarg);
+			break;
+		}
+		case O_COV_BRANCH:
+			o->cov_branch = 1;
+			break;
+		case O_COV_ROOT:
+			o->cov_root = optarg;
+			break;
+		case O_COV_PREFIX_ENV:
+			if (!optarg[0] || strchr(optarg, '='))
+				return cli_usage(&cli, "bad --cov-prefix-env \"%s\": expected a "
+					     "variable name", optarg);
+			o->cov_prefix_env = optarg;
+			break;
+		case O_COV_FAIL:
+			if (cli_parse_double(optarg, 0, 100, &o->cov_fail_under))
+				return cli_usage(&cli, "bad --cov-fail-under \"%s\": expected a "
+					     "percentage from 0 to 100", optarg);
+			break;
+		case O_COV_EXPORT:
+			o->cov_export = optarg;
+			break;
+		case O_DB:
+			o->db = optarg;
+			break;
+		case O_DB_SCHEMA:
+			o->db_schema = optarg;
+			break;
+		case O_DB_SETUP:
+			o->db_setup = optarg;
+			break;
+		case O_DB_KEEP:
+			o->db_keep = 1;
+			break;
+		case O_DB_SETUP_TIMEOUT:
+			if (parse_seconds(optarg, &o->db_setup_timeout))
+				return cli_usage(&cli, "bad --db-setup-timeout \"%s\": expected "
+					     "seconds", optarg);
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return RUNNER_EXIT_OK;
+		case O_VERSION:
+			printf("runner %s\n", RUNNER_VERSION);
+			return RUNNER_EXIT_OK;
+		default:
+			return cli_bad_option(&cli, argv, 0);
+		}
+	}
+	return -1;
+}
+
+/* What one option implies for another, and options that conflict;
+ * returns -1 when the run is to start, else the exit status. */
+static int check_options(struct runner_opts *o)
+{
+	if ((o->cov_dir || o->ncov_reports || o->cov_branch || o->cov_fail_under >= 0 ||
+	     o->cov_export || o->cov_root) && !o->cov)
+		o->cov = 1; /* asking for a coverage report means measuring it */
+	if (o->split_fixtured && o->dist != DIST_LOAD)
+		return cli_usage(&cli, "%s", "--split-fixtured-groups needs --dist load "
+			     "(the other modes keep a group on one worker)");
+	{
+		struct cm_job *outs = cm_job_new();
+		for (size_t i = 0; i < o->ncov_reports; i++)
+			cm_job_add_report(outs, o->cov_reports[i]);
+		cm_job_set_export(outs, o->cov_export);
+		const char *clash = cm_job_output_clash(outs);
+		if (clash) {
+			int rc = cli_usage(&cli, "\"%s\" is named by two outputs (--cov-report, "
+				       "--cov-export): each needs its own file", clash);
+			cm_job_free(outs);
+			return rc;
+		}
+		cm_job_free(outs);
+	}
+	if ((o->db_schema || o->db_setup || o->db_keep) && !o->db)
+		return cli_usage(&cli, "%s", "--db-schema, --db-setup and --db-keep need --db");
+	if (!o->npaths && !o->ctest_dir)
+		return cli_usage(&cli, "%s", "no tests given (programs, directories, globs "
+			     "or --ctest BUILD_DIR)");
+	return -1;
+}
+
+static void opts_release(struct runner_opts *o)
+{
+	free(o->serial);
+	free(o->keywords);
+	free(o->labels);
+	free(o->cov_paths);
+	free(o->cov_reports);
+}
+
+/* Runs; the report itself could not be written (a full disk, a closed
+ * pipe): the run must not look green. */
+static int run(const struct runner_opts *o)
+{
+	int rc = runner_run(o);
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "runner: cannot write the output to stdout%s%s\n",
+			errno ? ": " : "", errno ? strerror(errno) : "");
+		if (rc == RUNNER_EXIT_OK || rc == RUNNER_EXIT_FAILED)
+			rc = RUNNER_EXIT_INTERNAL;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
 	struct runner_opts o;
 	memset(&o, 0, sizeof(o));
 	o.grace = 5;
@@ -178,241 +397,14 @@ int main(int argc, char **argv)
 	o.db_setup_timeout = 600;
 	o.cache_file = ".runner-cache";
 	o.db = getenv("RUNNER_DB") && *getenv("RUNNER_DB") ? getenv("RUNNER_DB") : NULL;
-	size_t a_serial = 0, a_kw = 0, a_cov = 0, a_rep = 0, a_lab = 0;
-	long v;
-	int c;
-	opterr = 0; /* our own messages, without the binary's path */
-	while ((c = getopt_long(argc, argv, "n:k:L:xvqh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			if (!strcmp(optarg, "auto") || !strcmp(optarg, "logical"))
-				o.workers = runner_auto_workers(optarg);
-			else if (parse_int(optarg, 0, 512, &v))
-				return usage("bad -n \"%s\": expected a number, auto or logical",
-					     optarg);
-			else
-				o.workers = (int)v;
-			break;
-		case O_DIST:
-			if (!strcmp(optarg, "load"))
-				o.dist = DIST_LOAD;
-			else if (!strcmp(optarg, "loadscope"))
-				o.dist = DIST_LOADSCOPE;
-			else if (!strcmp(optarg, "loadfile"))
-				o.dist = DIST_LOADFILE;
-			else if (!strcmp(optarg, "no"))
-				o.dist = DIST_NO;
-			else
-				return usage("bad --dist \"%s\": expected load, loadscope, "
-					     "loadfile or no", optarg);
-			break;
-		case O_RERUN_ALONE:
-			o.no_rerun_alone = 0;
-			break;
-		case O_NO_RERUN_ALONE:
-			o.no_rerun_alone = 1;
-			break;
-		case O_SPLIT_FIXTURED:
-			o.split_fixtured = 1;
-			break;
-		case O_CTEST:
-			o.ctest_dir = optarg;
-			break;
-		case O_TIMEOUT:
-			if (parse_seconds(optarg, &o.timeout))
-				return usage("bad --timeout \"%s\": expected seconds", optarg);
-			break;
-		case O_GRACE:
-			if (parse_seconds(optarg, &o.grace))
-				return usage("bad --timeout-grace \"%s\": expected seconds",
-					     optarg);
-			break;
-		case O_STILL_RUNNING:
-			if (parse_seconds(optarg, &o.still_running))
-				return usage("bad --still-running-after \"%s\": expected "
-					     "seconds", optarg);
-			break;
-		case O_SERIAL:
-			APPEND(o.serial, o.nserial, a_serial, optarg);
-			break;
-		case 'k':
-			APPEND(o.keywords, o.nkeywords, a_kw, optarg);
-			break;
-		case 'L':
-			APPEND(o.labels, o.nlabels, a_lab, optarg);
-			break;
-		case 'x':
-			o.maxfail = 1;
-			break;
-		case O_MAXFAIL:
-			if (parse_int(optarg, 1, 1000000, &v))
-				return usage("bad --maxfail \"%s\": expected a positive number",
-					     optarg);
-			o.maxfail = (int)v;
-			break;
-		case O_LF:
-			o.last_failed = 1;
-			break;
-		case O_SHARD: {
-			int k = 0, n = 0;
-			char tail;
-			if (sscanf(optarg, "%d/%d%c", &k, &n, &tail) != 2 || n < 1 ||
-			    k < 1 || k > n)
-				return usage("bad --shard \"%s\": expected K/N with "
-					     "1 <= K <= N", optarg);
-			o.shard_k = k;
-			o.shard_n = n;
-			break;
-		}
-		case O_DURATIONS_FILE:
-			o.durations_file = optarg;
-			break;
-		case O_REPEAT:
-			if (parse_int(optarg, 1, 100000, &v))
-				return usage("bad --repeat \"%s\": expected a positive number",
-					     optarg);
-			o.repeat = (int)v;
-			break;
-		case O_DURATIONS:
-			if (parse_int(optarg, 0, 1000000, &v))
-				return usage("bad --durations \"%s\": expected a number", optarg);
-			o.durations = (size_t)v;
-			o.durations_set = 1;
-			break;
-		case O_JUNIT:
-			o.junitxml = optarg;
-			break;
-		case O_CACHE:
-			o.cache_file = optarg;
-			break;
-		case O_COV:
-			o.cov = 1;
-			if (optarg)
-				APPEND(o.cov_paths, o.ncov_paths, a_cov, optarg);
-			break;
-		case O_COV_DIR:
-			o.cov_dir = optarg;
-			break;
-		case O_COV_REPORT: {
-			if (!cm_report_spec_valid(optarg))
-				return usage("bad --cov-report \"%s\": expected term, "
-					     "term-missing[:skip-covered], xml:FILE, lcov:FILE, "
-					     "json:FILE or markdown:FILE", optarg);
-			APPEND(o.cov_reports, o.ncov_reports, a_rep, optarg);
-			break;
-		}
-		case O_COV_BRANCH:
-			o.cov_branch = 1;
-			break;
-		case O_COV_ROOT:
-			o.cov_root = optarg;
-			break;
-		case O_COV_PREFIX_ENV:
-			if (!optarg[0] || strchr(optarg, '='))
-				return usage("bad --cov-prefix-env \"%s\": expected a "
-					     "variable name", optarg);
-			o.cov_prefix_env = optarg;
-			break;
-		case O_COV_FAIL: {
-			char *end;
-			double d = strtod(optarg, &end);
-			if (end == optarg || *end || !(d >= 0 && d <= 100))
-				return usage("bad --cov-fail-under \"%s\": expected a "
-					     "percentage from 0 to 100", optarg);
-			o.cov_fail_under = d;
-			break;
-		}
-		case O_COV_EXPORT:
-			o.cov_export = optarg;
-			break;
-		case O_DB:
-			o.db = optarg;
-			break;
-		case O_DB_SCHEMA:
-			o.db_schema = optarg;
-			break;
-		case O_DB_SETUP:
-			o.db_setup = optarg;
-			break;
-		case O_DB_KEEP:
-			o.db_keep = 1;
-			break;
-		case O_DB_SETUP_TIMEOUT:
-			if (parse_seconds(optarg, &o.db_setup_timeout))
-				return usage("bad --db-setup-timeout \"%s\": expected "
-					     "seconds", optarg);
-			break;
-		case 'v':
-			o.verbose = 1;
-			break;
-		case 'q':
-			o.quiet = 1;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return RUNNER_EXIT_OK;
-		case O_VERSION:
-			printf("runner %s\n", RUNNER_VERSION);
-			return RUNNER_EXIT_OK;
-		default: {
-			const char *arg = argv[optind - 1];
-			if (optopt && !(arg[0] == '-' && arg[1] == '-'))
-				fprintf(stderr, "runner: unknown option or missing value: -%c\n",
-					optopt);
-			else
-				fprintf(stderr, "runner: unknown option or missing value: %s\n",
-					arg);
-			fprintf(stderr, "usage: runner [options] [TEST...] (see --help)\n");
-			return RUNNER_EXIT_USAGE;
-		}
-		}
+	int rc = parse_options(&o, argc, argv);
+	if (rc < 0) {
+		o.paths = argv + optind;
+		o.npaths = (size_t)(argc - optind);
+		rc = check_options(&o);
 	}
-	if ((o.cov_dir || o.ncov_reports || o.cov_branch || o.cov_fail_under >= 0 ||
-	     o.cov_export || o.cov_root) && !o.cov)
-		o.cov = 1; /* asking for a coverage report means measuring it */
-	if (o.split_fixtured && o.dist != DIST_LOAD)
-		return usage("%s", "--split-fixtured-groups needs --dist load "
-			     "(the other modes keep a group on one worker)");
-	{
-		struct cm_job *outs = cm_job_new();
-		for (size_t i = 0; i < o.ncov_reports; i++)
-			cm_job_add_report(outs, o.cov_reports[i]);
-		cm_job_set_export(outs, o.cov_export);
-		const char *clash = cm_job_output_clash(outs);
-		if (clash) {
-			int rc = usage("\"%s\" is named by two outputs (--cov-report, "
-				       "--cov-export): each needs its own file", clash);
-			cm_job_free(outs);
-			free(o.serial);
-			free(o.keywords);
-			free(o.labels);
-			free(o.cov_paths);
-			free(o.cov_reports);
-			return rc;
-		}
-		cm_job_free(outs);
-	}
-	if ((o.db_schema || o.db_setup || o.db_keep) && !o.db)
-		return usage("%s", "--db-schema, --db-setup and --db-keep need --db");
-	o.paths = argv + optind;
-	o.npaths = (size_t)(argc - optind);
-	if (!o.npaths && !o.ctest_dir)
-		return usage("%s", "no tests given (programs, directories, globs "
-			     "or --ctest BUILD_DIR)");
-	int rc = runner_run(&o);
-	errno = 0;
-	/* the report itself could not be written (a full disk, a closed
-	 * pipe): the run must not look green */
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "runner: cannot write the output to stdout%s%s\n",
-			errno ? ": " : "", errno ? strerror(errno) : "");
-		if (rc == RUNNER_EXIT_OK || rc == RUNNER_EXIT_FAILED)
-			rc = RUNNER_EXIT_INTERNAL;
-	}
-	free(o.serial);
-	free(o.keywords);
-	free(o.labels);
-	free(o.cov_paths);
-	free(o.cov_reports);
+	if (rc < 0)
+		rc = run(&o);
+	opts_release(&o);
 	return rc;
 }
