@@ -268,6 +268,59 @@ static int parse_lines(struct parse *p, struct reader *rd, size_t data_len,
 	return 0;
 }
 
+/* A BLOCKS record: the current function's number of blocks. len is the
+ * file's size (the bound of a plausible count). */
+static int parse_blocks(struct parse *p, struct reader *sub, size_t len,
+			size_t start, struct strbuf *err)
+{
+	struct gcno *g = p->g;
+	if (!g->nfuncs || g->funcs[g->nfuncs - 1].nblocks) {
+		strbuf_addf(err, "block record outside a function at byte %zu",
+			    start);
+		return -1;
+	}
+	uint32_t nb = rd_u32(sub);
+	/* every block but the exit has at least one arc record of 12 bytes
+	 * or more, so more blocks than that is a corrupt count, not a big
+	 * function */
+	if (!sub->err && (nb < 2 || nb > len / 8 + 2)) {
+		strbuf_addf(err, "implausible block count %u at byte %zu", nb, start);
+		return -1;
+	}
+	g->funcs[g->nfuncs - 1].nblocks = nb;
+	return 0;
+}
+
+/* An ARCS record: one source block's arcs, appended to p->arcs. */
+static int parse_arcs(struct parse *p, struct reader *sub, size_t start,
+		      struct strbuf *err)
+{
+	struct gcno *g = p->g;
+	if (!g->nfuncs || !g->funcs[g->nfuncs - 1].nblocks) {
+		strbuf_addf(err, "arc record before its block record at byte %zu",
+			    start);
+		return -1;
+	}
+	uint32_t nb = g->funcs[g->nfuncs - 1].nblocks;
+	uint32_t src = rd_u32(sub);
+	if (src >= nb) {
+		strbuf_addf(err, "arc from block %u of %u at byte %zu", src, nb, start);
+		return -1;
+	}
+	while (!sub->err && rd_left(sub) >= 8) {
+		uint32_t dst = rd_u32(sub);
+		uint32_t flags = rd_u32(sub);
+		if (dst >= nb) {
+			strbuf_addf(err, "arc to block %u of %u at byte %zu", dst, nb,
+				    start);
+			return -1;
+		}
+		GROW(p->arcs, p->aarcs, p->narcs + 1);
+		p->arcs[p->narcs++] = (struct gcno_arc){src, dst, flags};
+	}
+	return 0;
+}
+
 int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err)
 {
 	struct reader rd;
@@ -308,55 +361,13 @@ int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err)
 				rc = -1;
 			break;
 		case GCOV_TAG_BLOCKS:
-			if (!g->nfuncs || g->funcs[g->nfuncs - 1].nblocks) {
-				strbuf_addf(err, "block record outside a function at byte %zu",
-					    start);
+			if (parse_blocks(&p, &sub, len, start, err))
 				rc = -1;
-				break;
-			}
-			{
-				uint32_t nb = rd_u32(&sub);
-				/* every block but the exit has at least one arc
-				 * record of 12 bytes or more, so more blocks than
-				 * that is a corrupt count, not a big function */
-				if (!sub.err && (nb < 2 || nb > len / 8 + 2)) {
-					strbuf_addf(err, "implausible block count %u at byte %zu",
-						    nb, start);
-					rc = -1;
-					break;
-				}
-				g->funcs[g->nfuncs - 1].nblocks = nb;
-			}
 			break;
-		case GCOV_TAG_ARCS: {
-			if (!g->nfuncs || !g->funcs[g->nfuncs - 1].nblocks) {
-				strbuf_addf(err, "arc record before its block record at byte %zu",
-					    start);
+		case GCOV_TAG_ARCS:
+			if (parse_arcs(&p, &sub, start, err))
 				rc = -1;
-				break;
-			}
-			uint32_t nb = g->funcs[g->nfuncs - 1].nblocks;
-			uint32_t src = rd_u32(&sub);
-			if (src >= nb) {
-				strbuf_addf(err, "arc from block %u of %u at byte %zu",
-					    src, nb, start);
-				rc = -1;
-				break;
-			}
-			while (!sub.err && rd_left(&sub) >= 8) {
-				uint32_t dst = rd_u32(&sub);
-				uint32_t flags = rd_u32(&sub);
-				if (dst >= nb) {
-					strbuf_addf(err, "arc to block %u of %u at byte %zu",
-						    dst, nb, start);
-					rc = -1;
-					break;
-				}
-				GROW(p.arcs, p.aarcs, p.narcs + 1);
-				p.arcs[p.narcs++] = (struct gcno_arc){src, dst, flags};
-			}
 			break;
-		}
 		case GCOV_TAG_LINES:
 			if (!g->nfuncs || !g->funcs[g->nfuncs - 1].nblocks) {
 				strbuf_addf(err, "line record before its block record at byte %zu",

@@ -372,17 +372,27 @@ static int64_t line_count(const struct graph *graphs, struct fn_scratch *scr,
 	return (int64_t)count;
 }
 
-void lines_compute(const struct gcno *g, int64_t *const *counters,
-		   struct obj_cov *out)
-{
-	size_t nf = g->nfuncs;
-	struct graph *graphs = xcalloc(nf, sizeof(*graphs));
-	struct event *ev = NULL;
-	size_t nev = 0, aev = 0;
-	uint32_t seq = 0;
-	uint8_t *group = find_groups(g);
+/* The line events of one object, sorted by (file, line, seq). */
+struct events {
+	struct event *v;
+	size_t n, alloc;
+};
 
-	for (size_t f = 0; f < nf; f++) {
+static void add_event(struct events *e, struct event ev)
+{
+	GROW(e->v, e->alloc, e->n + 1);
+	e->v[e->n++] = ev;
+}
+
+/* Solves every function's graph (into graphs) and lists, per block, an
+ * EV_LINE event for each line it is on and an EV_BLOCK event for the
+ * highest line of each of its location lists (pass 1 of lines.c's rules). */
+static void collect_events(const struct gcno *g, int64_t *const *counters,
+			   const uint8_t *group, struct graph *graphs,
+			   struct events *e, struct obj_cov *out)
+{
+	uint32_t seq = 0;
+	for (size_t f = 0; f < g->nfuncs; f++) {
 		const struct gcno_func *fn = &g->funcs[f];
 		if (fn->artificial)
 			continue;
@@ -397,34 +407,40 @@ void lines_compute(const struct gcno *g, int64_t *const *counters,
 			for (uint32_t l = 0; l < blk->nlocs; l++) {
 				const struct gcno_loc *loc = &blk->locs[l];
 				for (uint32_t i = 0; i < loc->nlines; i++) {
-					GROW(ev, aev, nev + 1);
-					ev[nev++] = (struct event){
+					add_event(e, (struct event){
 						.file = loc->file, .line = loc->lines[i],
 						.func = (uint32_t)f, .seq = seq++,
 						.block = b, .kind = EV_LINE,
 						.own = (uint8_t)own_line(fn, group[f],
-							loc->file, loc->lines[i])};
+							loc->file, loc->lines[i])});
 					have_last = 1;
 					last_file = loc->file;
 					last_line = loc->lines[i];
 				}
-				if (have_last && b != 0 && b != fn->nblocks - 1) {
-					GROW(ev, aev, nev + 1);
-					ev[nev++] = (struct event){
+				if (have_last && b != 0 && b != fn->nblocks - 1)
+					add_event(e, (struct event){
 						.file = last_file, .line = last_line,
 						.func = (uint32_t)f, .seq = seq++,
 						.block = b, .kind = EV_BLOCK,
 						.own = (uint8_t)own_line(fn, group[f],
-							last_file, last_line)};
-				}
+							last_file, last_line)});
 			}
 		}
 	}
-	if (nev > 1)
-		qsort(ev, nev, sizeof(*ev), cmp_event);
+	if (e->n > 1)
+		qsort(e->v, e->n, sizeof(*e->v), cmp_event);
+}
 
-	/* one cm_file per notes file name; lines come out sorted */
-	struct cm_file *files = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(*files));
+/* Turns the sorted events into lines of files[] (one per notes file
+ * name; lines come out sorted): the `*` marker, the branches and the
+ * count (pass 2). */
+static void build_lines(const struct gcno *g, const struct graph *graphs,
+			const struct events *e, struct cm_file *files,
+			struct obj_cov *out)
+{
+	size_t nf = g->nfuncs;
+	const struct event *ev = e->v;
+	size_t nev = e->n;
 	size_t *alines = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(size_t));
 	struct fn_scratch *scr = xcalloc(nf ? nf : 1, sizeof(*scr));
 	uint8_t *scr_ready = xcalloc(nf ? nf : 1, 1);
@@ -460,10 +476,21 @@ void lines_compute(const struct gcno *g, int64_t *const *counters,
 		}
 		i = j;
 	}
+	for (size_t f = 0; f < nf; f++)
+		if (scr_ready[f])
+			scratch_release(&scr[f], graphs[f].nblocks);
+	free(scr);
+	free(scr_ready);
+	free(blocks);
+	free(alines);
+}
 
-	/* functions, in their own source */
+/* Each function, in its own source file's list. */
+static void add_functions(const struct gcno *g, const struct graph *graphs,
+			  struct cm_file *files)
+{
 	size_t *afuncs = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(size_t));
-	for (size_t f = 0; f < nf; f++) {
+	for (size_t f = 0; f < g->nfuncs; f++) {
 		const struct gcno_func *fn = &g->funcs[f];
 		if (fn->artificial)
 			continue;
@@ -475,8 +502,14 @@ void lines_compute(const struct gcno *g, int64_t *const *counters,
 		cfn->end_line = fn->end_line;
 		cfn->count = graphs[f].bcount[0];
 	}
+	free(afuncs);
+}
 
-	/* keep only files with something in them, with absolute paths */
+/* Moves the files with something in them into out, with absolute paths,
+ * sorted by path. */
+static void keep_files(const struct gcno *g, struct cm_file *files,
+		       struct obj_cov *out)
+{
 	out->files = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(*out->files));
 	out->file_index = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(uint32_t));
 	for (size_t fi = 0; fi < g->nfiles; fi++) {
@@ -487,20 +520,24 @@ void lines_compute(const struct gcno *g, int64_t *const *counters,
 		out->files[out->nfiles++] = files[fi];
 	}
 	obj_cov_sort(out);
+}
 
-	for (size_t f = 0; f < nf; f++) {
-		if (scr_ready[f])
-			scratch_release(&scr[f], graphs[f].nblocks);
+void lines_compute(const struct gcno *g, int64_t *const *counters,
+		   struct obj_cov *out)
+{
+	struct graph *graphs = xcalloc(g->nfuncs, sizeof(*graphs));
+	uint8_t *group = find_groups(g);
+	struct events e = {0};
+	collect_events(g, counters, group, graphs, &e, out);
+	struct cm_file *files = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(*files));
+	build_lines(g, graphs, &e, files, out);
+	add_functions(g, graphs, files);
+	keep_files(g, files, out);
+	for (size_t f = 0; f < g->nfuncs; f++)
 		if (!g->funcs[f].artificial)
 			graph_release(&graphs[f]);
-	}
-	free(scr);
-	free(scr_ready);
-	free(blocks);
-	free(afuncs);
-	free(alines);
 	free(files);
 	free(graphs);
 	free(group);
-	free(ev);
+	free(e.v);
 }

@@ -364,70 +364,71 @@ static char *inconsistent_names(const struct gcno *g, const struct ident_ix *ix,
 	return strbuf_detach(&sb, NULL);
 }
 
-static void run_object_job(const struct cm_options *opts, struct job *job)
+/* Reads and parses the job's notes (a file or a portable shard's copy)
+ * into g, the bytes staying in data. Returns 0, 1 when there is nothing
+ * to do (an empty notes file with no data), or -1 (a message given). */
+static int load_notes(struct job *job, enum cm_severity sev, struct gcno *g,
+		      struct strbuf *data, struct strbuf *err)
 {
-	enum cm_severity sev = opts->ignore_stale ? CM_WARNING : CM_ERROR;
-	struct strbuf data, err;
-	strbuf_init(&data);
-	strbuf_init(&err);
-	struct gcno g;
-	memset(&g, 0, sizeof(g));
 	const char *gcno_name = job->gcno_path ? job->gcno_path : job->label;
-
 	if (job->gcno_path) {
-		if (infile_load(job->gcno_path, &data, &err)) {
+		if (infile_load(job->gcno_path, data, err)) {
 			diag_add(&job->diag, sev, "cannot read \"%s\": %s", job->gcno_path,
-				 err.buf);
+				 err->buf);
 			job->broken = 1;
-			goto out;
+			return -1;
 		}
 	} else {
-		strbuf_add(&data, job->emb[0]->gcno, job->emb[0]->gcno_len);
+		strbuf_add(data, job->emb[0]->gcno, job->emb[0]->gcno_len);
 	}
 	/* gcc 11's -flto leaves empty notes files beside the real ones: with
 	 * no data to go with them they are simply nothing */
-	if (data.len == 0 && !(job->gcdas && job->gcdas->n) && !job->nemb)
-		goto out;
-	if (gcno_parse(&g, data.buf, data.len, &err)) {
+	if (data->len == 0 && !(job->gcdas && job->gcdas->n) && !job->nemb)
+		return 1;
+	if (gcno_parse(g, data->buf, data->len, err)) {
 		if (job->gcno_path)
 			diag_add(&job->diag, sev, "cannot read \"%s\": %s\nhint: the "
 				 "notes file is corrupt or truncated; rebuild the object%s",
-				 gcno_name, err.buf, sev == CM_ERROR ? ""
+				 gcno_name, err->buf, sev == CM_ERROR ? ""
 				 : " (left out of the report)");
 		else
 			diag_add(&job->diag, sev, "cannot read \"%s\": the notes of "
 				 "object %s: %s\nhint: the portable shard is corrupt; "
-				 "export it again", gcno_name, job->emb[0]->name, err.buf);
+				 "export it again", gcno_name, job->emb[0]->name, err->buf);
 		job->broken = 1;
-		goto out;
+		return -1;
 	}
-	struct ident_ix *ix = xcalloc(g.nfuncs ? g.nfuncs : 1, sizeof(*ix));
-	for (size_t f = 0; f < g.nfuncs; f++)
-		ix[f] = (struct ident_ix){g.funcs[f].ident, (uint32_t)f};
-	qsort(ix, g.nfuncs, sizeof(*ix), cmp_ident);
-	int64_t **sums = xcalloc(g.nfuncs ? g.nfuncs : 1, sizeof(*sums));
+	return 0;
+}
 
+/* Adds the counters of every data file and portable shard of the job
+ * into sums. */
+static void sum_counters(struct job *job, enum cm_severity sev,
+			 const struct gcno *g, const struct ident_ix *ix,
+			 int64_t **sums, struct strbuf *err)
+{
+	const char *gcno_name = job->gcno_path ? job->gcno_path : job->label;
 	struct strbuf gdata;
 	strbuf_init(&gdata);
 	for (size_t i = 0; job->gcdas && i < job->gcdas->n; i++) {
 		const char *path = job->gcdas->v[i];
 		struct gcda gd;
 		memset(&gd, 0, sizeof(gd));
-		strbuf_reset(&err);
-		if (infile_load(path, &gdata, &err)) {
-			diag_add(&job->diag, sev, "cannot read \"%s\": %s", path, err.buf);
+		strbuf_reset(err);
+		if (infile_load(path, &gdata, err)) {
+			diag_add(&job->diag, sev, "cannot read \"%s\": %s", path, err->buf);
 			continue;
 		}
-		if (gcda_parse(&gd, gdata.buf, gdata.len, &err)) {
+		if (gcda_parse(&gd, gdata.buf, gdata.len, err)) {
 			diag_add(&job->diag, sev, "cannot read \"%s\": %s\nhint: the data "
-				 "file is corrupt or truncated; %s", path, err.buf,
+				 "file is corrupt or truncated; %s", path, err->buf,
 				 sev == CM_ERROR ? "delete the shard directory and rerun "
 				 "the tests, or pass --ignore-stale to leave it out"
 				 : "it is left out");
 			gcda_release(&gd);
 			continue;
 		}
-		if (add_data(&g, gcno_name, ix, &gd, path, sums, &job->diag, sev) == 0) {
+		if (add_data(g, gcno_name, ix, &gd, path, sums, &job->diag, sev) == 0) {
 			job->runs += gd.runs;
 			job->ndata++;
 		}
@@ -435,26 +436,24 @@ static void run_object_job(const struct cm_options *opts, struct job *job)
 	}
 	strbuf_release(&gdata);
 	for (size_t i = 0; i < job->nemb; i++) {
-		if (add_embedded(&g, job->gcno_path ? job->gcno_path : job->emb[i]->name,
+		if (add_embedded(g, job->gcno_path ? job->gcno_path : job->emb[i]->name,
 				 ix, job->emb[i], job->label ? job->label : gcno_name,
 				 sums, &job->diag, sev) == 0) {
 			job->runs += job->emb[i]->runs;
 			job->ndata += job->emb[i]->ndata;
 		}
 	}
+}
 
-	lines_compute(&g, sums, &job->cov);
-	object_paths(job, &g, opts);
-	for (size_t k = 0; k < job->cov.nfiles; k++) {
-		struct cm_file *f = &job->cov.files[k];
-		free(f->path);
-		f->path = xstrdup(job->paths[job->cov.file_index[k]]);
-	}
-	obj_cov_sort(&job->cov);
+/* The warnings about counts that could not be derived exactly. */
+static void warn_counts(struct job *job, const struct gcno *g,
+			const struct ident_ix *ix)
+{
+	const char *gcno_name = job->gcno_path ? job->gcno_path : job->label;
 	const char *what = job->gcdas && job->gcdas->n == 1 ? job->gcdas->v[0]
 							    : gcno_name;
 	if (job->cov.negative) {
-		char *names = inconsistent_names(&g, ix, job, gcno_name);
+		char *names = inconsistent_names(g, ix, job, gcno_name);
 		diag_add(&job->diag, CM_WARNING, "inconsistent counters in %s: "
 			 "some derived counts were negative and are shown as 0\n"
 			 "hint: a program that runs several threads needs "
@@ -464,28 +463,61 @@ static void run_object_job(const struct cm_options *opts, struct job *job)
 	if (job->cov.unsolved)
 		diag_add(&job->diag, CM_WARNING, "\"%s\": some counts could not be "
 			 "derived from the flow graph and are shown as 0", what);
-	if (opts->export_path) {
-		/* keep what a portable shard needs */
-		strbuf_release(&job->gcno_data);
-		job->gcno_data = data;
-		strbuf_init(&data);
-		job->sums = xcalloc(g.nfuncs ? g.nfuncs : 1, sizeof(*job->sums));
-		job->nsums = g.nfuncs;
-		for (size_t f = 0; f < g.nfuncs; f++) {
-			struct pshard_func *pf = &job->sums[f];
-			pf->ident = g.funcs[f].ident;
-			pf->lineno_checksum = g.funcs[f].lineno_checksum;
-			pf->cfg_checksum = g.funcs[f].cfg_checksum;
-			pf->n = g.funcs[f].ncounters;
-			pf->counters = sums[f];
-			sums[f] = NULL;
-		}
+}
+
+/* Keeps what a portable shard needs: the notes' bytes (taken from data)
+ * and the summed counters (taken from sums). */
+static void keep_for_export(struct job *job, const struct gcno *g,
+			    int64_t **sums, struct strbuf *data)
+{
+	strbuf_release(&job->gcno_data);
+	job->gcno_data = *data;
+	strbuf_init(data);
+	job->sums = xcalloc(g->nfuncs ? g->nfuncs : 1, sizeof(*job->sums));
+	job->nsums = g->nfuncs;
+	for (size_t f = 0; f < g->nfuncs; f++) {
+		struct pshard_func *pf = &job->sums[f];
+		pf->ident = g->funcs[f].ident;
+		pf->lineno_checksum = g->funcs[f].lineno_checksum;
+		pf->cfg_checksum = g->funcs[f].cfg_checksum;
+		pf->n = g->funcs[f].ncounters;
+		pf->counters = sums[f];
+		sums[f] = NULL;
 	}
-	for (size_t f = 0; f < g.nfuncs; f++)
-		free(sums[f]);
-	free(sums);
-	free(ix);
-out:
+}
+
+static void run_object_job(const struct cm_options *opts, struct job *job)
+{
+	enum cm_severity sev = opts->ignore_stale ? CM_WARNING : CM_ERROR;
+	struct strbuf data, err;
+	strbuf_init(&data);
+	strbuf_init(&err);
+	struct gcno g;
+	memset(&g, 0, sizeof(g));
+	if (load_notes(job, sev, &g, &data, &err) == 0) {
+		struct ident_ix *ix = xcalloc(g.nfuncs ? g.nfuncs : 1, sizeof(*ix));
+		for (size_t f = 0; f < g.nfuncs; f++)
+			ix[f] = (struct ident_ix){g.funcs[f].ident, (uint32_t)f};
+		qsort(ix, g.nfuncs, sizeof(*ix), cmp_ident);
+		int64_t **sums = xcalloc(g.nfuncs ? g.nfuncs : 1, sizeof(*sums));
+		sum_counters(job, sev, &g, ix, sums, &err);
+
+		lines_compute(&g, sums, &job->cov);
+		object_paths(job, &g, opts);
+		for (size_t k = 0; k < job->cov.nfiles; k++) {
+			struct cm_file *f = &job->cov.files[k];
+			free(f->path);
+			f->path = xstrdup(job->paths[job->cov.file_index[k]]);
+		}
+		obj_cov_sort(&job->cov);
+		warn_counts(job, &g, ix);
+		if (opts->export_path)
+			keep_for_export(job, &g, sums, &data);
+		for (size_t f = 0; f < g.nfuncs; f++)
+			free(sums[f]);
+		free(sums);
+		free(ix);
+	}
 	gcno_release(&g);
 	strbuf_release(&data);
 	strbuf_release(&err);

@@ -373,28 +373,42 @@ static void list_worker_dirs(const char *dir, struct path_list *out)
 	path_list_sort(out);
 }
 
-void shards_discover(const struct cm_options *opts, struct inventory *inv,
-		     struct diag *d)
+/* One root per shard: a runner coverage directory (it has a
+ * manifest.json) is one root per worker directory. */
+struct root {
+	char *path;
+	struct path_list gcdas;
+};
+
+/* What shards_discover gathers on its way. */
+struct discovery {
+	const struct cm_options *opts;
+	struct diag *d;
+	enum cm_severity sev;
+	struct path_list index;     /* notes files known */
+	struct pair *pairs;         /* (notes, data) found */
+	size_t npairs, apairs;
+	struct root *roots;
+	size_t nroots, aroots;
+	struct path_list cov_paths; /* the runner manifests' --cov paths */
+	struct path_list trees;     /* build trees to search for notes */
+	struct path_list only;      /* the object dirs' names, with
+				     * only_object_dirs */
+};
+
+static void add_pair(struct discovery *ds, char *gcno, char *gcda)
 {
-	static const char *const gcno_only[] = {".gcno", NULL};
+	GROW(ds->pairs, ds->apairs, ds->npairs + 1);
+	ds->pairs[ds->npairs++] = (struct pair){gcno, gcda};
+}
+
+/* The inputs: single data files and directories become roots (their
+ * notes files join the index), other files are tracefiles. */
+static void collect_roots(struct discovery *ds, struct inventory *inv)
+{
 	static const char *const both[] = {".gcda", ".gcno", NULL};
-	enum cm_severity sev = opts->ignore_stale ? CM_WARNING : CM_ERROR;
-	struct path_list index = {0};
-	struct pair *pairs = NULL;
-	size_t npairs = 0, apairs = 0;
-	struct path_list cov_paths = {0};
-
-	for (size_t i = 0; i < opts->nobject_dirs; i++)
-		walk_or_report(opts->object_dirs[i], gcno_only, &index, d,
-			       "object directory");
-
-	/* one root per shard: a runner coverage directory (it has a
-	 * manifest.json) is one root per worker directory */
-	struct root {
-		char *path;
-		struct path_list gcdas;
-	} *roots = NULL;
-	size_t nroots = 0, aroots = 0;
+	const struct cm_options *opts = ds->opts;
+	struct diag *d = ds->d;
 	for (size_t i = 0; i < opts->ninputs; i++) {
 		struct stat st;
 		const char *in = opts->inputs[i];
@@ -405,9 +419,9 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 		}
 		if (S_ISREG(st.st_mode) && path_has_suffix(in, ".gcda")) {
 			char *abs = path_absolute(NULL, in);
-			GROW(roots, aroots, nroots + 1);
-			roots[nroots] = (struct root){single_gcda_root(abs), {0}};
-			path_list_add(&roots[nroots++].gcdas, abs);
+			GROW(ds->roots, ds->aroots, ds->nroots + 1);
+			ds->roots[ds->nroots] = (struct root){single_gcda_root(abs), {0}};
+			path_list_add(&ds->roots[ds->nroots++].gcdas, abs);
 			continue;
 		}
 		if (S_ISREG(st.st_mode)) {
@@ -423,7 +437,7 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 		char *manifest = path_join(in, "manifest.json");
 		if (stat(manifest, &st) == 0) {
 			list_worker_dirs(in, &sub);
-			manifest_cov_paths(in, &cov_paths);
+			manifest_cov_paths(in, &ds->cov_paths);
 		}
 		free(manifest);
 		if (!sub.n)
@@ -431,96 +445,68 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 		for (size_t k = 0; k < sub.n; k++) {
 			struct path_list lists[2] = {{0}, {0}};
 			walk_or_report(sub.v[k], both, lists, d, "shard");
-			GROW(roots, aroots, nroots + 1);
-			roots[nroots++] = (struct root){xstrdup(sub.v[k]), lists[0]};
+			GROW(ds->roots, ds->aroots, ds->nroots + 1);
+			ds->roots[ds->nroots++] = (struct root){xstrdup(sub.v[k]), lists[0]};
 			for (size_t q = 0; q < lists[1].n; q++)
-				path_list_add(&index, lists[1].v[q]);
+				path_list_add(&ds->index, lists[1].v[q]);
 			free(lists[1].v);
 		}
 		path_list_release(&sub);
 	}
-	dedup(&index);
+	dedup(&ds->index);
+}
 
-	/* without --object-dir, the build trees of the shards' own objects
-	 * (or the runner manifest's --cov paths) tell which objects exist */
-	struct path_list trees = {0}, only = {0};
-	for (size_t i = 0; !opts->nobject_dirs && i < cov_paths.n; i++)
-		path_list_add(&trees, xstrdup(cov_paths.v[i]));
-	if (opts->only_object_dirs)
-		for (size_t i = 0; i < opts->nobject_dirs; i++)
-			add_dir_names(&only, opts->object_dirs[i]);
-	for (size_t i = 0, n = cov_paths.n; i < n; i++) {
-		char *real = real_or_copy(cov_paths.v[i]);
-		if (strcmp(real, cov_paths.v[i]))
-			path_list_add(&cov_paths, real);
-		else
-			free(real);
+/* Pairs each data file of root r with its notes file, and says which
+ * build trees to search for the objects that never ran. */
+static void pair_root(struct discovery *ds, struct root *r,
+		      const struct path_list *scope)
+{
+	const struct cm_options *opts = ds->opts;
+	char *root = path_absolute(NULL, r->path);
+	struct path_list *g = &r->gcdas, objs = {0};
+	path_list_sort(g);
+	for (size_t k = 0; k < g->n; k++) {
+		char *gcno = find_gcno(g->v[k], root, &ds->index, ds->d, ds->sev,
+				       ds->only.n ? ds->only.v : NULL, ds->only.n);
+		if (!gcno)
+			continue;
+		/* one object, one name, whichever path led to it */
+		char *real = real_or_copy(gcno);
+		free(gcno);
+		gcno = real;
+		if (!opts->nobject_dirs || opts->only_object_dirs)
+			path_list_add(&objs, xstrdup(gcno));
+		add_pair(ds, gcno, g->v[k]);
+		g->v[k] = NULL;
 	}
-	/* the runner's --cov paths: objects with data outside them (their
-	 * data lies under a --cov path, the coverage directory being there)
-	 * get their build tree searched as plain shards' objects do */
-	const struct path_list *scope = opts->only_object_dirs ? &only
-				      : !opts->nobject_dirs ? &cov_paths : NULL;
-	for (size_t i = 0; i < nroots; i++) {
-		char *root = path_absolute(NULL, roots[i].path);
-		struct path_list *g = &roots[i].gcdas, objs = {0};
-		path_list_sort(g);
-		for (size_t k = 0; k < g->n; k++) {
-			char *gcno = find_gcno(g->v[k], root, &index, d, sev,
-					       only.n ? only.v : NULL, only.n);
-			if (!gcno)
-				continue;
-			/* one object, one name, whichever path led to it */
-			char *real = real_or_copy(gcno);
-			free(gcno);
-			gcno = real;
-			if (!opts->nobject_dirs || opts->only_object_dirs)
-				path_list_add(&objs, xstrdup(gcno));
-			GROW(pairs, apairs, npairs + 1);
-			pairs[npairs++] = (struct pair){gcno, g->v[k]};
-			g->v[k] = NULL;
+	if (objs.n && (!scope || !scope->n)) {
+		add_build_trees(&objs, &ds->index, &ds->trees, ds->d);
+	} else if (objs.n) {
+		struct path_list outside = {0};
+		for (size_t k = 0; k < objs.n; k++) {
+			if (!under_any(objs.v[k], scope->v, scope->n))
+				path_list_add(&outside, xstrdup(objs.v[k]));
+			else if (!opts->nobject_dirs)
+				scan_dir_gcno_of(objs.v[k], &ds->index);
 		}
-		if (objs.n && (!scope || !scope->n)) {
-			add_build_trees(&objs, &index, &trees, d);
-		} else if (objs.n) {
-			struct path_list outside = {0};
-			for (size_t k = 0; k < objs.n; k++) {
-				if (!under_any(objs.v[k], scope->v, scope->n))
-					path_list_add(&outside, xstrdup(objs.v[k]));
-				else if (!opts->nobject_dirs)
-					scan_dir_gcno_of(objs.v[k], &index);
-			}
-			if (outside.n)
-				add_build_trees(&outside, &index, &trees, d);
-			path_list_release(&outside);
-		}
-		path_list_release(&objs);
-		free(root);
-		free(roots[i].path);
-		path_list_release(g);
+		if (outside.n)
+			add_build_trees(&outside, &ds->index, &ds->trees, ds->d);
+		path_list_release(&outside);
 	}
-	free(roots);
-	path_list_release(&only);
+	path_list_release(&objs);
+	free(root);
+	free(r->path);
+	path_list_release(g);
+}
 
-	scan_trees(&trees, &index, d);
-	path_list_release(&trees);
-	path_list_release(&cov_paths);
-	for (size_t i = 0; i < index.n; i++) {
-		char *real = real_or_copy(index.v[i]);
-		free(index.v[i]);
-		index.v[i] = real;
-	}
-	dedup(&index);
-	for (size_t i = 0; i < index.n; i++) {
-		GROW(pairs, apairs, npairs + 1);
-		pairs[npairs++] = (struct pair){index.v[i], NULL};
-		index.v[i] = NULL;
-	}
-	path_list_release(&index);
-
-	if (npairs > 1)
-		qsort(pairs, npairs, sizeof(*pairs), cmp_pair);
-	for (size_t i = 0; i < npairs; i++) {
+/* Sorts the pairs by notes file into the inventory: one object per notes
+ * file, with its data files. */
+static void group_pairs(struct discovery *ds, struct inventory *inv)
+{
+	struct pair *pairs = ds->pairs;
+	if (ds->npairs > 1)
+		qsort(pairs, ds->npairs, sizeof(*pairs), cmp_pair);
+	for (size_t i = 0; i < ds->npairs; i++) {
 		if (!inv->n || strcmp(inv->v[inv->n - 1].gcno, pairs[i].gcno)) {
 			GROW(inv->v, inv->alloc, inv->n + 1);
 			memset(&inv->v[inv->n], 0, sizeof(inv->v[0]));
@@ -538,6 +524,60 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 		}
 	}
 	free(pairs);
+}
+
+void shards_discover(const struct cm_options *opts, struct inventory *inv,
+		     struct diag *d)
+{
+	static const char *const gcno_only[] = {".gcno", NULL};
+	struct discovery ds = {.opts = opts, .d = d,
+			       .sev = opts->ignore_stale ? CM_WARNING : CM_ERROR};
+
+	for (size_t i = 0; i < opts->nobject_dirs; i++)
+		walk_or_report(opts->object_dirs[i], gcno_only, &ds.index, d,
+			       "object directory");
+	collect_roots(&ds, inv);
+
+	/* without --object-dir, the build trees of the shards' own objects
+	 * (or the runner manifest's --cov paths) tell which objects exist */
+	for (size_t i = 0; !opts->nobject_dirs && i < ds.cov_paths.n; i++)
+		path_list_add(&ds.trees, xstrdup(ds.cov_paths.v[i]));
+	if (opts->only_object_dirs)
+		for (size_t i = 0; i < opts->nobject_dirs; i++)
+			add_dir_names(&ds.only, opts->object_dirs[i]);
+	for (size_t i = 0, n = ds.cov_paths.n; i < n; i++) {
+		char *real = real_or_copy(ds.cov_paths.v[i]);
+		if (strcmp(real, ds.cov_paths.v[i]))
+			path_list_add(&ds.cov_paths, real);
+		else
+			free(real);
+	}
+	/* the runner's --cov paths: objects with data outside them (their
+	 * data lies under a --cov path, the coverage directory being there)
+	 * get their build tree searched as plain shards' objects do */
+	const struct path_list *scope = opts->only_object_dirs ? &ds.only
+				      : !opts->nobject_dirs ? &ds.cov_paths : NULL;
+	for (size_t i = 0; i < ds.nroots; i++)
+		pair_root(&ds, &ds.roots[i], scope);
+	free(ds.roots);
+	path_list_release(&ds.only);
+
+	scan_trees(&ds.trees, &ds.index, d);
+	path_list_release(&ds.trees);
+	path_list_release(&ds.cov_paths);
+	for (size_t i = 0; i < ds.index.n; i++) {
+		char *real = real_or_copy(ds.index.v[i]);
+		free(ds.index.v[i]);
+		ds.index.v[i] = real;
+	}
+	dedup(&ds.index);
+	/* every notes file is an object, run or not */
+	for (size_t i = 0; i < ds.index.n; i++) {
+		add_pair(&ds, ds.index.v[i], NULL);
+		ds.index.v[i] = NULL;
+	}
+	path_list_release(&ds.index);
+	group_pairs(&ds, inv);
 }
 
 void inventory_release(struct inventory *inv)

@@ -188,16 +188,16 @@ static void shard_keep(struct item *v, size_t n, const struct suite *s,
 	free(wv);
 }
 
-int sched_plan(struct plan *pl, struct suite *s, const struct runner_opts *o,
-	       const struct cache *c, const struct cache *durations,
-	       struct strbuf *err)
+/* Which tests run (-k, -L, --lf): sel[i] for each test; sets each test's
+ * estimated duration from the cache. Returns how many were left out. */
+static size_t select_tests(struct suite *s, const struct runner_opts *o,
+			   const struct cache *c, unsigned char *sel)
 {
-	memset(pl, 0, sizeof(*pl));
+	size_t deselected = 0;
 	int have_failures = 0;
 	if (o->last_failed)
 		for (size_t i = 0; i < c->n && !have_failures; i++)
 			have_failures = c->v[i].failed;
-	unsigned char *sel = xcalloc(s->ntests ? s->ntests : 1, 1);
 	for (size_t i = 0; i < s->ntests; i++) {
 		struct test *t = &s->tests[i];
 		const struct cache_entry *e = cache_find(c, t->id);
@@ -214,87 +214,110 @@ int sched_plan(struct plan *pl, struct suite *s, const struct runner_opts *o,
 			keep = e && e->failed;
 		sel[i] = (unsigned char)keep;
 		if (!keep)
-			pl->deselected++;
+			deselected++;
 	}
+	return deselected;
+}
 
-	/* group into items */
+/* Whether test t joins the item being built (cur, of group cur_group)
+ * under the --dist mode. */
+static int same_scope(const struct runner_opts *o, const struct program *p,
+		      const struct test *t, int serial, const struct item *cur,
+		      const char *cur_group)
+{
+	if (!p->cmocka)
+		return 0;
+	switch (o->dist) {
+	case DIST_LOAD:
+		/* a group with a group set-up or tear-down is one scope:
+		 * its tests share what the set-up made, and it runs once */
+		return !o->split_fixtured && t->group_fixture && cur &&
+		       cur->serial == serial && cur_group &&
+		       !strcmp(cur_group, t->group);
+	case DIST_LOADSCOPE:
+		return cur && cur->serial == serial && t->group && cur_group &&
+		       !strcmp(cur_group, t->group);
+	default: /* loadfile, no: a program is one item */
+		return cur && cur->serial == serial;
+	}
+}
+
+/* Groups the selected tests [i, j) of program p into items of par
+ * (parallel) and ser (serial). */
+static void group_program(struct suite *s, const struct runner_opts *o,
+			  const unsigned char *sel, size_t i, size_t j,
+			  struct builder *par, struct builder *ser,
+			  size_t *order)
+{
+	struct program *p = s->tests[i].prog;
+	struct item *cur = NULL;
+	const char *cur_group = NULL;
+	/* the program may run unfiltered only when one item holds all its
+	 * tests: all selected, none split off as serial */
+	int all = 1, nserial = 0;
+	for (size_t k = i; k < j; k++) {
+		all &= sel[k];
+		nserial += is_serial(&s->tests[k], o);
+	}
+	if (nserial && nserial != (int)(j - i))
+		all = 0;
+	for (size_t k = i; k < j; k++) {
+		if (!sel[k])
+			continue;
+		struct test *t = &s->tests[k];
+		int serial = is_serial(t, o);
+		struct builder *b = serial ? ser : par;
+		if (!same_scope(o, p, t, serial, cur, cur_group)) {
+			int whole = !p->cmocka ||
+				    ((o->dist == DIST_LOADFILE || o->dist == DIST_NO) &&
+				     all);
+			cur = new_item(b, p, whole, serial, (*order)++);
+			cur_group = t->group;
+		}
+		item_add(cur, k, t->est);
+	}
+}
+
+/* --repeat: every item again, the copies right after it. */
+static void repeat_items(struct builder *b, int repeat)
+{
+	size_t n = b->n;
+	for (size_t i = 0; i < n; i++) {
+		for (int r = 1; r < repeat; r++) {
+			GROW(b->v, b->alloc, b->n + 1);
+			struct item *it = &b->v[b->n++];
+			*it = b->v[i];
+			it->tests = xcalloc(it->ntests, sizeof(size_t));
+			memcpy(it->tests, b->v[i].tests, it->ntests * sizeof(size_t));
+			it->order = b->v[i].order * (size_t)repeat + (size_t)r;
+		}
+		b->v[i].order *= (size_t)repeat;
+	}
+}
+
+int sched_plan(struct plan *pl, struct suite *s, const struct runner_opts *o,
+	       const struct cache *c, const struct cache *durations,
+	       struct strbuf *err)
+{
+	memset(pl, 0, sizeof(*pl));
+	unsigned char *sel = xcalloc(s->ntests ? s->ntests : 1, 1);
+	pl->deselected = select_tests(s, o, c, sel);
+
+	/* group into items, program by program */
 	struct builder par = {0}, ser = {0};
 	size_t order = 0;
 	for (size_t i = 0; i < s->ntests;) {
-		struct program *p = s->tests[i].prog;
 		size_t j = i;
-		while (j < s->ntests && s->tests[j].prog == p)
+		while (j < s->ntests && s->tests[j].prog == s->tests[i].prog)
 			j++;
-		/* tests [i, j) belong to program p */
-		struct item *cur = NULL;
-		const char *cur_group = NULL;
-		/* the program may run unfiltered only when one item holds all
-		 * its tests: all selected, none split off as serial */
-		int all = 1, nserial = 0;
-		for (size_t k = i; k < j; k++) {
-			all &= sel[k];
-			nserial += is_serial(&s->tests[k], o);
-		}
-		if (nserial && nserial != (int)(j - i))
-			all = 0;
-		for (size_t k = i; k < j; k++) {
-			if (!sel[k])
-				continue;
-			struct test *t = &s->tests[k];
-			int serial = is_serial(t, o);
-			struct builder *b = serial ? &ser : &par;
-			int same_scope;
-			switch (o->dist) {
-			case DIST_LOAD:
-				/* a group with a group set-up or tear-down is
-				 * one scope: its tests share what the set-up
-				 * made, and it runs once */
-				same_scope = !o->split_fixtured && t->group_fixture &&
-					     cur && cur->serial == serial && cur_group &&
-					     !strcmp(cur_group, t->group);
-				break;
-			case DIST_LOADSCOPE:
-				same_scope = cur && cur->serial == serial && t->group &&
-					     cur_group && !strcmp(cur_group, t->group);
-				break;
-			default: /* loadfile, no: a program is one item */
-				same_scope = cur && cur->serial == serial;
-				break;
-			}
-			if (!p->cmocka)
-				same_scope = 0;
-			if (!same_scope) {
-				int whole = !p->cmocka ||
-					    ((o->dist == DIST_LOADFILE || o->dist == DIST_NO) &&
-					     all);
-				cur = new_item(b, p, whole, serial, order++);
-				cur_group = t->group;
-			}
-			item_add(cur, k, t->est);
-		}
+		group_program(s, o, sel, i, j, &par, &ser, &order);
 		i = j;
 	}
 	free(sel);
 
-	/* --repeat: every item again, the copies right after */
 	if (o->repeat > 1) {
-		struct builder *bs[] = {&par, &ser};
-		for (int w = 0; w < 2; w++) {
-			struct builder *b = bs[w];
-			size_t n = b->n;
-			for (size_t i = 0; i < n; i++) {
-				for (int r = 1; r < o->repeat; r++) {
-					GROW(b->v, b->alloc, b->n + 1);
-					struct item *it = &b->v[b->n++];
-					*it = b->v[i];
-					it->tests = xcalloc(it->ntests, sizeof(size_t));
-					memcpy(it->tests, b->v[i].tests,
-					       it->ntests * sizeof(size_t));
-					it->order = b->v[i].order * (size_t)o->repeat + (size_t)r;
-				}
-				b->v[i].order *= (size_t)o->repeat;
-			}
-		}
+		repeat_items(&par, o->repeat);
+		repeat_items(&ser, o->repeat);
 	}
 
 	if (o->shard_n > 1) {
