@@ -58,7 +58,8 @@ static const char usage_text[] =
 	"                         default: the current directory)\n"
 	"  --cov-dir DIR          where the shards go (default .runner-cov)\n"
 	"  --cov-report TYPE      term, term-missing[:skip-covered], xml:FILE,\n"
-	"                         lcov:FILE, json:FILE, markdown:FILE (repeatable)\n"
+	"                         lcov:FILE, lcov-ext:FILE, json:FILE,\n"
+	"                         markdown:FILE (repeatable)\n"
 	"  --cov-branch           branch coverage in the totals\n"
 	"  --cov-root DIR         report sources under DIR, named relative to it\n"
 	"                         (default: the project's source tree: CMake's\n"
@@ -293,7 +294,7 @@ int main(int argc, char **argv)
 			if (cm_parse_report(optarg, &q))
 				return usage("bad --cov-report \"%s\": expected term, "
 					     "term-missing[:skip-covered], xml:FILE, lcov:FILE, "
-					     "json:FILE or markdown:FILE", optarg);
+					     "lcov-ext:FILE, json:FILE or markdown:FILE", optarg);
 			APPEND(o.cov_reports, o.ncov_reports, a_rep, optarg);
 			break;
 		}
