@@ -15,7 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CM_VERSION "0.1.0"
+#include "covtools_version.h"  /* generated from CMakeLists.txt */
+
+#define CM_VERSION COVTOOLS_VERSION
 
 enum cm_severity {
 	CM_WARNING,

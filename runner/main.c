@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "command.h"
+#include "pgdb.h"
 #include "runner.h"
 
 int runner_auto_workers(const char *spec);
@@ -367,6 +368,8 @@ int main(int argc, char **argv)
 			     "(the other modes keep a group on one worker)");
 	if ((o.db_schema || o.db_setup || o.db_keep) && !o.db)
 		return usage("%s", "--db-schema, --db-setup and --db-keep need --db");
+	if (o.db && !pgdb_available())
+		return usage("--db: %s", PGDB_UNAVAILABLE);
 	o.paths = argv + optind;
 	o.npaths = (size_t)(argc - optind);
 	if (!o.npaths && !o.ctest_dir)

@@ -29,6 +29,7 @@
 #include "results.h"
 #include "runner.h"
 #include "plan.h"
+#include "preload_path.h"
 #include "rerun.h"
 
 extern char **environ;
@@ -147,34 +148,6 @@ static char *make_uid(void)
 	for (size_t i = 0; i < sizeof(b); i++)
 		b[i] ^= (unsigned char)(t >> (8 * i));
 	return xasprintf("%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
-}
-
-/* The preload library: $RUNNER_PRELOAD, else beside the runner binary,
- * else in ../lib of it. NULL when there is none. */
-static char *find_preload(void)
-{
-	const char *env = getenv("RUNNER_PRELOAD");
-	if (env && *env)
-		return access(env, R_OK) == 0 ? xstrdup(env) : NULL;
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	char *dir = path_dirname(exe);
-	const char *cands[] = {"librunner_preload.so", "../lib/librunner_preload.so"};
-	for (size_t i = 0; i < 2; i++) {
-		char *p = path_join(dir, cands[i]);
-		char *norm = path_normalize(p);
-		free(p);
-		if (access(norm, R_OK) == 0) {
-			free(dir);
-			return norm;
-		}
-		free(norm);
-	}
-	free(dir);
-	return NULL;
 }
 
 struct run {
@@ -651,7 +624,9 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	strbuf_init(&err);
 	install_signals();
 	r.uid = make_uid();
-	r.preload = find_preload();
+	struct strbuf preload_searched;
+	strbuf_init(&preload_searched);
+	r.preload = preload_find(&preload_searched);
 	r.nslots = o->workers > 0 && o->dist != DIST_NO ? o->workers : 1;
 	r.count = r.nslots;
 
@@ -677,7 +652,10 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	 * scratch prefix, never into a worker's shard */
 	char *scratch = r.cov_dir ? xasprintf("%s/collect", r.cov_dir)
 				  : xasprintf("/tmp/runner-collect-%s", r.uid);
-	collect_tests(&r.suite, r.preload, environ, scratch);
+	size_t unsplit = collect_tests(&r.suite, r.preload, environ, scratch);
+	if (!r.preload)
+		preload_warn_missing(preload_searched.buf, unsplit, o->cov);
+	strbuf_release(&preload_searched);
 	path_remove_tree(scratch);
 	free(scratch);
 
