@@ -655,7 +655,6 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	size_t unsplit = collect_tests(&r.suite, r.preload, environ, scratch);
 	if (!r.preload)
 		preload_warn_missing(preload_searched.buf, unsplit, o->cov);
-	strbuf_release(&preload_searched);
 	path_remove_tree(scratch);
 	free(scratch);
 
@@ -747,6 +746,7 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	rerun_report(&r.rerun, &r.suite);
 	reporter_summary(&r.rp, elapsed, r.interrupted);
 out:
+	strbuf_release(&preload_searched);
 	if (r.db) {
 		struct strbuf kept;
 		strbuf_init(&kept);
