@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "command.h"
+#include "pgdb.h"
 #include "runner.h"
 
 int runner_auto_workers(const char *spec);
@@ -59,7 +60,8 @@ static const char usage_text[] =
 	"                         default: the current directory)\n"
 	"  --cov-dir DIR          where the shards go (default .runner-cov)\n"
 	"  --cov-report TYPE      term, term-missing[:skip-covered], xml:FILE,\n"
-	"                         lcov:FILE, json:FILE, markdown:FILE (repeatable)\n"
+	"                         lcov:FILE, lcov-ext:FILE, json:FILE,\n"
+	"                         markdown:FILE (repeatable)\n"
 	"  --cov-branch           branch coverage in the totals\n"
 	"  --cov-root DIR         report sources under DIR, named relative to it\n"
 	"                         (default: the project's source tree: CMake's\n"
@@ -298,7 +300,7 @@ int main(int argc, char **argv)
 			if (cm_parse_report(optarg, &q))
 				return usage("bad --cov-report \"%s\": expected term, "
 					     "term-missing[:skip-covered], xml:FILE, lcov:FILE, "
-					     "json:FILE or markdown:FILE", optarg);
+					     "lcov-ext:FILE, json:FILE or markdown:FILE", optarg);
 			APPEND(o.cov_reports, o.ncov_reports, a_rep, optarg);
 			break;
 		}
@@ -396,6 +398,8 @@ int main(int argc, char **argv)
 	}
 	if ((o.db_schema || o.db_setup || o.db_keep) && !o.db)
 		return usage("%s", "--db-schema, --db-setup and --db-keep need --db");
+	if (o.db && !pgdb_available())
+		return usage("--db: %s", PGDB_UNAVAILABLE);
 	o.paths = argv + optind;
 	o.npaths = (size_t)(argc - optind);
 	if (!o.npaths && !o.ctest_dir)
