@@ -15,7 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CM_VERSION "0.1.0"
+#include "covtools_version.h"  /* generated from CMakeLists.txt */
+
+#define CM_VERSION COVTOOLS_VERSION
 
 enum cm_severity {
 	CM_WARNING,
@@ -193,10 +195,15 @@ double cm_numbers_cover(const struct cm_numbers *n, int branch);
  * the digits (no '%') to buf and returns the value the text shows. */
 double cm_pct_text(double pct, int precision, char *buf, size_t bufsize);
 
-/* Writes r as an lcov tracefile to path ("-" = stdout), through a temporary
- * file renamed into place. Returns 0, or -1 with a message emitted. */
+/* Writes r as a plain lcov 1.x tracefile to path ("-" = stdout), through
+ * a temporary file renamed into place. Returns 0, or -1 with a message
+ * emitted. */
 int cm_write_lcov(const struct cm_report *r, const char *path,
 		  cm_emit_fn *emit, void *emit_ctx);
+/* The same in covmerge's extended form (branch destination lines and
+ * function end lines, which covmerge reads back exactly). */
+int cm_write_lcov_ext(const struct cm_report *r, const char *path,
+		      cm_emit_fn *emit, void *emit_ctx);
 
 /* The other reports; each is written through a temporary file renamed into
  * place and returns 0, or -1 with a message emitted. "-" is stdout (for

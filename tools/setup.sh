@@ -41,6 +41,7 @@ packages=(
 	gcc-11
 	python3
 	lcov
+	diff-cover
 	gcovr
 	libxml2-utils
 	postgresql

@@ -53,6 +53,7 @@ int cm_parse_report(const char *arg, struct cm_report_req *q)
 		{"term", CM_REPORT_TERM, 0},
 		{"term-missing", CM_REPORT_TERM_MISSING, 0},
 		{"lcov", CM_REPORT_LCOV, 1},
+		{"lcov-ext", CM_REPORT_LCOV_EXT, 1},
 		{"xml", CM_REPORT_XML, 1},
 		{"cobertura", CM_REPORT_XML, 1},
 		{"json", CM_REPORT_JSON, 1},
@@ -258,6 +259,9 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 		}
 		case CM_REPORT_LCOV:
 			bad = cm_write_lcov(r, q->path, covmerge_print_message, NULL);
+			break;
+		case CM_REPORT_LCOV_EXT:
+			bad = cm_write_lcov_ext(r, q->path, covmerge_print_message, NULL);
 			break;
 		case CM_REPORT_XML:
 			bad = cm_write_cobertura(r, &fmt, q->path, covmerge_print_message,

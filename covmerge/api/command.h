@@ -11,6 +11,7 @@ enum cm_report_kind {
 	CM_REPORT_TERM,
 	CM_REPORT_TERM_MISSING,
 	CM_REPORT_LCOV,
+	CM_REPORT_LCOV_EXT,       /* lcov with destinations and end lines */
 	CM_REPORT_XML,
 	CM_REPORT_JSON,
 	CM_REPORT_MARKDOWN,

@@ -46,7 +46,9 @@ static const char usage_text[] =
 	"  --omit GLOB           leave out files matching GLOB (repeatable)\n"
 	"reports:\n"
 	"  --report FMT          repeatable; default: term. FMT is term,\n"
-	"                        term-missing[:skip-covered], xml:FILE, lcov:FILE,\n"
+	"                        term-missing[:skip-covered], xml:FILE, lcov:FILE\n"
+	"                        (plain lcov 1.x), lcov-ext:FILE (with branch\n"
+	"                        destinations and function end lines),\n"
 	"                        json:FILE or markdown:FILE (FILE - = stdout;\n"
 	"                        markdown:- appends to $GITHUB_STEP_SUMMARY if set)\n"
 	"  --branch              count branches in Cover and show them\n"
@@ -125,7 +127,8 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 			if (cm_job_add_report(job, optarg))
 				return cli_usage(&cli, "bad --report \"%s\": expected term, "
 						   "term-missing[:skip-covered], xml:FILE, "
-						   "lcov:FILE, json:FILE or markdown:FILE",
+						   "lcov:FILE, lcov-ext:FILE, json:FILE or "
+						   "markdown:FILE",
 						   optarg);
 			break;
 		case 'j':

@@ -5,10 +5,11 @@
  * DA:<line>,<count>[,<checksum>], the FNF/FNH/BRF/BRH/LF/LH totals (which
  * we recompute) and end_of_record. lcov 2's FNL/FNA function records are
  * read too; TN, VER and other keys are ignored. Branches keep the order
- * they appear in on their line. In tracefiles covmerge wrote (first line
- * LCOV_DST_MARKER) the block field is the branch's destination line and a
- * LCOV_FNEND comment gives each function's end line; elsewhere a branch's
- * destination is unknown. */
+ * they appear in on their line. In covmerge's extended tracefiles
+ * (lcov-ext, first line LCOV_DST_MARKER) the block field is the branch's
+ * destination line and a LCOV_FNEND comment gives each function's end
+ * line; elsewhere (plain lcov, covmerge's included) a branch's destination
+ * is unknown. */
 #include "lcov_read.h"
 
 #include <inttypes.h>

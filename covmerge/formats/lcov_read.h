@@ -5,8 +5,9 @@
 #include "objcov.h"
 #include "strbuf.h"
 
-/* The first line covmerge writes into its own tracefiles: it says that the
- * BRDA block field holds each branch's destination line. */
+/* The first line of covmerge's extended tracefiles (lcov-ext:FILE and the
+ * tracefiles inside portable shards): it says that the BRDA block field
+ * holds each branch's destination line. */
 #define LCOV_DST_MARKER "# covmerge: BRDA block = destination line (0 = exit)"
 /* Our comment after each FN line: "#covmerge:FNEND:<end line>,<name>". */
 #define LCOV_FNEND "#covmerge:FNEND:"
@@ -18,7 +19,10 @@ int lcov_read(const char *path, struct obj_cov *out, struct strbuf *err);
 int lcov_parse(const char *text, size_t len, struct obj_cov *out,
 	       struct strbuf *err);
 
-/* Appends files[0..n) as an lcov tracefile (with the marker line). */
-void lcov_format(struct strbuf *sb, const struct cm_file *files, size_t n);
+/* Appends files[0..n) as an lcov tracefile: plain lcov 1.x, or with ext
+ * the extended form (the marker line, destination lines in BRDA's block
+ * field, function end comments) that reads back exactly. */
+void lcov_format(struct strbuf *sb, const struct cm_file *files, size_t n,
+		 int ext);
 
 #endif

@@ -1,12 +1,18 @@
-/* The lcov tracefile writer (what genhtml, diff-cover and Codecov read):
- * per file SF, FN/FNDA/FNF/FNH, BRDA/BRF/BRH, DA/LF/LH, end_of_record.
- * BRDA's branch field is the branch's position on its line and its taken
- * field "-" when the branch's block never ran. Its block field (an opaque
- * group id to lcov and genhtml) holds the branch's destination line, 0
- * for the function exit and 4294967295 when it is not known, which the
- * first line of the file announces. A comment line after each FN gives
- * the function's end line (lcov 1.x has no field for it). So covmerge
- * reading its own tracefile back loses nothing. */
+/* The lcov tracefile writers.
+ *
+ * Plain (lcov:FILE) is lcov 1.x as geninfo writes it, for genhtml,
+ * diff-cover and Codecov: per file TN, SF, FN/FNDA/FNF/FNH, BRDA/BRF/BRH,
+ * DA/LF/LH, end_of_record, and no comment lines. BRDA's block field is 0
+ * (geninfo's value for gcc 9 and later), its branch field the branch's
+ * position on its line, its taken field "-" when the branch's block never
+ * ran.
+ *
+ * Extended (lcov-ext:FILE, and the tracefiles inside portable shards) is
+ * the same with what lcov 1.x has no field for: the first line is
+ * LCOV_DST_MARKER and BRDA's block field holds the branch's destination
+ * line (0 for the function exit, 4294967295 when it is not known), and a
+ * comment line after each FN gives the function's end line. So covmerge
+ * reading it back loses nothing. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +38,7 @@ static char *one_line(const char *s)
 	return c;
 }
 
-static void write_file(struct strbuf *fp, const struct cm_file *f)
+static void write_file(struct strbuf *fp, const struct cm_file *f, int ext)
 {
 	struct cm_numbers t;
 	cm_file_numbers(f, &t);
@@ -43,8 +49,9 @@ static void write_file(struct strbuf *fp, const struct cm_file *f)
 	for (size_t i = 0; i < f->nfunctions; i++) {
 		names[i] = one_line(f->functions[i].name);
 		strbuf_addf(fp, "FN:%u,%s\n", f->functions[i].start_line, names[i]);
-		strbuf_addf(fp, "%s%u,%s\n", LCOV_FNEND, f->functions[i].end_line,
-			    names[i]);
+		if (ext)
+			strbuf_addf(fp, "%s%u,%s\n", LCOV_FNEND,
+				    f->functions[i].end_line, names[i]);
 	}
 	for (size_t i = 0; i < f->nfunctions; i++) {
 		strbuf_addf(fp, "FNDA:%" PRId64 ",%s\n", f->functions[i].count,
@@ -56,12 +63,13 @@ static void write_file(struct strbuf *fp, const struct cm_file *f)
 	for (size_t i = 0; i < f->nlines; i++) {
 		const struct cm_line *l = &f->lines[i];
 		for (size_t b = 0; b < l->nbranches; b++) {
+			unsigned block = ext ? l->branches[b].dst_line : 0;
 			if (l->branches[b].src_executed)
 				strbuf_addf(fp, "BRDA:%u,%u,%zu,%" PRId64 "\n", l->lineno,
-					l->branches[b].dst_line, b, l->branches[b].count);
+					block, b, l->branches[b].count);
 			else
 				strbuf_addf(fp, "BRDA:%u,%u,%zu,-\n", l->lineno,
-					l->branches[b].dst_line, b);
+					block, b);
 		}
 	}
 	strbuf_addf(fp, "BRF:%zu\nBRH:%zu\n", t.branches,
@@ -73,15 +81,17 @@ static void write_file(struct strbuf *fp, const struct cm_file *f)
 		    t.stmts - t.miss);
 }
 
-void lcov_format(struct strbuf *sb, const struct cm_file *files, size_t n)
+void lcov_format(struct strbuf *sb, const struct cm_file *files, size_t n,
+		 int ext)
 {
-	strbuf_addf(sb, "%s\n", LCOV_DST_MARKER);
+	if (ext)
+		strbuf_addf(sb, "%s\n", LCOV_DST_MARKER);
 	for (size_t i = 0; i < n; i++)
-		write_file(sb, &files[i]);
+		write_file(sb, &files[i], ext);
 }
 
-int cm_write_lcov(const struct cm_report *r, const char *path,
-		  cm_emit_fn *emit, void *emit_ctx)
+static int write_lcov(const struct cm_report *r, const char *path, int ext,
+		      cm_emit_fn *emit, void *emit_ctx)
 {
 	for (size_t i = 0; i < r->nfiles && emit; i++) {
 		const struct cm_file *f = &r->files[i];
@@ -101,8 +111,20 @@ int cm_write_lcov(const struct cm_report *r, const char *path,
 	}
 	struct strbuf sb;
 	strbuf_init(&sb);
-	lcov_format(&sb, r->files, r->nfiles);
+	lcov_format(&sb, r->files, r->nfiles, ext);
 	int rc = write_text_file(path, sb.buf, sb.len, emit, emit_ctx);
 	strbuf_release(&sb);
 	return rc;
+}
+
+int cm_write_lcov(const struct cm_report *r, const char *path,
+		  cm_emit_fn *emit, void *emit_ctx)
+{
+	return write_lcov(r, path, 0, emit, emit_ctx);
+}
+
+int cm_write_lcov_ext(const struct cm_report *r, const char *path,
+		      cm_emit_fn *emit, void *emit_ctx)
+{
+	return write_lcov(r, path, 1, emit, emit_ctx);
 }

@@ -824,7 +824,7 @@ static int write_export(const struct cm_options *opts, struct jobs *js,
 		if (j->tracefile || j->trace_text) {
 			struct strbuf t;
 			strbuf_init(&t);
-			lcov_format(&t, j->cov.files, j->cov.nfiles);
+			lcov_format(&t, j->cov.files, j->cov.nfiles, 1);
 			pshard_add_tracefile(&w, t.buf, t.len);
 			strbuf_release(&t);
 		} else if (j->gcno_data.len) {

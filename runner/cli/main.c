@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "cliopt.h"
 #include "covmerge.h"
+#include "pgdb.h"
 #include "runner.h"
 
 int runner_auto_workers(const char *spec);
@@ -60,7 +61,8 @@ static const char usage_text[] =
 	"                         default: the current directory)\n"
 	"  --cov-dir DIR          where the shards go (default .runner-cov)\n"
 	"  --cov-report TYPE      term, term-missing[:skip-covered], xml:FILE,\n"
-	"                         lcov:FILE, json:FILE, markdown:FILE (repeatable)\n"
+	"                         lcov:FILE, lcov-ext:FILE, json:FILE,\n"
+	"                         markdown:FILE (repeatable)\n"
 	"  --cov-branch           branch coverage in the totals\n"
 	"  --cov-root DIR         report sources under DIR, named relative to it\n"
 	"                         (default: the project's source tree: CMake's\n"
@@ -270,7 +272,7 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 			if (!cm_report_spec_valid(optarg))
 				return cli_usage(&cli, "bad --cov-report \"%s\": expected term, "
 					     "term-missing[:skip-covered], xml:FILE, lcov:FILE, "
-					     "json:FILE or markdown:FILE", optarg);
+					     "lcov-ext:FILE, json:FILE or markdown:FILE", optarg);
 			APPEND(o->cov_reports, o->ncov_reports, a_rep, optarg);
 			break;
 		}
@@ -356,6 +358,8 @@ static int check_options(struct runner_opts *o)
 	}
 	if ((o->db_schema || o->db_setup || o->db_keep) && !o->db)
 		return cli_usage(&cli, "%s", "--db-schema, --db-setup and --db-keep need --db");
+	if (o->db && !pgdb_available())
+		return cli_usage(&cli, "--db: %s", PGDB_UNAVAILABLE);
 	if (!o->npaths && !o->ctest_dir)
 		return cli_usage(&cli, "%s", "no tests given (programs, directories, globs "
 			     "or --ctest BUILD_DIR)");

@@ -32,6 +32,7 @@
 #include "results.h"
 #include "runner.h"
 #include "plan.h"
+#include "preload_path.h"
 #include "rerun.h"
 
 extern char **environ;
@@ -152,34 +153,6 @@ static char *make_uid(void)
 	for (size_t i = 0; i < sizeof(b); i++)
 		b[i] ^= (unsigned char)(t >> (8 * i));
 	return xasprintf("%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
-}
-
-/* The preload library: $RUNNER_PRELOAD, else beside the runner binary,
- * else in ../lib of it. NULL when there is none. */
-static char *find_preload(void)
-{
-	const char *env = getenv("RUNNER_PRELOAD");
-	if (env && *env)
-		return access(env, R_OK) == 0 ? xstrdup(env) : NULL;
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	char *dir = path_dirname(exe);
-	const char *cands[] = {"librunner_preload.so", "../lib/librunner_preload.so"};
-	for (size_t i = 0; i < 2; i++) {
-		char *p = path_join(dir, cands[i]);
-		char *norm = path_normalize(p);
-		free(p);
-		if (access(norm, R_OK) == 0) {
-			free(dir);
-			return norm;
-		}
-		free(norm);
-	}
-	free(dir);
-	return NULL;
 }
 
 struct run {
@@ -752,7 +725,9 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	install_signals();
 	orphans_reap();
 	r.uid = make_uid();
-	r.preload = find_preload();
+	struct strbuf preload_searched;
+	strbuf_init(&preload_searched);
+	r.preload = preload_find(&preload_searched);
 	r.nslots = o->workers > 0 && o->dist != DIST_NO ? o->workers : 1;
 	r.nslots = fd_worker_cap(r.nslots, &err);
 	if (err.len)
@@ -802,8 +777,10 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	/* listing a cmocka program runs its main: its coverage goes to a
 	 * scratch prefix, never into a worker's shard */
 	char *scratch = scratch_dir();
-	collect_tests(&r.suite, r.preload, environ,
-		      scratch ? scratch : "/nonexistent/runner-collect");
+	size_t unsplit = collect_tests(&r.suite, r.preload, environ,
+				       scratch ? scratch : "/nonexistent/runner-collect");
+	if (!r.preload)
+		preload_warn_missing(preload_searched.buf, unsplit, o->cov);
 	if (scratch)
 		path_remove_tree(scratch);
 	free(scratch);
@@ -920,6 +897,7 @@ out:
 	/* a run that could not start ends with the same last line */
 	if (rc == RUNNER_EXIT_INTERNAL && !summarized)
 		printf("runner: 0 passed, 0 failed, 0 skipped, 1 error\n");
+	strbuf_release(&preload_searched);
 	if (r.db) {
 		struct strbuf kept;
 		strbuf_init(&kept);

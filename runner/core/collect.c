@@ -265,12 +265,15 @@ static size_t list_cmocka(struct suite *s, struct program *p, const char *preloa
 	return added;
 }
 
-void collect_tests(struct suite *s, const char *preload, char *const *env,
-		   const char *scratch_prefix)
+size_t collect_tests(struct suite *s, const char *preload, char *const *env,
+		     const char *scratch_prefix)
 {
+	size_t unsplit = 0;
 	for (size_t i = 0; i < s->nprogs; i++) {
 		struct program *p = s->progs[i];
 		char *exe = p->argv[0];
+		if (!preload && !p->will_fail && !p->not_run && links_cmocka(exe))
+			unsplit++;
 		if (preload && !p->will_fail && !p->not_run && links_cmocka(exe) &&
 		    list_cmocka(s, p, preload, env, scratch_prefix) > 0) {
 			p->cmocka = 1;
@@ -278,6 +281,7 @@ void collect_tests(struct suite *s, const char *preload, char *const *env,
 		}
 		add_test(s, p, NULL, NULL);
 	}
+	return unsplit;
 }
 
 static char **json_strv(const struct json *arr)

@@ -24,9 +24,10 @@ int collect_ctest(struct suite *s, const char *build_dir, struct strbuf *err);
 
 /* Turns programs into tests: a dynamically linked cmocka program is asked
  * for its tests (through the preload library, with env, coverage going to
- * scratch_prefix) and split; every other program is one test. */
-void collect_tests(struct suite *s, const char *preload, char *const *env,
-		   const char *scratch_prefix);
+ * scratch_prefix) and split; every other program is one test. Returns how
+ * many cmocka programs stay whole because preload is NULL. */
+size_t collect_tests(struct suite *s, const char *preload, char *const *env,
+		     const char *scratch_prefix);
 
 void suite_release(struct suite *s);
 

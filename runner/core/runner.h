@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RUNNER_VERSION "0.1.0"
+#include "covtools_version.h"  /* generated from CMakeLists.txt */
+
+#define RUNNER_VERSION COVTOOLS_VERSION
 
 enum runner_exit {
 	RUNNER_EXIT_OK = 0,

@@ -753,6 +753,11 @@ static void pgdb_free(struct pgdb *db)
 	free(db);
 }
 
+int pgdb_available(void)
+{
+	return 1;
+}
+
 struct pgdb *pgdb_start(const struct pgdb_config *cfg, const char *run_uid,
 			int nworkers, struct strbuf *err)
 {

@@ -26,6 +26,11 @@ struct pgdb_config {
 
 struct pgdb;
 
+/* 1 when the runner was built with PostgreSQL (libpq), else 0: then
+ * pgdb_start fails with PGDB_UNAVAILABLE (pgdb_none.c). */
+int pgdb_available(void);
+#define PGDB_UNAVAILABLE "this runner was built without PostgreSQL support"
+
 /* Sets everything up for nworkers workers. Returns NULL with libpq's (or
  * the setup's) message in err when the server is down, the credentials
  * are wrong, the schema file is missing or fails, ... (the caller exits 3).

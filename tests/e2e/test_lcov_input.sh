@@ -1,12 +1,18 @@
 #!/bin/bash
 # lcov tracefiles as input: .info and .info.gz, alone and mixed with a gcda
 # shard of the same fixture.
-#   - covmerge's own lcov report read back gives byte-identical term-missing
-#     --branch, Cobertura (SOURCE_DATE_EPOCH fixed) and lcov reports: the
-#     tracefile loses nothing;
+#   - covmerge's own lcov-ext report read back gives byte-identical
+#     term-missing --branch, Cobertura (SOURCE_DATE_EPOCH fixed), lcov and
+#     lcov-ext reports: the extended tracefile loses nothing;
 #   - gzip-compressed, the same;
+#   - the plain lcov report read back gives the same plain lcov report and
+#     the same numbers, but no branch destinations (Missing shows
+#     LINE(bK/N)) and no function end lines (a Cobertura method holds only
+#     its first line);
 #   - counts add: the same tracefile twice, or a tracefile plus the shard it
 #     came from, doubles every count and no total;
+#   - covmerge's plain lcov report holds exactly the SF/FN/FNDA/BRDA/DA
+#     records that lcov itself (geninfo) writes for the same data;
 #   - a tracefile written by lcov itself (geninfo) gives the same numbers as
 #     the shard, and the Missing column never invents a branch destination
 #     that such a tracefile does not carry;
@@ -38,23 +44,24 @@ sane_failure() {
 	fi
 }
 
-# reports NAME INPUT...: $work/NAME.{txt,xml,info} (term-missing --branch,
-# Cobertura, lcov) from covmerge --root $root --branch INPUT...; must succeed
-# without a message.
+# reports NAME INPUT...: $work/NAME.{txt,xml,info,ext} (term-missing
+# --branch, Cobertura, lcov, lcov-ext) from covmerge --root $root --branch
+# INPUT...; must succeed without a message.
 reports() {
 	local name=$1
 	shift
 	"$COVMERGE" --root "$root" -q --branch --report term-missing \
-		--report "xml:$work/$name.xml" --report "lcov:$work/$name.info" "$@" \
+		--report "xml:$work/$name.xml" --report "lcov:$work/$name.info" \
+		--report "lcov-ext:$work/$name.ext" "$@" \
 		>"$work/$name.txt" 2>"$work/$name.err" ||
 		die "$name: covmerge $* exited $?: $(cat "$work/$name.err")"
 	[[ ! -s $work/$name.err ]] || die "$name: covmerge $* wrote to stderr: $(cat "$work/$name.err")"
 }
 
-# same A B WHAT: the three reports of A and B are byte-identical.
+# same A B WHAT: the four reports of A and B are byte-identical.
 same() {
 	local ext
-	for ext in txt xml info; do
+	for ext in txt xml info ext; do
 		cmp -s "$work/$1.$ext" "$work/$2.$ext" ||
 			failures+=("$3: the .$ext reports differ:
 $(diff -u "$work/$1.$ext" "$work/$2.$ext" | head -40 || true)")
@@ -64,16 +71,43 @@ $(diff -u "$work/$1.$ext" "$work/$2.$ext" | head -40 || true)")
 reports ref "$shard"
 grep -q '^SF:' "$work/ref.info" || die "the reference lcov report has no records"
 
-# read back, plain and compressed
-cp "$work/ref.info" "$work/in.info"
+# the extended form read back, plain and compressed
+cp "$work/ref.ext" "$work/in.info"
 reports back "$work/in.info"
-same ref back "covmerge's lcov report read back"
-gzip -c "$work/ref.info" >"$work/in.info.gz"
+same ref back "covmerge's lcov-ext report read back"
+gzip -c "$work/ref.ext" >"$work/in.info.gz"
 reports backgz "$work/in.info.gz"
-same ref backgz "covmerge's lcov report read back from .info.gz"
+same ref backgz "covmerge's lcov-ext report read back from .info.gz"
 # a second round trip changes nothing either
-reports back2 "$work/back.info"
+reports back2 "$work/back.ext"
 same back back2 "a second round trip"
+
+# the plain form read back: the same plain tracefile and the same numbers,
+# without branch destinations and function end lines
+cp "$work/ref.info" "$work/plain.info"
+reports plainback "$work/plain.info"
+cmp -s "$work/ref.info" "$work/plainback.info" ||
+	failures+=("the plain lcov report read back gives another plain report:
+$(diff -u "$work/ref.info" "$work/plainback.info" | head -40 || true)")
+cut -c1-48 "$work/ref.txt" >"$work/ref.cols"
+cut -c1-48 "$work/plainback.txt" >"$work/plainback.cols"
+cmp -s "$work/ref.cols" "$work/plainback.cols" ||
+	failures+=("the plain lcov report read back gives other numbers:
+$(diff "$work/ref.cols" "$work/plainback.cols" || true)")
+grep -qF -- '->' "$work/ref.txt" ||
+	failures+=("the reference term-missing shows no branch destination: $(cat "$work/ref.txt")")
+grep -qF -- '->' "$work/plainback.txt" &&
+	failures+=("the plain lcov report read back claims branch destinations: $(cat "$work/plainback.txt")")
+grep -q '([bB][0-9]*/[0-9]*)' "$work/plainback.txt" ||
+	failures+=("the plain lcov report read back shows no LINE(bK/N) branch: $(cat "$work/plainback.txt")")
+# method_lines XML NAME: how many lines the Cobertura method NAME holds
+method_lines() {
+	sed -n "/<method name=\"$2\"/,/<\/method>/p" "$1" | grep -c '<line '
+}
+n=$(method_lines "$work/ref.xml" part10_half)
+((n == 7)) || failures+=("the reference Cobertura method part10_half holds $n lines, expected 7")
+n=$(method_lines "$work/plainback.xml" part10_half)
+((n == 1)) || failures+=("read back from plain lcov, the Cobertura method part10_half holds $n lines, expected its first only")
 
 # counts add; totals do not
 reports twice "$work/in.info" "$work/in.info"
@@ -131,6 +165,18 @@ if command -v lcov >/dev/null 2>&1; then
 	"$COVMERGE" --root "$root" -q --branch --report term-missing "$work/geninfo.info" \
 		>"$work/geninfo.txt" 2>"$work/geninfo.err" ||
 		die "covmerge on lcov's tracefile failed: $(cat "$work/geninfo.err")"
+	# covmerge's plain lcov report holds the records geninfo writes, BRDA
+	# block numbers included
+	records() {
+		awk '/^SF:/ { sf = $0 } /^(BRDA|DA|FN|FNDA):/ { print sf " " $0 }' "$1" | sort
+	}
+	records "$work/ref.info" >"$work/ref.records"
+	records "$work/geninfo.info" >"$work/geninfo.records"
+	[[ -s $work/ref.records ]] && grep -q ' BRDA:' "$work/ref.records" ||
+		failures+=("the plain lcov report holds no BRDA records")
+	cmp -s "$work/ref.records" "$work/geninfo.records" ||
+		failures+=("covmerge's plain lcov records differ from geninfo's:
+$(diff "$work/ref.records" "$work/geninfo.records" | head -20 || true)")
 	# the numbers (all columns but Missing) are the shard's
 	cut -c1-48 "$work/ref.txt" >"$work/ref.cols"
 	cut -c1-48 "$work/geninfo.txt" >"$work/geninfo.cols"
