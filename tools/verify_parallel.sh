@@ -60,8 +60,8 @@ if [[ -n $keep ]]; then
 else
 	export CM_TEST_TMP=${TMPDIR:-/tmp}
 fi
-# shellcheck source-path=SCRIPTDIR source=../tests/fixtures/runner/rt_lib.sh
-. "$root/tests/fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$root/tests/lib/runner.sh"
 rt_setup
 command -v ctest >/dev/null 2>&1 || fail "ctest is not installed (apt-get install cmake)"
 

@@ -20,8 +20,8 @@
 # Note: a data file cut exactly at a record boundary is accepted (as gcov
 # itself accepts it), so the truncation offsets are chosen inside records.
 set -euo pipefail
-# shellcheck source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=tests/lib/shards.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/shards.sh"
 lib_setup
 need_tool gcc-11 gcc-11
 

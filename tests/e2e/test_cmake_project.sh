@@ -33,8 +33,8 @@
 #    build/cmake): the default root is the deepest directory holding the
 #    sources, not CMAKE_HOME_DIRECTORY, which holds none of them.
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 work=$(cd "$work" && pwd -P)
 use_gcc 12

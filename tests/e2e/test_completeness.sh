@@ -10,8 +10,8 @@
 # one plain program) is run by runner -n 2 --cov, so COV holds gw0, gw1 and
 # manifest.json. Each section works on a fresh copy of that directory.
 set -euo pipefail
-# shellcheck source=../fixtures/portable/pt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/portable/pt_lib.sh"
+# shellcheck source=tests/lib/portable.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/portable.sh"
 pt_setup --runner
 
 pt_copy "$work/src"

@@ -6,7 +6,7 @@
 # (GCOV_PREFIX=<shard> GCOV_PREFIX_STRIP=0), then compare
 #   covmerge --object-dir BUILD --report lcov:out.info SHARD1 SHARD2 SHARD3
 # with the oracle: the shards merged by gcov-tool and read by the matching
-# gcov in JSON mode (see make_oracle in common.sh and oracle_compare.py).
+# gcov in JSON mode (see make_oracle in tests/lib/oracle.sh and oracle_compare.py).
 # Every DA, BRDA and FNDA value and every total must be equal. The lcov
 # file must also be byte-identical with -j 1 and -j 8 and the shards given
 # in another order.
@@ -15,8 +15,8 @@
 # CM_EXACT_OPTS widens the matrix by hand: a comma-separated list of flag
 # sets, default "-O0,-O2"; e.g. CM_EXACT_OPTS="-O0,-O2,-O3,-Os,-O2 -flto".
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 
 IFS=, read -r -a opts <<<"${CM_EXACT_OPTS:--O0,-O2}"

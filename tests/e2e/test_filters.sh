@@ -10,8 +10,8 @@
 # exact rows of the term table. A source that cannot be read is a warning
 # naming it, and its lines still count.
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 work=$(cd "$work" && pwd -P)
 need_tool gcc-12 gcc-12

@@ -9,8 +9,8 @@
 # function counts (lcov input is supported), with their source files
 # present so no warning is printed.
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 work=$(cd "$work" && pwd -P)
 

@@ -11,8 +11,8 @@
 # At -O0 the wrapper's line is checked by value: run_test_alpha ran 6
 # times, its never-run wrapper shares the line, so the line has 6, not 0.
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 
 src=$fixture_dir/groups/macro.c

@@ -22,8 +22,8 @@
 #     `--db temp` exits 4 with "runner: --db: this runner was built without
 #     PostgreSQL support", and the .deb no longer depends on libpq5.
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup --no-covmerge
 work=$(cd "$work" && pwd -P)
 need_tool cmake cmake

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The output never depends on the number of threads.
 #
-# The shard fixture (fixture_build in lib.sh) plus three more copies of the
+# The shard fixture (fixture_build in tests/lib/shards.sh) plus three more copies of the
 # "twice" program (13 objects, count.c in five of them) is run into four
 # shard roots. covmerge with -j 1, -j 2, -j 8 (three times) and the default
 # must write byte-identical lcov files, stdout and stderr:
@@ -11,8 +11,8 @@
 #     --ignore-stale (exit 0, the warnings in the same order every time) and
 #     without (exit 1, the same errors every time).
 set -euo pipefail
-# shellcheck source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=tests/lib/shards.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/shards.sh"
 lib_setup
 
 B=$work/build

@@ -12,8 +12,8 @@
 # covmerge's lcov-ext:FILE is for covmerge itself: it starts with a comment
 # line, which is what diff-cover 7.4 refuses.
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 work=$(cd "$work" && pwd -P)
 need_tool gcc-12 gcc-12

@@ -2,11 +2,10 @@
 # lcov input edge cases: lcov 2 function aliases (FNL + several FNA),
 # counts that would overflow, trailing junk in records.
 set -euo pipefail
-: "${COVMERGE:?}" "${CM_TEST_TMP:?}"
-mkdir -p "$CM_TEST_TMP"
-work=$(mktemp -d "$CM_TEST_TMP/lcovedge.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-fail() { echo "test_lcov_edge: FAIL: $*" >&2; exit 1; }
+# shellcheck source=tests/lib/test-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/test-lib.sh"
+need_covmerge
+tl_workdir
 cd "$work"
 printf 'int f(void) { return 1; }\n' >x.c
 

@@ -20,8 +20,8 @@
 #     end_of_record, truncated or damaged gzip, no records) is exit 1 naming
 #     the file (and the line where there is one), and writes no report.
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 work=$(cd "$work" && pwd -P)
 need_tool gcc-12 gcc-12
@@ -254,8 +254,8 @@ $(cat "$work/empty.out")")
 
 if ((${#failures[@]})); then
 	for f in "${failures[@]}"; do
-		echo "$e2e_name: FAIL: $f" >&2
+		tl_diag "$test_name: FAIL: $f" >&2
 	done
-	exit 1
+	fail "${#failures[@]} check(s) failed (see above)"
 fi
 note "lcov tracefiles in, plain or gzip, alone or mixed: exact"

@@ -17,8 +17,8 @@
 #     for b's branches (gcov's "never executed") where geninfo writes 0,
 #     with the same totals (the one documented difference).
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 
 need_tool lcov lcov

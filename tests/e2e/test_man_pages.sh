@@ -6,8 +6,8 @@
 #   - every long option that `runner --help` (`covmerge --help`) lists is
 #     described in the page.
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 : "${RUNNER:?RUNNER must name the runner binary}"
 need_tool groff groff-base

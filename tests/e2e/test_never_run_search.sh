@@ -12,13 +12,13 @@
 #    $work/t/idle, a directory with no data, is found and reported at 0%,
 #    with nothing on stderr.
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 work=$(cd "$work" && pwd -P)
 use_gcc 12
 other=$(mktemp -d /tmp/cm-never-run.XXXXXX)
-trap 'rm -rf "$other"; e2e_cleanup' EXIT
+tl_at_exit 'rm -rf "$other"'
 
 mkdir -p "$work/t/main" "$work/t/idle" "$other/lib"
 cat >"$work/t/main/main.c" <<'C'

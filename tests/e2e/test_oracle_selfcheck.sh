@@ -11,8 +11,8 @@
 #    branch, one function, one total, a missing file, ...) must make the
 #    comparison fail with exit 1 and name the altered item.
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup --no-covmerge
 
 need_tool lcov lcov

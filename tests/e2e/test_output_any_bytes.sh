@@ -17,8 +17,8 @@
 #      control character (no ESC), one line per file, '?' in place of
 #      what a terminal would not show as it is
 set -euo pipefail
-# shellcheck source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=tests/lib/shards.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/shards.sh"
 lib_setup
 need_tool xmllint libxml2-utils
 need_tool lcov lcov

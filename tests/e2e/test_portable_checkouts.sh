@@ -15,8 +15,8 @@
 #   3. an export written with --path-map, or re-exported at another root,
 #      keeps the paths it reported: read back anywhere, it gives the same
 set -euo pipefail
-# shellcheck source=../fixtures/portable/pt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/portable/pt_lib.sh"
+# shellcheck source=tests/lib/portable.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/portable.sh"
 pt_setup
 
 A=$work/ckA/proj

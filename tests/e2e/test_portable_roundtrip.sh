@@ -16,8 +16,8 @@
 #      export at 0%
 #   f. an lcov tracefile exported and read back gives the same report
 set -euo pipefail
-# shellcheck source=../fixtures/portable/pt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/portable/pt_lib.sh"
+# shellcheck source=tests/lib/portable.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/portable.sh"
 pt_setup
 
 P=$work/proj

@@ -15,8 +15,8 @@
 #   files of shards 1 and 3, not the clean one of shard 2, nor the notes
 #   file.
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 
 use_gcc 12

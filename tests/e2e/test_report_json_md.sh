@@ -13,8 +13,8 @@
 #     temporary files are left behind; a report replaces a longer old file
 #     completely and gets ordinary permissions (not mkstemp's 0600).
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 work=$(cd "$work" && pwd -P)
 need_tool gcc-12 gcc-12

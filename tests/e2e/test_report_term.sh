@@ -16,8 +16,8 @@
 # Also: branch destinations in the Missing column (an arc into a block
 # that starts on the source line is shown by the block's next line).
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 work=$(cd "$work" && pwd -P)
 need_tool gcc-12 gcc-12
@@ -363,8 +363,8 @@ row=$(grep '^loop_continue\.c ' "$arcs/out.txt" || true)
 
 if ((${#failures[@]})); then
 	for f in "${failures[@]}"; do
-		echo "$e2e_name: FAIL: $f" >&2
+		tl_diag "$test_name: FAIL: $f" >&2
 	done
-	exit 1
+	fail "${#failures[@]} check(s) failed (see above)"
 fi
 note "all term tables match their golden files and coverage.py's rules"

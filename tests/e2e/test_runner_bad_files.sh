@@ -9,8 +9,8 @@
 #    itself (xmllint accepts it): bytes that are not UTF-8 become U+FFFD,
 #    control characters '?'.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 command -v xmllint >/dev/null || fail "xmllint is not installed (apt-get install libxml2-utils)"
 

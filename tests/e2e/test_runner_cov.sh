@@ -8,8 +8,8 @@
 # and objects whose sources lie outside the current directory are still
 # reported.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 [[ -n ${COVMERGE:-} ]] || fail "COVMERGE must name the covmerge binary"
 

@@ -8,8 +8,8 @@
 #    clear message, the last line "runner: 0 passed, 0 failed, 0 skipped,
 #    1 error") and touches nothing there; the first run ends normally.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 
 rt_build test_cm cm_pass.c lib.c -lcmocka

@@ -8,8 +8,8 @@
 # lcov report (DA lines of marked source lines), and the manifest lists
 # every test with its exit status or signal and the shard's .gcda count.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 
 rt_build test_a_crash crash.c

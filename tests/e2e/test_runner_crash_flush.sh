@@ -14,8 +14,8 @@
 # A run that hangs (the old behaviour of the lock case) is stopped by a
 # safety net of 300 s and reported as a failure.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 
 rt_build asan/test_asan crash.c -fsanitize=address -fno-omit-frame-pointer

@@ -7,8 +7,8 @@
 # alone, on gw0, after the parallel phase: the serial fixture fails when
 # any other marked program runs at the same time.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 command -v cmake >/dev/null 2>&1 || fail "cmake is not installed (apt-get install cmake)"
 command -v ctest >/dev/null 2>&1 || fail "ctest is not installed (apt-get install cmake)"

@@ -5,8 +5,8 @@
 # (exit 8); the runner reports it as an ERROR that fails the run (exit 1).
 # Only a real DISABLED property is a skip.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 command -v cmake >/dev/null 2>&1 || fail "cmake is not installed (apt-get install cmake)"
 command -v ctest >/dev/null 2>&1 || fail "ctest is not installed (apt-get install cmake)"

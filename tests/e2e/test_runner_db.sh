@@ -3,13 +3,12 @@
 # schema in each, every test process on its own database, nothing left
 # afterwards; set-up errors stop the run with exit 3 and a masked password.
 set -euo pipefail
-: "${RUNNER:?}" "${CM_TEST_TMP:?}"
-mkdir -p "$CM_TEST_TMP"
-work=$(mktemp -d "$CM_TEST_TMP/rdb.XXXXXX")
+# shellcheck source=tests/lib/test-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/test-lib.sh"
+need_runner
+tl_workdir
 chmod 755 "$work"
-trap 'rm -rf "$work"' EXIT
-fail() { echo "test_runner_db: FAIL: $*" >&2; exit 1; }
-command -v psql >/dev/null || fail "psql is missing (apt-get install postgresql-client)"
+need_tool psql postgresql-client
 
 cd "$work"
 cat >schema.sql <<'SQL'

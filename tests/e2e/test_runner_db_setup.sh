@@ -10,8 +10,8 @@
 # A runner that ignores the signal (the old behaviour) is stopped by a
 # safety net of 300 s and reported as a failure.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 command -v psql >/dev/null || fail "psql is missing (apt-get install postgresql-client)"
 
@@ -72,7 +72,7 @@ stop=$(sed -n 's/^# temporary server kept running: .*; stop it with: //p' "$rr_o
 stop_kept() {
 	bash -c "$stop" >/dev/null 2>&1 || true
 }
-trap 'stop_kept; rt_cleanup' EXIT
+tl_at_exit_first stop_kept
 sock=$(sed -n "s/^# temporary server kept running: host='\([^']*\)'.*/\1/p" "$rr_out")
 [[ -d $sock ]] || fail "--db-keep: no socket directory in $(cat "$rr_out")"
 pw='s3cr&t/pw'

@@ -6,8 +6,8 @@
 # programs with other names, and files that only look like ELF are not
 # collected, and never crash the runner.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 
 RT_NOCOV=1

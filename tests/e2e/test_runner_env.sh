@@ -6,8 +6,8 @@
 # Also: -n 0, -n auto and -n logical; the manifest's shards and tests;
 # --cov-dir clears only the runner's own earlier shards.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 
 for i in 1 2 3 4 5 6 7 8; do

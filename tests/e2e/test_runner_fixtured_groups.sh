@@ -10,8 +10,8 @@
 # directory, its four tests read it back, the tear-down deletes it. The
 # issue's bar: 20 runs out of 20 pass with -n 4 and the default --dist.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 
 RT_NOCOV=1

@@ -7,8 +7,8 @@
 #  2. no file descriptor left to start a test (EMFILE);
 #  3. the temporary PostgreSQL server (--db temp) dies during the run.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 
 for x in a b c d; do
@@ -17,6 +17,9 @@ done
 
 # limited RUNNER_ARGS...: the runner with only stdin, stdout and stderr open
 # and an open-file limit of $LIMIT
+# limited NAME ARG...: the runner with at most $LIMIT open files (LIMIT is
+# set by the caller, as LIMIT=N limited ...)
+# shellcheck disable=SC2153
 limited() {
 	local name=$1
 	shift

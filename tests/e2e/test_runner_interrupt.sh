@@ -9,8 +9,8 @@
 # written (interrupted: true) and the shards are intact: covmerge reads the
 # run directory and finds the lines the stopped tests reached.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 
 rt_build test_hang_a hang.c

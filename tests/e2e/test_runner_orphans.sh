@@ -11,8 +11,8 @@
 #     run left and stops and removes its temporary PostgreSQL server,
 #     saying so; a run in another directory touches none of it.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 
 rt_build test_daemon daemon.c
@@ -50,7 +50,7 @@ hang_running() {
 	[[ -n $(ls -A "$work/run") ]]
 }
 rt_wait_for 120 hang_running
-hpid=$(ls "$work/run" | sed 's/.*\.//')
+hpid=$(find "$work/run" -mindepth 1 -maxdepth 1 -printf '%f\n' | sed 's/.*\.//')
 # the server's directory: the one whose owner is the victim
 srvdir=
 for f in /tmp/runner-pg.*/owner; do

@@ -9,8 +9,8 @@
 # (tools/verify_parallel.sh does the same outside CTest and also measures
 # the speed-up; this test asserts no times.)
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 
 rt_build test_calc0 calc.c lib.c -DCALC_MODE=0

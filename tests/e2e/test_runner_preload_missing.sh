@@ -11,8 +11,8 @@
 #     program and no --cov need no preload and print no warning;
 #   - RUNNER_PRELOAD naming a missing file: that is the one place looked.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 
 RT_NOCOV=1

@@ -9,8 +9,8 @@
 # Fixtures: unsafe/test_a and unsafe/test_b (sleep.c -DPOLL_ALONE) fail
 # when they run side by side and pass alone; test_fail always fails.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 
 rt_build unsafe/test_a sleep.c -DPOLL_ALONE -DSLEEP_MS=600

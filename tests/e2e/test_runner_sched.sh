@@ -12,8 +12,8 @@
 # named setup-<group>.<pid>, which tells how many processes ran a group
 # (--no-rerun-alone: the rerun of alpha_fail would be one more).
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 
 RT_NOCOV=1

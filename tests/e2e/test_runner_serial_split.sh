@@ -3,11 +3,10 @@
 # serial one must not run unfiltered under --dist loadfile or no: each
 # result belongs to its own test.
 set -euo pipefail
-: "${RUNNER:?}" "${CM_TEST_TMP:?}"
-mkdir -p "$CM_TEST_TMP"
-work=$(mktemp -d "$CM_TEST_TMP/serialsplit.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-fail() { echo "test_runner_serial_split: FAIL: $*" >&2; exit 1; }
+# shellcheck source=tests/lib/test-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/test-lib.sh"
+need_runner
+tl_workdir
 cd "$work"
 cat >t.c <<'C'
 #include <stdarg.h>

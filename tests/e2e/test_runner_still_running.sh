@@ -5,8 +5,8 @@
 # terminal status line shows it. In a cmocka item of several tests, TEST is
 # the one running (the first without a TAP result yet), not the item.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
+# shellcheck source=tests/lib/runner.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
 rt_setup
 
 RT_NOCOV=1

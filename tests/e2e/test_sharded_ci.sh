@@ -17,8 +17,8 @@
 #   3. the split is complete with a durations cache too (every job starts
 #      from the same cache, as each CI job does)
 set -euo pipefail
-# shellcheck source=../fixtures/portable/pt_lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/portable/pt_lib.sh"
+# shellcheck source=tests/lib/portable.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/portable.sh"
 pt_setup --runner
 
 all_ids="bin/test_calc::clamps::clamp_inside

@@ -18,8 +18,8 @@
 #    only the basename is left (GCOV_PREFIX_STRIP beyond the depth), by the
 #    header stamp; two candidates with the same stamp are an error.
 set -euo pipefail
-# shellcheck source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=tests/lib/shards.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/shards.sh"
 lib_setup
 
 B=$work/build

@@ -2,7 +2,7 @@
 # Shards written with GCOV_PREFIX=<shard> GCOV_PREFIX_STRIP=0 are mapped
 # back to their notes files and summed.
 #
-# The fixture (tests/fixtures/shards, see fixture_build in lib.sh) is built
+# The fixture (tests/fixtures/shards, see fixture_build in tests/lib/shards.sh) is built
 # with gcc 12 and run into three shard roots with different arguments
 # (counter 1 / 2 / 4, twice in shards 1 and 3). The merged lcov file must
 # hold the sums: util_a called 1 + 2 + 4 = 7 times, count.c (compiled into
@@ -12,8 +12,8 @@
 # from a shard named twice (counted once), and from a plain build tree
 # (data beside the notes).
 set -euo pipefail
-# shellcheck source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=tests/lib/shards.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/shards.sh"
 lib_setup
 
 B=$work/build

@@ -9,8 +9,8 @@
 # one) must write the same lcov tracefile as covmerge given the shard
 # directory; a data file beside its notes file maps as before.
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 
 use_gcc 12

@@ -24,8 +24,8 @@
 #    no warning, the loop's if-line count is exactly threads x iterations,
 #    and the whole report equals gcov's (oracle_compare.py).
 set -euo pipefail
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/lib/oracle.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
 e2e_setup
 
 use_gcc 12

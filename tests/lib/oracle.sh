@@ -1,63 +1,27 @@
-# Shared helpers of the end-to-end tests; sourced, not run.
-#
-# Environment (set by CTest, see tests/CMakeLists.txt):
-#   COVMERGE       the covmerge binary
-#   CM_SOURCE_DIR  the repository root
-#   CM_TEST_TMP    a scratch directory; each test makes its own unique
-#                  directory under it and removes it at exit (set
-#                  CM_KEEP_TMP=1 to keep it for debugging)
+# The oracle helpers of the end-to-end tests that compare covmerge with
+# gcov (gcc versions, gcov-tool merges, gcov's JSON); sourced, not run.
+# Environment and TAP: see test-lib.sh.
 # shellcheck shell=bash
 # shellcheck disable=SC2034  # globals set here are used by the tests
 
-e2e_name=$(basename "$0" .sh)
-
-die() {
-	echo "$e2e_name: FAIL: $*" >&2
-	exit 1
-}
-
-note() {
-	echo "$e2e_name: $*"
-}
+# shellcheck source=tests/lib/test-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/test-lib.sh"
 
 # Checks the environment and makes $work, a fresh directory removed at exit.
 # Sets PYTHON, fixture_dir, compare_py, cm_all. --no-covmerge: COVMERGE not needed.
 # shellcheck disable=SC2120
 e2e_setup() {
-	: "${CM_SOURCE_DIR:?CM_SOURCE_DIR must name the repository root}"
-	: "${CM_TEST_TMP:?CM_TEST_TMP must name a scratch directory}"
 	if (($# == 0)) || [[ $1 != --no-covmerge ]]; then
-		: "${COVMERGE:?COVMERGE must name the covmerge binary}"
-		[[ -x $COVMERGE ]] || die "COVMERGE=$COVMERGE is not an executable file"
+		need_covmerge
 	fi
-	PYTHON=/usr/bin/python3
-	[[ -x $PYTHON ]] || PYTHON=$(command -v python3) ||
-		die "python3 is not installed (apt-get install python3)"
+	need_python
 	fixture_dir=$CM_SOURCE_DIR/tests/fixtures
 	# covmerge reports only files under --root (default: the cwd); gcov
 	# reports every source, system headers included, so the tests that
 	# compare with gcov report everything.
 	cm_all=(--root /)
 	compare_py=$CM_SOURCE_DIR/tests/e2e/oracle_compare.py
-	mkdir -p "$CM_TEST_TMP"
-	work=$(mktemp -d "$(cd "$CM_TEST_TMP" && pwd)/$e2e_name.XXXXXX")
-	trap e2e_cleanup EXIT
-}
-
-e2e_cleanup() {
-	local rc=$?
-	if [[ ${CM_KEEP_TMP:-} == 1 ]]; then
-		echo "$e2e_name: kept $work" >&2
-	else
-		rm -rf "$work"
-	fi
-	return $rc
-}
-
-# need_tool PROGRAM PACKAGE: a missing tool fails the test (never a skip).
-need_tool() {
-	command -v "$1" >/dev/null 2>&1 ||
-		die "$1 is not installed; install it with: apt-get install $2"
+	tl_workdir
 }
 
 # Compiler set for a gcc major version: sets cc, gcov, gcov_tool.

@@ -2,105 +2,27 @@
 # (test_shards_*.sh, test_bad_input.sh, test_jobs_identical.sh); sourced,
 # not run.
 #
-# Environment (set by CTest, see tests/CMakeLists.txt):
-#   COVMERGE       the covmerge binary
-#   CM_SOURCE_DIR  the repository root
-#   CM_TEST_TMP    a scratch directory; each test makes its own unique
-#                  directory $work under it and removes it at exit (set
-#                  CM_KEEP_TMP=1 to keep it for debugging)
+# Environment and TAP: see test-lib.sh.
 #
 # The fixture (tests/fixtures/shards) is built at test time with gcc
 # --coverage; see fixture_build for its layout.
 # shellcheck shell=bash
 
-lib_name=$(basename "$0" .sh)
-
-fail() {
-	echo "$lib_name: FAIL: $*" >&2
-	exit 1
-}
-
-note() {
-	echo "$lib_name: $*"
-}
+# shellcheck source=tests/lib/test-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/test-lib.sh"
 
 # lib_setup: checks the environment, makes $work (a fresh directory under
 # $CM_TEST_TMP, physical path, removed at exit) and sets $fixture_src (the
 # fixture sources in the repository), $cc (gcc 12) and $PYTHON.
 lib_setup() {
-	: "${CM_SOURCE_DIR:?CM_SOURCE_DIR must name the repository root}"
-	: "${CM_TEST_TMP:?CM_TEST_TMP must name a scratch directory}"
-	: "${COVMERGE:?COVMERGE must name the covmerge binary}"
-	[[ -x $COVMERGE ]] || fail "COVMERGE=$COVMERGE is not an executable file"
-	COVMERGE=$(cd "$(dirname "$COVMERGE")" && pwd -P)/$(basename "$COVMERGE")
+	need_covmerge
 	fixture_src=$CM_SOURCE_DIR/tests/fixtures/shards
 	[[ -f $fixture_src/count.c ]] || fail "no fixture sources in $fixture_src"
 	need_tool gcc-12 gcc-12
 	# shellcheck disable=SC2034 # used by the tests
 	cc=gcc-12
-	# /usr/bin first: a python3 found by PATH may be a slow pyenv shim
-	PYTHON=/usr/bin/python3
-	[[ -x $PYTHON ]] || PYTHON=$(command -v python3) ||
-		fail "python3 is not installed (apt-get install python3)"
-	mkdir -p "$CM_TEST_TMP"
-	work=$(mktemp -d "$(cd "$CM_TEST_TMP" && pwd -P)/$lib_name.XXXXXX")
-	trap lib_cleanup EXIT
-}
-
-lib_cleanup() {
-	local rc=$?
-	if [[ ${CM_KEEP_TMP:-} == 1 ]]; then
-		echo "$lib_name: kept $work" >&2
-	else
-		rm -rf "$work"
-	fi
-	return $rc
-}
-
-# need_tool PROGRAM PACKAGE: a missing tool fails the test (never a skip).
-need_tool() {
-	command -v "$1" >/dev/null 2>&1 ||
-		fail "$1 is not installed; install it with: apt-get install $2"
-}
-
-# ---------------------------------------------------------------- asserts
-
-# assert_eq EXPECTED ACTUAL WHAT
-assert_eq() {
-	[[ $1 == "$2" ]] || fail "$3: expected \"$1\", got \"$2\""
-}
-
-# assert_contains FILE TEXT WHAT: FILE has TEXT (fixed string) in it.
-assert_contains() {
-	grep -qF -- "$2" "$1" ||
-		fail "$3: \"$2\" not found in $(basename "$1"):
-$(cat "$1")"
-}
-
-# assert_not_contains FILE TEXT WHAT
-assert_not_contains() {
-	! grep -qF -- "$2" "$1" ||
-		fail "$3: \"$2\" unexpectedly found in $(basename "$1"):
-$(cat "$1")"
-}
-
-# assert_line FILE LINE WHAT: FILE has a line exactly equal to LINE.
-assert_line() {
-	grep -qxF -- "$2" "$1" ||
-		fail "$3: no line \"$2\" in $(basename "$1"):
-$(cat "$1")"
-}
-
-# assert_empty FILE WHAT
-assert_empty() {
-	[[ ! -s $1 ]] || fail "$2: $(basename "$1") is not empty:
-$(cat "$1")"
-}
-
-# assert_same A B WHAT: the two files are byte-identical.
-assert_same() {
-	cmp -s "$1" "$2" || fail "$3: $1 and $2 differ:
-$(diff "$1" "$2" | head -40)"
+	need_python
+	tl_workdir
 }
 
 # ---------------------------------------------------------------- covmerge
@@ -146,6 +68,7 @@ expect_fail() {
 	((cm_rc == 1)) || fail "$1: covmerge exited $cm_rc, expected 1; stderr:
 $(cat "$cm_err")"
 	[[ -s $cm_err ]] || fail "$1: covmerge failed without a message"
+	ok "$1: covmerge exit 1 with a message"
 }
 
 # ---------------------------------------------------------------- lcov
@@ -159,6 +82,7 @@ $(cat "$cm_err")"
 # Fails on a source named by more than one record. Read them as
 # ${lc_da[$sf]-(none)}, so that a missing record fails the comparison
 # (instead of an "unbound variable" abort under set -u).
+# shellcheck disable=SC2094 # $1 is only read (its name goes into a message)
 lcov_load() {
 	local line sf="" k v
 	declare -gA lc_da=() lc_fnda=() lc_key=() lc_total=()
