@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#define ZLIB_CONST /* next_in is a pointer to const */
 #include <zlib.h>
 
 #include "alloc.h"
@@ -97,7 +98,7 @@ static int inflate_all(const struct strbuf *in, struct strbuf *out,
 		/* zlib counts in 32 bits: feed and drain in pieces */
 		if (zs.avail_in == 0 && left) {
 			size_t n = left > (1u << 30) ? (1u << 30) : left;
-			zs.next_in = (Bytef *)next;
+			zs.next_in = (const Bytef *)next;
 			zs.avail_in = (uInt)n;
 			next += n;
 			left -= n;

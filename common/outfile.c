@@ -18,13 +18,13 @@
  * Anonymous (O_TMPFILE) files need no cleaning: they vanish with the
  * process. */
 #define MAX_ACTIVE 64
-static char *volatile active[MAX_ACTIVE];
+static const char *volatile active[MAX_ACTIVE];
 
 static void set_active(const char *tmp)
 {
 	for (int i = 0; i < MAX_ACTIVE; i++) {
 		if (!active[i]) {
-			active[i] = (char *)tmp;
+			active[i] = tmp;
 			return;
 		}
 	}

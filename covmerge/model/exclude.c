@@ -1,5 +1,6 @@
 #include "exclude.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,14 +43,21 @@ static unsigned markers_of(const char *s, size_t n)
 	return found;
 }
 
-static void warn(cm_emit_fn *emit, void *ctx, const char *fmt, const char *a,
-		 unsigned line)
+static void warn(cm_emit_fn *emit, void *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void warn(cm_emit_fn *emit, void *ctx, const char *fmt, ...)
 {
 	if (!emit)
 		return;
-	char *msg = xasprintf(fmt, a, line);
-	emit(ctx, CM_WARNING, msg);
-	free(msg);
+	struct strbuf msg;
+	strbuf_init(&msg);
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	emit(ctx, CM_WARNING, msg.buf);
+	strbuf_release(&msg);
 }
 
 void exclude_apply(struct cm_file *f, cm_emit_fn *emit, void *emit_ctx)

@@ -407,9 +407,10 @@ static void collect_events(const struct gcno *g, int64_t *const *counters,
 			for (uint32_t l = 0; l < blk->nlocs; l++) {
 				const struct gcno_loc *loc = &blk->locs[l];
 				for (uint32_t i = 0; i < loc->nlines; i++) {
+					uint32_t order = seq++;
 					add_event(e, (struct event){
 						.file = loc->file, .line = loc->lines[i],
-						.func = (uint32_t)f, .seq = seq++,
+						.func = (uint32_t)f, .seq = order,
 						.block = b, .kind = EV_LINE,
 						.own = (uint8_t)own_line(fn, group[f],
 							loc->file, loc->lines[i])});
@@ -417,13 +418,15 @@ static void collect_events(const struct gcno *g, int64_t *const *counters,
 					last_file = loc->file;
 					last_line = loc->lines[i];
 				}
-				if (have_last && b != 0 && b != fn->nblocks - 1)
+				if (have_last && b != 0 && b != fn->nblocks - 1) {
+					uint32_t order = seq++;
 					add_event(e, (struct event){
 						.file = last_file, .line = last_line,
-						.func = (uint32_t)f, .seq = seq++,
+						.func = (uint32_t)f, .seq = order,
 						.block = b, .kind = EV_BLOCK,
 						.own = (uint8_t)own_line(fn, group[f],
 							last_file, last_line)});
+				}
 			}
 		}
 	}

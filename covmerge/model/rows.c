@@ -86,8 +86,9 @@ void rows_build(struct rows *rows, const struct cm_report *r,
 		w->cover = cm_numbers_cover(&w->num, fmt->branch);
 		cm_numbers_add(&rows->total, &w->num);
 	}
+	struct cm_format key = *fmt; /* qsort_r's context is not const */
 	if (rows->n > 1)
-		qsort_r(rows->v, rows->n, sizeof(*rows->v), cmp_row, (void *)fmt);
+		qsort_r(rows->v, rows->n, sizeof(*rows->v), cmp_row, &key);
 }
 
 void rows_release(struct rows *rows)

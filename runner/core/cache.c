@@ -60,17 +60,27 @@ void cache_load(struct cache *c, const char *path)
 	strbuf_release(&err);
 }
 
-const struct cache_entry *cache_find(const struct cache *c, const char *id)
+/* bsearch's key is the id itself */
+static int cmp_id_entry(const void *id, const void *e)
 {
-	struct cache_entry key = {(char *)id, 0, 0};
+	return strcmp(id, ((const struct cache_entry *)e)->id);
+}
+
+static struct cache_entry *find(const struct cache *c, const char *id)
+{
 	if (!c->n)
 		return NULL;
-	return bsearch(&key, c->v, c->n, sizeof(*c->v), cmp_entry);
+	return bsearch(id, c->v, c->n, sizeof(*c->v), cmp_id_entry);
+}
+
+const struct cache_entry *cache_find(const struct cache *c, const char *id)
+{
+	return find(c, id);
 }
 
 void cache_put(struct cache *c, const char *id, double duration, int failed)
 {
-	struct cache_entry *e = (struct cache_entry *)cache_find(c, id);
+	struct cache_entry *e = find(c, id);
 	if (e) {
 		e->duration = duration;
 		e->failed = failed;

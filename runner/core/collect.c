@@ -297,8 +297,8 @@ static char **json_strv(const struct json *arr)
 
 int collect_ctest(struct suite *s, const char *build_dir, struct strbuf *err)
 {
-	char *argv[] = {"ctest", "--test-dir", (char *)build_dir,
-			"--show-only=json-v1", NULL};
+	char *dir = xstrdup(build_dir); /* argv's strings are not const */
+	char *argv[] = {"ctest", "--test-dir", dir, "--show-only=json-v1", NULL};
 	extern char **environ;
 	struct strbuf out;
 	strbuf_init(&out);
@@ -408,6 +408,7 @@ int collect_ctest(struct suite *s, const char *build_dir, struct strbuf *err)
 done:
 	json_free(j);
 	strbuf_release(&out);
+	free(dir);
 	return rc;
 }
 

@@ -708,7 +708,8 @@ static int run_setup(const struct pgdb *db, const char *setup_cmd,
 	char **add = make_env(db, db->tmpl, "runner-setup");
 	char **env = env_with(environ, add);
 	strv_free(add);
-	char *argv[] = {(char *)"/bin/sh", (char *)"-c", (char *)setup_cmd, NULL};
+	char *cmd = xstrdup(setup_cmd); /* argv's strings are not const */
+	char *argv[] = {"/bin/sh", "-c", cmd, NULL};
 	char *what = xasprintf("setup command \"%s\"", setup_cmd);
 	struct strbuf msg;
 	strbuf_init(&msg);
@@ -729,6 +730,7 @@ static int run_setup(const struct pgdb *db, const char *setup_cmd,
 	strbuf_add(err, msg.buf, msg.len);
 	strbuf_release(&msg);
 	free(what);
+	free(cmd);
 	strv_free(env);
 	return rc;
 }

@@ -155,14 +155,23 @@ static char **server_env(void)
 }
 
 /* Runs a server command, as the server's user when there is one. */
-static int run_server_cmd(const struct pgserver *srv, char *const *argv,
-			  double timeout, const char *what, struct strbuf *err)
+static int run_server_cmd(const struct pgserver *srv,
+			  const char *const *args, double timeout,
+			  const char *what, struct strbuf *err)
 {
 	struct pgcmd_user user = {srv->user, srv->uid, srv->gid};
+	/* a copy: argv's strings are not const */
+	size_t n = 0;
+	while (args[n])
+		n++;
+	char **argv = xcalloc(n + 1, sizeof(*argv));
+	for (size_t i = 0; i < n; i++)
+		argv[i] = xstrdup(args[i]);
 	char **env = server_env();
 	int rc = pgcmd_run(argv, env, srv->user ? &user : NULL, timeout, what,
 			   NULL, err);
 	strv_free(env);
+	strv_free(argv);
 	return rc;
 }
 
@@ -328,7 +337,7 @@ struct pgserver *pgserver_start(struct strbuf *err)
 				     "--no-sync", NULL};
 	struct strbuf cmd_err;
 	strbuf_init(&cmd_err);
-	int rc = run_server_cmd(srv, (char *const *)initdb_argv, 300, "initdb",
+	int rc = run_server_cmd(srv, initdb_argv, 300, "initdb",
 				&cmd_err);
 	free(locale_opt);
 	if (rc < 0) {
@@ -350,7 +359,7 @@ struct pgserver *pgserver_start(struct strbuf *err)
 	const char *start_argv[] = {srv->pg_ctl, "-D", srv->data, "-l", log.buf,
 				    "-o", opts.buf, "-w", "-t", "60", "start",
 				    NULL};
-	rc = run_server_cmd(srv, (char *const *)start_argv, 120, "pg_ctl start",
+	rc = run_server_cmd(srv, start_argv, 120, "pg_ctl start",
 			    &cmd_err);
 	strbuf_release(&opts);
 	strbuf_release(&log);
@@ -432,7 +441,7 @@ int pgserver_stop(struct pgserver *srv, struct strbuf *err)
 	struct strbuf stop_err;
 	strbuf_init(&stop_err);
 	int rc = 0;
-	if (run_server_cmd(srv, (char *const *)stop_argv, 120, "pg_ctl stop",
+	if (run_server_cmd(srv, stop_argv, 120, "pg_ctl stop",
 			   &stop_err) < 0) {
 		/* it may be gone already; if not, end it the hard way */
 		if (postmaster_pid(srv) > 0 && kill(postmaster_pid(srv), 0) == 0) {
