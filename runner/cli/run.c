@@ -711,14 +711,214 @@ static char *scratch_dir(void)
 	return NULL;
 }
 
+/* Collects the tests (the CTest inventory, the paths, the cmocka
+ * listings), prepares the coverage directory and plans the run. Returns
+ * -1 when the run is to go on, else its exit status (a message given). */
+static int collect_and_plan(struct run *r, const char *searched,
+			    struct strbuf *err)
+{
+	const struct runner_opts *o = r->o;
+	if (cache_check(o->cache_file, err)) {
+		fprintf(stderr, "runner: --cache-file \"%s\": %s\n", o->cache_file,
+			err->buf);
+		return RUNNER_EXIT_USAGE;
+	}
+	if (o->ctest_dir && collect_ctest(&r->suite, o->ctest_dir, err)) {
+		fprintf(stderr, "runner: %s\n", err->buf);
+		return RUNNER_EXIT_USAGE;
+	}
+	if (collect_paths(&r->suite, o->paths, o->npaths, err)) {
+		fprintf(stderr, "runner: %s\n", err->buf);
+		return RUNNER_EXIT_USAGE;
+	}
+	if (o->cov) {
+		r->cov_dir = path_absolute(NULL, o->cov_dir ? o->cov_dir : ".runner-cov");
+		r->cov_lock = dir_lock(r->cov_dir, err);
+		if (r->cov_lock == -2) {
+			fprintf(stderr, "runner: note: %s\n", err->buf);
+			strbuf_reset(err);
+		} else if (r->cov_lock < 0) {
+			fprintf(stderr, "runner: %s\n", err->buf);
+			return RUNNER_EXIT_INTERNAL;
+		}
+		if (cov_prepare(r->cov_dir, r->nslots, err)) {
+			fprintf(stderr, "runner: %s\n", err->buf);
+			return RUNNER_EXIT_INTERNAL;
+		}
+		if (cov_write_manifest(r->cov_dir, r->uid, r->nslots, &r->results, 0,
+				       o->cov_paths, o->ncov_paths, 0, err)) {
+			fprintf(stderr, "runner: cannot write the manifest: %s\n", err->buf);
+			return RUNNER_EXIT_INTERNAL;
+		}
+	}
+	/* listing a cmocka program runs its main: its coverage goes to a
+	 * scratch prefix, never into a worker's shard */
+	char *scratch = scratch_dir();
+	size_t unsplit = collect_tests(&r->suite, r->preload, environ,
+				       scratch ? scratch : "/nonexistent/runner-collect");
+	if (!r->preload)
+		preload_warn_missing(searched, unsplit, o->cov);
+	if (scratch)
+		path_remove_tree(scratch);
+	free(scratch);
+
+	cache_load(&r->cache, o->cache_file);
+	if (o->durations_file && durations_load(&r->durations, o->durations_file,
+						err)) {
+		fprintf(stderr, "runner: %s\n", err->buf);
+		return RUNNER_EXIT_USAGE;
+	}
+	sched_plan(&r->plan, &r->suite, o, &r->cache,
+		   o->durations_file ? &r->durations : NULL, err);
+	if (r->plan.ntests == 0) {
+		print_header(r);
+		printf("no tests collected\nrunner: 0 passed, 0 failed, 0 skipped\n");
+		return RUNNER_EXIT_NO_TESTS;
+	}
+	return -1;
+}
+
+/* --db: the worker databases. Returns -1, or the exit status when they
+ * could not be made. */
+static int start_databases(struct run *r, struct strbuf *err)
+{
+	const struct runner_opts *o = r->o;
+	if (o->db) {
+		struct pgdb_config cfg = {o->db, o->db_schema, o->db_setup, NULL,
+					  o->db_keep, o->db_setup_timeout};
+		r->db = pgdb_start(&cfg, r->uid, r->nslots, err);
+		if (!r->db) {
+			print_header(r);
+			if (proc_interrupt) {
+				/* Ctrl-C or SIGTERM: stopped, cleaned up */
+				fprintf(stderr, "runner: interrupted during the database "
+					"set-up: %s\n", err->buf);
+				printf("runner: 0 passed, 0 failed, 0 skipped\n");
+				return RUNNER_EXIT_INTERRUPTED;
+			}
+			fprintf(stderr, "runner: database set-up failed: %s\n", err->buf);
+			return RUNNER_EXIT_INTERNAL;
+		}
+	}
+	return -1;
+}
+
+/* The parallel phase, the reruns of its failures, the serial phase. */
+static void run_tests(struct run *r)
+{
+	const struct runner_opts *o = r->o;
+	if (!o->quiet)
+		print_header(r);
+	r->slots = xcalloc((size_t)r->nslots, sizeof(*r->slots));
+	orphans_subreaper();
+	reporter_init(&r->rp, o->verbose, o->quiet, r->nslots, r->plan.ntests);
+	run_phase(r, r->plan.items, r->plan.nitems, r->nslots);
+	rerun_alone(r);
+	if (!r->stopping && r->plan.nserial) {
+		if (r->rp.tty)
+			reporter_clear(&r->rp);
+		if (!o->quiet)
+			printf("serial tests: %zu, run alone on gw0\n", r->plan.nserial);
+		run_phase(r, r->plan.serial, r->plan.nserial, 1);
+	}
+	reporter_clear(&r->rp);
+}
+
+/* After the tests: the cache, JUnit, the failures, the coverage report
+ * and gate, the databases, and the summary line. Returns the exit status,
+ * starting from rc. */
+static enum runner_exit finish_run(struct run *r, double elapsed,
+				   enum runner_exit rc, struct strbuf *err)
+{
+	const struct runner_opts *o = r->o;
+	if (update_cache(r, err)) {
+		fprintf(stderr, "runner: cannot write the cache \"%s\": %s\n",
+			o->cache_file, err->buf);
+		r->rp.errors++;
+		rc = RUNNER_EXIT_INTERNAL;
+	}
+	strbuf_reset(err);
+	if (o->junitxml && junit_write(o->junitxml, &r->results, elapsed, err)) {
+		fprintf(stderr, "runner: cannot write \"%s\": %s\n", o->junitxml, err->buf);
+		r->rp.errors++;
+		rc = RUNNER_EXIT_INTERNAL;
+	}
+	reporter_failures(&r->rp, &r->results);
+	if (o->durations_set)
+		reporter_durations(&r->results, o->durations);
+	if (r->cov_dir) {
+		strbuf_reset(err);
+		if (cov_write_manifest(r->cov_dir, r->uid, r->nslots, &r->results,
+				       r->interrupted || r->infra, o->cov_paths,
+				       o->ncov_paths, 1, err)) {
+			fprintf(stderr, "runner: cannot write the manifest: %s\n", err->buf);
+			rc = RUNNER_EXIT_INTERNAL;
+		}
+		if (!r->interrupted && !r->infra) {
+			int crc = cov_report(o, r->cov_dir, r->nslots);
+			if (crc == 3)
+				rc = RUNNER_EXIT_INTERNAL;
+			else if (crc == 1 && rc == RUNNER_EXIT_OK)
+				rc = RUNNER_EXIT_FAILED;
+		}
+	}
+	if (r->db) {
+		struct strbuf kept;
+		strbuf_init(&kept);
+		strbuf_reset(err);
+		if (pgdb_finish(r->db, &kept, err)) {
+			fprintf(stderr, "runner: database clean-up: %s\n", err->buf);
+			if (rc == RUNNER_EXIT_OK)
+				rc = RUNNER_EXIT_INTERNAL;
+		}
+		if (kept.len)
+			printf("kept databases:\n%s", kept.buf);
+		strbuf_release(&kept);
+		r->db = NULL;
+	}
+	if (r->rp.failed && rc == RUNNER_EXIT_OK)
+		rc = RUNNER_EXIT_FAILED;
+	if (r->interrupted)
+		rc = RUNNER_EXIT_INTERRUPTED;
+	else if (r->infra)
+		rc = RUNNER_EXIT_INTERNAL;
+	/* the last line says that exit 3 is not about the tests */
+	if (rc == RUNNER_EXIT_INTERNAL && !r->rp.errors)
+		r->rp.errors = 1;
+	rerun_report(&r->rerun, &r->suite);
+	reporter_summary(&r->rp, elapsed, r->interrupted);
+	return rc;
+}
+
+static void run_release(struct run *r, struct strbuf *err)
+{
+	if (r->db) {
+		struct strbuf kept;
+		strbuf_init(&kept);
+		pgdb_finish(r->db, &kept, err);
+		strbuf_release(&kept);
+	}
+	free(r->slots);
+	rerun_release(&r->rerun);
+	result_list_release(&r->results);
+	plan_release(&r->plan);
+	cache_release(&r->cache);
+	cache_release(&r->durations);
+	suite_release(&r->suite);
+	free(r->uid);
+	free(r->preload);
+	free(r->cov_dir);
+	free(r->infra);
+	if (r->cov_lock >= 0)
+		close(r->cov_lock);
+}
+
 enum runner_exit runner_run(const struct runner_opts *o)
 {
 	struct run r;
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	r.cov_lock = -1;
-	enum runner_exit rc = RUNNER_EXIT_OK;
-	int summarized = 0;
 	double t0 = now_seconds();
 	struct strbuf err;
 	strbuf_init(&err);
@@ -735,188 +935,18 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	strbuf_reset(&err);
 	r.count = r.nslots;
 
-	if (cache_check(o->cache_file, &err)) {
-		fprintf(stderr, "runner: --cache-file \"%s\": %s\n", o->cache_file,
-			err.buf);
-		rc = RUNNER_EXIT_USAGE;
-		goto out;
-	}
-	if (o->ctest_dir && collect_ctest(&r.suite, o->ctest_dir, &err)) {
-		fprintf(stderr, "runner: %s\n", err.buf);
-		rc = RUNNER_EXIT_USAGE;
-		goto out;
-	}
-	if (collect_paths(&r.suite, o->paths, o->npaths, &err)) {
-		fprintf(stderr, "runner: %s\n", err.buf);
-		rc = RUNNER_EXIT_USAGE;
-		goto out;
-	}
-	if (o->cov) {
-		r.cov_dir = path_absolute(NULL, o->cov_dir ? o->cov_dir : ".runner-cov");
-		r.cov_lock = dir_lock(r.cov_dir, &err);
-		if (r.cov_lock == -2) {
-			fprintf(stderr, "runner: note: %s\n", err.buf);
-			strbuf_reset(&err);
-		} else if (r.cov_lock < 0) {
-			fprintf(stderr, "runner: %s\n", err.buf);
-			rc = RUNNER_EXIT_INTERNAL;
-			goto out;
-		}
-		if (cov_prepare(r.cov_dir, r.nslots, &err)) {
-			fprintf(stderr, "runner: %s\n", err.buf);
-			rc = RUNNER_EXIT_INTERNAL;
-			goto out;
-		}
-		if (cov_write_manifest(r.cov_dir, r.uid, r.nslots, &r.results, 0,
-				       o->cov_paths, o->ncov_paths, 0, &err)) {
-			fprintf(stderr, "runner: cannot write the manifest: %s\n", err.buf);
-			rc = RUNNER_EXIT_INTERNAL;
-			goto out;
-		}
-	}
-	/* listing a cmocka program runs its main: its coverage goes to a
-	 * scratch prefix, never into a worker's shard */
-	char *scratch = scratch_dir();
-	size_t unsplit = collect_tests(&r.suite, r.preload, environ,
-				       scratch ? scratch : "/nonexistent/runner-collect");
-	if (!r.preload)
-		preload_warn_missing(preload_searched.buf, unsplit, o->cov);
-	if (scratch)
-		path_remove_tree(scratch);
-	free(scratch);
-
-	cache_load(&r.cache, o->cache_file);
-	if (o->durations_file && durations_load(&r.durations, o->durations_file,
-						&err)) {
-		fprintf(stderr, "runner: %s\n", err.buf);
-		rc = RUNNER_EXIT_USAGE;
-		goto out;
-	}
-	sched_plan(&r.plan, &r.suite, o, &r.cache,
-		   o->durations_file ? &r.durations : NULL, &err);
-	if (r.plan.ntests == 0) {
-		print_header(&r);
-		printf("no tests collected\nrunner: 0 passed, 0 failed, 0 skipped\n");
-		rc = RUNNER_EXIT_NO_TESTS;
-		goto out;
-	}
-	if (o->db) {
-		struct pgdb_config cfg = {o->db, o->db_schema, o->db_setup, NULL,
-					  o->db_keep, o->db_setup_timeout};
-		r.db = pgdb_start(&cfg, r.uid, r.nslots, &err);
-		if (!r.db) {
-			print_header(&r);
-			if (proc_interrupt) {
-				/* Ctrl-C or SIGTERM: stopped, cleaned up */
-				fprintf(stderr, "runner: interrupted during the database "
-					"set-up: %s\n", err.buf);
-				printf("runner: 0 passed, 0 failed, 0 skipped\n");
-				rc = RUNNER_EXIT_INTERRUPTED;
-				goto out;
-			}
-			fprintf(stderr, "runner: database set-up failed: %s\n", err.buf);
-			rc = RUNNER_EXIT_INTERNAL;
-			goto out;
-		}
-	}
-	if (!o->quiet)
-		print_header(&r);
-	r.slots = xcalloc((size_t)r.nslots, sizeof(*r.slots));
-	orphans_subreaper();
-	reporter_init(&r.rp, o->verbose, o->quiet, r.nslots, r.plan.ntests);
-	run_phase(&r, r.plan.items, r.plan.nitems, r.nslots);
-	rerun_alone(&r);
-	if (!r.stopping && r.plan.nserial) {
-		if (r.rp.tty)
-			reporter_clear(&r.rp);
-		if (!o->quiet)
-			printf("serial tests: %zu, run alone on gw0\n", r.plan.nserial);
-		run_phase(&r, r.plan.serial, r.plan.nserial, 1);
-	}
-	reporter_clear(&r.rp);
-	double elapsed = now_seconds() - t0;
-
-	if (update_cache(&r, &err)) {
-		fprintf(stderr, "runner: cannot write the cache \"%s\": %s\n",
-			o->cache_file, err.buf);
-		r.rp.errors++;
-		rc = RUNNER_EXIT_INTERNAL;
-	}
-	strbuf_reset(&err);
-	if (o->junitxml && junit_write(o->junitxml, &r.results, elapsed, &err)) {
-		fprintf(stderr, "runner: cannot write \"%s\": %s\n", o->junitxml, err.buf);
-		r.rp.errors++;
-		rc = RUNNER_EXIT_INTERNAL;
-	}
-	reporter_failures(&r.rp, &r.results);
-	if (o->durations_set)
-		reporter_durations(&r.results, o->durations);
-	if (r.cov_dir) {
-		strbuf_reset(&err);
-		if (cov_write_manifest(r.cov_dir, r.uid, r.nslots, &r.results,
-				       r.interrupted || r.infra, o->cov_paths,
-				       o->ncov_paths, 1, &err)) {
-			fprintf(stderr, "runner: cannot write the manifest: %s\n", err.buf);
-			rc = RUNNER_EXIT_INTERNAL;
-		}
-		if (!r.interrupted && !r.infra) {
-			int crc = cov_report(o, r.cov_dir, r.nslots);
-			if (crc == 3)
-				rc = RUNNER_EXIT_INTERNAL;
-			else if (crc == 1 && rc == RUNNER_EXIT_OK)
-				rc = RUNNER_EXIT_FAILED;
-		}
-	}
-	if (r.db) {
-		struct strbuf kept;
-		strbuf_init(&kept);
-		strbuf_reset(&err);
-		if (pgdb_finish(r.db, &kept, &err)) {
-			fprintf(stderr, "runner: database clean-up: %s\n", err.buf);
-			if (rc == RUNNER_EXIT_OK)
-				rc = RUNNER_EXIT_INTERNAL;
-		}
-		if (kept.len)
-			printf("kept databases:\n%s", kept.buf);
-		strbuf_release(&kept);
-		r.db = NULL;
-	}
-	if (r.rp.failed && rc == RUNNER_EXIT_OK)
-		rc = RUNNER_EXIT_FAILED;
-	if (r.interrupted)
-		rc = RUNNER_EXIT_INTERRUPTED;
-	else if (r.infra)
-		rc = RUNNER_EXIT_INTERNAL;
-	/* the last line says that exit 3 is not about the tests */
-	if (rc == RUNNER_EXIT_INTERNAL && !r.rp.errors)
-		r.rp.errors = 1;
-	rerun_report(&r.rerun, &r.suite);
-	reporter_summary(&r.rp, elapsed, r.interrupted);
-	summarized = 1;
-out:
-	/* a run that could not start ends with the same last line */
-	if (rc == RUNNER_EXIT_INTERNAL && !summarized)
+	int rc = collect_and_plan(&r, preload_searched.buf, &err);
+	if (rc < 0)
+		rc = start_databases(&r, &err);
+	if (rc < 0) {
+		run_tests(&r);
+		rc = (int)finish_run(&r, now_seconds() - t0, RUNNER_EXIT_OK, &err);
+	} else if (rc == RUNNER_EXIT_INTERNAL) {
+		/* a run that could not start ends with the same last line */
 		printf("runner: 0 passed, 0 failed, 0 skipped, 1 error\n");
-	strbuf_release(&preload_searched);
-	if (r.db) {
-		struct strbuf kept;
-		strbuf_init(&kept);
-		pgdb_finish(r.db, &kept, &err);
-		strbuf_release(&kept);
 	}
-	free(r.slots);
-	rerun_release(&r.rerun);
-	result_list_release(&r.results);
-	plan_release(&r.plan);
-	cache_release(&r.cache);
-	cache_release(&r.durations);
-	suite_release(&r.suite);
-	free(r.uid);
-	free(r.preload);
-	free(r.cov_dir);
-	free(r.infra);
-	if (r.cov_lock >= 0)
-		close(r.cov_lock);
+	strbuf_release(&preload_searched);
+	run_release(&r, &err);
 	strbuf_release(&err);
-	return rc;
+	return (enum runner_exit)rc;
 }

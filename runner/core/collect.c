@@ -295,14 +295,16 @@ static char **json_strv(const struct json *arr)
 	return v;
 }
 
-int collect_ctest(struct suite *s, const char *build_dir, struct strbuf *err)
+/* ctest's test list of build_dir (ctest --show-only=json-v1), parsed.
+ * Returns NULL with the cause in err. */
+static struct json *ctest_list(const char *build_dir, struct strbuf *err)
 {
 	char *dir = xstrdup(build_dir); /* argv's strings are not const */
 	char *argv[] = {"ctest", "--test-dir", dir, "--show-only=json-v1", NULL};
 	extern char **environ;
 	struct strbuf out;
 	strbuf_init(&out);
-	int status = 0, timed_out = 0, rc = -1;
+	int status = 0, timed_out = 0;
 	struct json *j = NULL;
 	if (proc_run_capture(argv, environ, NULL, 300, 1 << 26, &out, &status,
 			     &timed_out, err))
@@ -319,97 +321,112 @@ int collect_ctest(struct suite *s, const char *build_dir, struct strbuf *err)
 	strbuf_init(&jerr);
 	j = brace ? json_parse(brace, out.len - (size_t)(brace - out.buf), &jerr)
 		  : NULL;
-	if (!j) {
+	if (!j)
 		strbuf_addf(err, "cannot read ctest's test list for \"%s\": %s",
 			    build_dir, brace ? jerr.buf : "no JSON in its output");
-		strbuf_release(&jerr);
-		goto done;
-	}
 	strbuf_release(&jerr);
-	const struct json *tests = json_get(j, "tests");
-	for (size_t i = 0; tests && tests->type == J_ARRAY && i < tests->n; i++) {
-		const struct json *t = &tests->items[i];
-		const struct json *name = json_get(t, "name");
-		const struct json *cmd = json_get(t, "command");
-		if (!name || name->type != J_STRING)
-			continue;
-		int disabled = 0;
-		struct program tmp = {0};
-		tmp.skip_rc = -1;
-		const struct json *props = json_get(t, "properties");
-		char **envv = NULL;
-		for (size_t k = 0; props && props->type == J_ARRAY && k < props->n; k++) {
-			const struct json *pn = json_get(&props->items[k], "name");
-			const struct json *pv = json_get(&props->items[k], "value");
-			if (!pn || pn->type != J_STRING || !pv)
-				continue;
-			const char *key = pn->string;
-			if (!strcmp(key, "ENVIRONMENT")) {
-				strv_free(envv);
-				envv = json_strv(pv);
-			} else if (!strcmp(key, "WORKING_DIRECTORY") && pv->type == J_STRING) {
-				free(tmp.cwd);
-				tmp.cwd = xstrdup(pv->string);
-			} else if (!strcmp(key, "TIMEOUT") && pv->type == J_NUMBER) {
-				tmp.timeout = pv->number;
-			} else if (!strcmp(key, "RUN_SERIAL") && pv->type == J_BOOL) {
-				tmp.serial = pv->number != 0;
-			} else if (!strcmp(key, "WILL_FAIL") && pv->type == J_BOOL) {
-				tmp.will_fail = pv->number != 0;
-			} else if (!strcmp(key, "DISABLED") && pv->type == J_BOOL) {
-				disabled = pv->number != 0;
-			} else if (!strcmp(key, "SKIP_RETURN_CODE") && pv->type == J_NUMBER) {
-				tmp.skip_rc = (int)pv->number;
-			} else if (!strcmp(key, "LABELS") && pv->type == J_ARRAY) {
-				struct strbuf lb;
-				strbuf_init(&lb);
-				for (size_t q = 0; q < pv->n; q++)
-					if (pv->items[q].type == J_STRING)
-						strbuf_addf(&lb, "%s%s", q ? ";" : "",
-							    pv->items[q].string);
-				free(tmp.labels);
-				tmp.labels = strbuf_detach(&lb, NULL);
-				strbuf_release(&lb);
-			}
-		}
-		char **argvv = json_strv(cmd);
-		char *not_run = NULL;
-		if (!argvv[0] && !disabled)
-			/* as ctest itself: "Could not find executable",
-			 * "Not Run", a failure */
-			not_run = xstrdup("not run: ctest found no executable "
-					  "for this test (its target was not "
-					  "built, or a wrong path?)");
-		if (!argvv[0] || disabled) {
-			/* a disabled test still shows up, as skipped; one
-			 * without a command (ctest found no executable: its
-			 * target was not built, or a wrong path) is an error */
-			strv_free(argvv);
-			argvv = xcalloc(2, sizeof(char *));
-			argvv[0] = xstrdup("true");
-			tmp.skip_rc = 0;
-		}
-		struct program *p = add_program(s, name->string, argvv[0]);
-		strv_free(p->argv);
-		p->argv = argvv;
-		p->env = envv;
-		p->cwd = tmp.cwd;
-		p->timeout = tmp.timeout;
-		p->serial = tmp.serial;
-		p->will_fail = tmp.will_fail;
-		p->skip_rc = tmp.skip_rc;
-		p->labels = tmp.labels;
-		if (not_run) {
-			p->not_run = not_run;
-			p->skip_rc = -1;
-		}
-	}
-	rc = 0;
 done:
-	json_free(j);
 	strbuf_release(&out);
 	free(dir);
-	return rc;
+	return j;
+}
+
+/* A test's CTest properties into tmp (cwd, timeout, serial, will_fail,
+ * skip_rc, labels), *envv (ENVIRONMENT) and *disabled. */
+static void ctest_properties(const struct json *props, struct program *tmp,
+			     char ***envv, int *disabled)
+{
+	for (size_t k = 0; props && props->type == J_ARRAY && k < props->n; k++) {
+		const struct json *pn = json_get(&props->items[k], "name");
+		const struct json *pv = json_get(&props->items[k], "value");
+		if (!pn || pn->type != J_STRING || !pv)
+			continue;
+		const char *key = pn->string;
+		if (!strcmp(key, "ENVIRONMENT")) {
+			strv_free(*envv);
+			*envv = json_strv(pv);
+		} else if (!strcmp(key, "WORKING_DIRECTORY") && pv->type == J_STRING) {
+			free(tmp->cwd);
+			tmp->cwd = xstrdup(pv->string);
+		} else if (!strcmp(key, "TIMEOUT") && pv->type == J_NUMBER) {
+			tmp->timeout = pv->number;
+		} else if (!strcmp(key, "RUN_SERIAL") && pv->type == J_BOOL) {
+			tmp->serial = pv->number != 0;
+		} else if (!strcmp(key, "WILL_FAIL") && pv->type == J_BOOL) {
+			tmp->will_fail = pv->number != 0;
+		} else if (!strcmp(key, "DISABLED") && pv->type == J_BOOL) {
+			*disabled = pv->number != 0;
+		} else if (!strcmp(key, "SKIP_RETURN_CODE") && pv->type == J_NUMBER) {
+			tmp->skip_rc = (int)pv->number;
+		} else if (!strcmp(key, "LABELS") && pv->type == J_ARRAY) {
+			struct strbuf lb;
+			strbuf_init(&lb);
+			for (size_t q = 0; q < pv->n; q++)
+				if (pv->items[q].type == J_STRING)
+					strbuf_addf(&lb, "%s%s", q ? ";" : "",
+						    pv->items[q].string);
+			free(tmp->labels);
+			tmp->labels = strbuf_detach(&lb, NULL);
+			strbuf_release(&lb);
+		}
+	}
+}
+
+/* One test of ctest's list as a program of s. */
+static void add_ctest_test(struct suite *s, const struct json *t)
+{
+	const struct json *name = json_get(t, "name");
+	const struct json *cmd = json_get(t, "command");
+	if (!name || name->type != J_STRING)
+		return;
+	int disabled = 0;
+	struct program tmp = {0};
+	tmp.skip_rc = -1;
+	char **envv = NULL;
+	ctest_properties(json_get(t, "properties"), &tmp, &envv, &disabled);
+	char **argvv = json_strv(cmd);
+	char *not_run = NULL;
+	if (!argvv[0] && !disabled)
+		/* as ctest itself: "Could not find executable", "Not Run", a
+		 * failure */
+		not_run = xstrdup("not run: ctest found no executable "
+				  "for this test (its target was not "
+				  "built, or a wrong path?)");
+	if (!argvv[0] || disabled) {
+		/* a disabled test still shows up, as skipped; one without a
+		 * command (ctest found no executable: its target was not
+		 * built, or a wrong path) is an error */
+		strv_free(argvv);
+		argvv = xcalloc(2, sizeof(char *));
+		argvv[0] = xstrdup("true");
+		tmp.skip_rc = 0;
+	}
+	struct program *p = add_program(s, name->string, argvv[0]);
+	strv_free(p->argv);
+	p->argv = argvv;
+	p->env = envv;
+	p->cwd = tmp.cwd;
+	p->timeout = tmp.timeout;
+	p->serial = tmp.serial;
+	p->will_fail = tmp.will_fail;
+	p->skip_rc = tmp.skip_rc;
+	p->labels = tmp.labels;
+	if (not_run) {
+		p->not_run = not_run;
+		p->skip_rc = -1;
+	}
+}
+
+int collect_ctest(struct suite *s, const char *build_dir, struct strbuf *err)
+{
+	struct json *j = ctest_list(build_dir, err);
+	if (!j)
+		return -1;
+	const struct json *tests = json_get(j, "tests");
+	for (size_t i = 0; tests && tests->type == J_ARRAY && i < tests->n; i++)
+		add_ctest_test(s, &tests->items[i]);
+	json_free(j);
+	return 0;
 }
 
 void suite_release(struct suite *s)

@@ -253,41 +253,32 @@ static const char *pick_locale(void)
 	return "C";
 }
 
-struct pgserver *pgserver_start(struct strbuf *err)
+/* PostgreSQL refuses to run as root: as root, the server runs as
+ * "postgres" (or "nobody"). Returns 0, or -1 with the cause in err. */
+static int pick_user(struct pgserver *srv, struct strbuf *err)
 {
-	char *bindir = find_bindir();
-	if (!bindir) {
+	if (geteuid() != 0)
+		return 0;
+	struct passwd *pw = getpwnam("postgres");
+	if (!pw)
+		pw = getpwnam("nobody");
+	if (!pw) {
 		strbuf_addstr(err,
-			"cannot start a temporary PostgreSQL server: no server "
-			"binaries found (no initdb in \"pg_config --bindir\" nor in "
-			"/usr/lib/postgresql/*/bin)\n"
-			"hint: install the server with \"apt-get install postgresql\" "
-			"(package postgresql), or give --db a running server");
-		return NULL;
+			"cannot start a temporary PostgreSQL server as root: "
+			"neither the user \"postgres\" nor \"nobody\" exists");
+		return -1;
 	}
-	struct pgserver *srv = xcalloc(1, sizeof(*srv));
-	char *initdb = xasprintf("%s/initdb", bindir);
-	srv->pg_ctl = xasprintf("%s/pg_ctl", bindir);
-	free(bindir);
+	srv->user = xstrdup(pw->pw_name);
+	srv->uid = pw->pw_uid;
+	srv->gid = pw->pw_gid;
+	return 0;
+}
 
-	/* PostgreSQL refuses to run as root */
-	if (geteuid() == 0) {
-		struct passwd *pw = getpwnam("postgres");
-		if (!pw)
-			pw = getpwnam("nobody");
-		if (!pw) {
-			strbuf_addstr(err,
-				"cannot start a temporary PostgreSQL server as root: "
-				"neither the user \"postgres\" nor \"nobody\" exists");
-			free(initdb);
-			pgserver_free(srv);
-			return NULL;
-		}
-		srv->user = xstrdup(pw->pw_name);
-		srv->uid = pw->pw_uid;
-		srv->gid = pw->pw_gid;
-	}
-
+/* The server's directory (runner-pg.XXXXXX under $TMPDIR or /tmp) with
+ * data/ and sock/. Returns 0, or -1 with the cause in err; srv->dir is
+ * set once the directory exists. */
+static int make_dirs(struct pgserver *srv, struct strbuf *err)
+{
 	/* The socket path must fit sockaddr_un; and the server's user must be
 	 * able to reach the directory, which /tmp guarantees. */
 	const char *base = getenv("TMPDIR");
@@ -302,9 +293,7 @@ struct pgserver *pgserver_start(struct strbuf *err)
 			    "temporary PostgreSQL server: %s", base,
 			    strerror(errno));
 		free(tmpl);
-		free(initdb);
-		pgserver_free(srv);
-		return NULL;
+		return -1;
 	}
 	srv->dir = tmpl;
 	srv->data = xasprintf("%s/data", srv->dir);
@@ -328,23 +317,28 @@ struct pgserver *pgserver_start(struct strbuf *err)
 	if (failed) {
 		strbuf_addf(err, "cannot prepare \"%s\" for the temporary "
 			    "PostgreSQL server: %s", failed, strerror(errno));
-		goto fail;
+		return -1;
 	}
+	return 0;
+}
 
+/* initdb, then pg_ctl start. Returns 0, or -1 with the cause in err. */
+static int init_and_start(struct pgserver *srv, const char *initdb,
+			  struct strbuf *err)
+{
 	char *locale_opt = xasprintf("--locale=%s", pick_locale());
 	const char *initdb_argv[] = {initdb, "-D", srv->data, "-A", "trust",
 				     "-U", SUPERUSER, "-E", "UTF8", locale_opt,
 				     "--no-sync", NULL};
 	struct strbuf cmd_err;
 	strbuf_init(&cmd_err);
-	int rc = run_server_cmd(srv, initdb_argv, 300, "initdb",
-				&cmd_err);
+	int rc = run_server_cmd(srv, initdb_argv, 300, "initdb", &cmd_err);
 	free(locale_opt);
 	if (rc < 0) {
 		strbuf_addf(err, "cannot create the temporary PostgreSQL server "
 			    "in \"%s\": %s", srv->data, cmd_err.buf);
 		strbuf_release(&cmd_err);
-		goto fail;
+		return -1;
 	}
 
 	struct strbuf opts, log;
@@ -359,8 +353,7 @@ struct pgserver *pgserver_start(struct strbuf *err)
 	const char *start_argv[] = {srv->pg_ctl, "-D", srv->data, "-l", log.buf,
 				    "-o", opts.buf, "-w", "-t", "60", "start",
 				    NULL};
-	rc = run_server_cmd(srv, start_argv, 120, "pg_ctl start",
-			    &cmd_err);
+	rc = run_server_cmd(srv, start_argv, 120, "pg_ctl start", &cmd_err);
 	strbuf_release(&opts);
 	strbuf_release(&log);
 	if (rc < 0) {
@@ -369,9 +362,46 @@ struct pgserver *pgserver_start(struct strbuf *err)
 		strbuf_release(&cmd_err);
 		add_log_tail(srv, err);
 		kill_postmaster(srv);
-		goto fail;
+		return -1;
 	}
 	strbuf_release(&cmd_err);
+	return 0;
+}
+
+struct pgserver *pgserver_start(struct strbuf *err)
+{
+	char *bindir = find_bindir();
+	if (!bindir) {
+		strbuf_addstr(err,
+			"cannot start a temporary PostgreSQL server: no server "
+			"binaries found (no initdb in \"pg_config --bindir\" nor in "
+			"/usr/lib/postgresql/*/bin)\n"
+			"hint: install the server with \"apt-get install postgresql\" "
+			"(package postgresql), or give --db a running server");
+		return NULL;
+	}
+	struct pgserver *srv = xcalloc(1, sizeof(*srv));
+	char *initdb = xasprintf("%s/initdb", bindir);
+	srv->pg_ctl = xasprintf("%s/pg_ctl", bindir);
+	free(bindir);
+
+	if (pick_user(srv, err) < 0) {
+		free(initdb);
+		pgserver_free(srv);
+		return NULL;
+	}
+	if (make_dirs(srv, err) < 0 || init_and_start(srv, initdb, err) < 0) {
+		free(initdb);
+		if (srv->dir) {
+			struct strbuf ignore;
+			strbuf_init(&ignore);
+			rm_rf(srv->dir, &ignore);
+			strbuf_release(&ignore);
+		}
+		pgserver_free(srv);
+		return NULL;
+	}
+	free(initdb);
 
 	struct strbuf ci;
 	strbuf_init(&ci);
@@ -380,19 +410,7 @@ struct pgserver *pgserver_start(struct strbuf *err)
 	strbuf_addstr(&ci, " port=" SERVER_PORT " user=" SUPERUSER
 			   " dbname=postgres");
 	srv->conninfo = strbuf_detach(&ci, NULL);
-	free(initdb);
 	return srv;
-
-fail:
-	free(initdb);
-	{
-		struct strbuf ignore;
-		strbuf_init(&ignore);
-		rm_rf(srv->dir, &ignore);
-		strbuf_release(&ignore);
-	}
-	pgserver_free(srv);
-	return NULL;
 }
 
 const char *pgserver_conninfo(const struct pgserver *srv)
