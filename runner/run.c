@@ -657,6 +657,25 @@ static void print_header(const struct run *r)
 	fflush(stdout);
 }
 
+/* A new directory NAME.XXXXXX in $TMPDIR or /tmp for what the tests
+ * write that is not the run's (the gcov data of listing cmocka programs,
+ * of reruns): never in the coverage directory, which holds only the
+ * shards and the manifest. Its owner file lets the next run remove it
+ * when this one is killed. NULL when none can be made. */
+static char *scratch_dir(const char *name)
+{
+	const char *base = getenv("TMPDIR");
+	if (!base || base[0] != '/')
+		base = "/tmp";
+	char *tmpl = xasprintf("%s/%s.XXXXXX", base, name);
+	if (mkdtemp(tmpl)) {
+		orphans_claim_dir(tmpl);
+		return tmpl;
+	}
+	free(tmpl);
+	return NULL;
+}
+
 /* --rerun-alone: the tests that failed in the parallel phase, once more,
  * one at a time on gw0, their coverage in a scratch directory (the
  * shards hold the run itself, as a run without reruns would). */
@@ -668,13 +687,12 @@ static void rerun_alone(struct run *r)
 	if (!r->rerun.n)
 		return;
 	if (r->cov_dir) {
-		char tmpl[] = "/tmp/runner-rerun.XXXXXX";
-		if (!mkdtemp(tmpl)) {
+		r->cov_scratch = scratch_dir("runner-rerun");
+		if (!r->cov_scratch) {
 			fprintf(stderr, "runner: cannot rerun failed tests alone: "
 				"cannot make a scratch directory: %s\n", strerror(errno));
 			return;
 		}
-		r->cov_scratch = xstrdup(tmpl);
 	}
 	reporter_clear(&r->rp);
 	if (!r->o->quiet)
@@ -721,21 +739,6 @@ static int update_cache(struct run *r, struct strbuf *err)
 			cache_put(&r->cache, t->id, t->duration, t->failed);
 	}
 	return cache_save(&r->cache, r->o->cache_file, err);
-}
-
-/* A new directory for what listing cmocka programs writes (their gcov
- * data): never in the coverage directory, which holds only the shards and
- * the manifest. NULL when none can be made. */
-static char *scratch_dir(void)
-{
-	const char *base = getenv("TMPDIR");
-	if (!base || base[0] != '/')
-		base = "/tmp";
-	char *tmpl = xasprintf("%s/runner-collect.XXXXXX", base);
-	if (mkdtemp(tmpl))
-		return tmpl;
-	free(tmpl);
-	return NULL;
 }
 
 enum runner_exit runner_run(const struct runner_opts *o)
@@ -801,7 +804,7 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	}
 	/* listing a cmocka program runs its main: its coverage goes to a
 	 * scratch prefix, never into a worker's shard */
-	char *scratch = scratch_dir();
+	char *scratch = scratch_dir("runner-collect");
 	collect_tests(&r.suite, r.preload, environ,
 		      scratch ? scratch : "/nonexistent/runner-collect");
 	if (scratch)
