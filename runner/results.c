@@ -193,6 +193,19 @@ static size_t match_lines(const struct suite *s, const struct item *it,
 	return last;
 }
 
+size_t results_reported(const struct suite *s, const struct item *it,
+			const char *output)
+{
+	struct tap tap = {0};
+	if (output)
+		tap_parse(&tap, output);
+	size_t *line = xcalloc(it->ntests ? it->ntests : 1, sizeof(*line));
+	size_t last = match_lines(s, it, &tap, line);
+	free(line);
+	tap_release(&tap);
+	return last == NO_LINE ? 0 : last + 1;
+}
+
 static void cmocka_item(struct suite *s, const struct item *it,
 			const struct outcome *oc, struct result_list *out)
 {

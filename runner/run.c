@@ -107,6 +107,7 @@ struct slot {
 	int term_sent, timed_out, reaped, eof, wait_status;
 	struct capture out;
 	double next_notice;  /* when to say it is still running; 0 = never */
+	size_t reported;     /* its tests reported at the last deadline */
 	char *running_id;    /* the test it ran at the last notice, or NULL */
 };
 
@@ -268,10 +269,11 @@ static char **item_env(const struct run *r, const struct item *it, int k)
 	return env;
 }
 
-static double item_timeout(const struct run *r, const struct item *it)
+/* The timeout of one test of item it, or 0. */
+static double test_timeout(const struct run *r, const struct item *it)
 {
 	double t = it->prog->timeout > 0 ? it->prog->timeout : r->o->timeout;
-	return t > 0 ? t * (double)(it->ntests ? it->ntests : 1) : 0;
+	return t > 0 ? t : 0;
 }
 
 /* Processes the test left running outside its process group (daemons) are
@@ -410,7 +412,7 @@ static void start_item(struct run *r, int k, const struct item *it)
 		s->busy = 1;
 		s->it = it;
 		strbuf_init(&s->out.head);
-		double t = item_timeout(r, it);
+		double t = test_timeout(r, it);
 		s->deadline = t > 0 ? s->start + t : 0;
 		s->next_notice = r->o->still_running > 0
 			? s->start + r->o->still_running : 0;
@@ -467,6 +469,20 @@ static void reap(struct run *r)
 	}
 }
 
+/* Whether a cmocka item has reported tests since its last deadline. */
+static int more_reported(const struct run *r, struct slot *s)
+{
+	if (!s->it->prog->cmocka || s->it->ntests < 2)
+		return 0;
+	char *text = capture_text(&s->out);
+	size_t k = results_reported(&r->suite, s->it, text);
+	free(text);
+	if (k <= s->reported)
+		return 0;
+	s->reported = k;
+	return 1;
+}
+
 static void check_timeouts(struct run *r)
 {
 	double now = now_seconds();
@@ -474,7 +490,13 @@ static void check_timeouts(struct run *r)
 		struct slot *s = &r->slots[k];
 		if (!s->busy || s->reaped)
 			continue;
-		if (!s->term_sent && s->deadline && now >= s->deadline) {
+		if (!s->term_sent && s->deadline && now >= s->deadline &&
+		    more_reported(r, s)) {
+			/* a cmocka item runs several tests: the timeout is
+			 * each one's; a test reported since the last deadline
+			 * gives the next one a new period */
+			s->deadline = now + test_timeout(r, s->it);
+		} else if (!s->term_sent && s->deadline && now >= s->deadline) {
 			proc_signal_group(s->p.pid, SIGTERM);
 			s->term_sent = 1;
 			s->timed_out = 1;

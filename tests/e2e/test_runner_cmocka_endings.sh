@@ -11,7 +11,10 @@
 #  4. a failed group tear-down (cmocka's "not ok 0" line, exit 0) under
 #     --dist loadfile: the next group's results stay its own (they were
 #     shifted by one line: h_pass FAILED, h_fail PASSED);
-#  5. a failed group set-up: its tests are errors that say so.
+#  5. a failed group set-up: its tests are errors that say so;
+#  6. --timeout is each test's, also in a group run as one process: a test
+#     of 5 s under --timeout 2 is a TIMEOUT (the group of 3 had 3 x 2 s in
+#     all, and the slow test passed).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
@@ -111,5 +114,15 @@ EOF2
 	done
 	rt_expect_summary 1 4 0 "failed set-up, --dist $dist"
 done
+
+# ------------------------------------------------ 6. a slow test in a group
+RT_ENV=(RT_SLOW_ONE_MS=5000)
+rt_run slow -n 2 -v --timeout 2 --no-rerun-alone -k g_ "$p"
+rt_expect_results "a slow test in a group" <<EOF2
+TIMEOUT $p::g::g_one
+ERROR $p::g::g_two
+ERROR $p::g::g_three
+EOF2
+rt_expect_rc 1 "a slow test in a group"
 
 note "ok"
