@@ -785,13 +785,17 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	strbuf_reset(&err);
 	r.count = r.nslots;
 
+	/* Ctrl-C or SIGTERM stop ctest's listing and the cmocka programs'
+	 * (a program may hang before it gets to its tests) */
+	proc_interruptible = 1;
 	if (cache_check(o->cache_file, &err)) {
 		fprintf(stderr, "runner: --cache-file \"%s\": %s\n", o->cache_file,
 			err.buf);
 		rc = RUNNER_EXIT_USAGE;
 		goto out;
 	}
-	if (o->ctest_dir && collect_ctest(&r.suite, o->ctest_dir, &err)) {
+	if (o->ctest_dir && collect_ctest(&r.suite, o->ctest_dir, &err) &&
+	    !proc_interrupt) {
 		fprintf(stderr, "runner: %s\n", err.buf);
 		rc = RUNNER_EXIT_USAGE;
 		goto out;
@@ -832,6 +836,13 @@ enum runner_exit runner_run(const struct runner_opts *o)
 	if (scratch)
 		path_remove_tree(scratch);
 	free(scratch);
+	proc_interruptible = 0;
+	if (proc_interrupt) {
+		fprintf(stderr, "runner: interrupted while collecting the tests\n");
+		printf("runner: 0 passed, 0 failed, 0 skipped\n");
+		rc = RUNNER_EXIT_INTERRUPTED;
+		goto out;
+	}
 
 	cache_load(&r.cache, o->cache_file);
 	if (o->durations_file && durations_load(&r.durations, o->durations_file,
