@@ -14,7 +14,9 @@
 #  5. a failed group set-up: its tests are errors that say so;
 #  6. --timeout is each test's, also in a group run as one process: a test
 #     of 5 s under --timeout 2 is a TIMEOUT (the group of 3 had 3 x 2 s in
-#     all, and the slow test passed).
+#     all, and the slow test passed);
+#  7. a still-running notice names the test that runs, also after a failed
+#     tear-down's "not ok 0" line (it named the test after it).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../fixtures/runner/rt_lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../fixtures/runner/rt_lib.sh"
@@ -124,5 +126,15 @@ ERROR $p::g::g_two
 ERROR $p::g::g_three
 EOF2
 rt_expect_rc 1 "a slow test in a group"
+
+# ------------------------------------------------ 7. still running
+RT_ENV=(RT_TEARDOWN_FAIL=1 RT_SLOW_H_MS=4000)
+rt_run notice -n 2 -v --dist loadfile --still-running-after 1 --no-rerun-alone "$p"
+grep -q "^still running: $p::h::h_pass ([0-9]* s)$" "$rr_out" ||
+	fail "no still-running line names h_pass:
+$(cat "$rr_out")"
+! grep -q "^still running: $p::h::h_fail " "$rr_out" ||
+	fail "a still-running line names h_fail, which ran after h_pass:
+$(cat "$rr_out")"
 
 note "ok"
