@@ -169,6 +169,13 @@ typedef void (*handler_fn)(int);
  * handler put back with its own flags. */
 handler_fn signal(int sig, handler_fn handler)
 {
+	if (!flush_on) {
+		/* the flush is off: the next signal() (libc's, a sanitizer's) */
+		handler_fn (*next)(int, handler_fn) =
+			(handler_fn (*)(int, handler_fn))dlsym(RTLD_NEXT, "signal");
+		if (next)
+			return next(sig, handler);
+	}
 	struct sigaction sa, old;
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
