@@ -76,7 +76,7 @@ rt_expect_rc 1 "exit 7 after the tests"
 
 # ------------------------------------------------ 3. a hung tear-down
 RT_ENV=(RT_HANG_TEARDOWN=1)
-rt_run hang -n 2 -v --timeout 1 --no-rerun-alone -k g_ "$p"
+rt_run hang -n 2 -v --timeout 5 --no-rerun-alone -k g_ "$p"
 rt_expect_results "hung tear-down" <<EOF2
 PASSED $p::g::g_one
 PASSED $p::g::g_two
