@@ -108,6 +108,7 @@ struct slot {
 	int term_sent, timed_out, reaped, eof, wait_status;
 	struct capture out;
 	double next_notice;  /* when to say it is still running; 0 = never */
+	size_t reported;     /* its tests reported at the last deadline */
 	char *running_id;    /* the test it ran at the last notice, or NULL */
 };
 
@@ -241,10 +242,11 @@ static char **item_env(const struct run *r, const struct item *it, int k)
 	return env;
 }
 
-static double item_timeout(const struct run *r, const struct item *it)
+/* The timeout of one test of item it, or 0. */
+static double test_timeout(const struct run *r, const struct item *it)
 {
 	double t = it->prog->timeout > 0 ? it->prog->timeout : r->o->timeout;
-	return t > 0 ? t * (double)(it->ntests ? it->ntests : 1) : 0;
+	return t > 0 ? t : 0;
 }
 
 /* Processes the test left running outside its process group (daemons) are
@@ -383,7 +385,7 @@ static void start_item(struct run *r, int k, const struct item *it)
 		s->busy = 1;
 		s->it = it;
 		strbuf_init(&s->out.head);
-		double t = item_timeout(r, it);
+		double t = test_timeout(r, it);
 		s->deadline = t > 0 ? s->start + t : 0;
 		s->next_notice = r->o->still_running > 0
 			? s->start + r->o->still_running : 0;
@@ -440,6 +442,20 @@ static void reap(struct run *r)
 	}
 }
 
+/* Whether a cmocka item has reported tests since its last deadline. */
+static int more_reported(const struct run *r, struct slot *s)
+{
+	if (!s->it->prog->cmocka || s->it->ntests < 2)
+		return 0;
+	char *text = capture_text(&s->out);
+	size_t k = results_reported(&r->suite, s->it, text);
+	free(text);
+	if (k <= s->reported)
+		return 0;
+	s->reported = k;
+	return 1;
+}
+
 static void check_timeouts(struct run *r)
 {
 	double now = now_seconds();
@@ -447,7 +463,13 @@ static void check_timeouts(struct run *r)
 		struct slot *s = &r->slots[k];
 		if (!s->busy || s->reaped)
 			continue;
-		if (!s->term_sent && s->deadline && now >= s->deadline) {
+		if (!s->term_sent && s->deadline && now >= s->deadline &&
+		    more_reported(r, s)) {
+			/* a cmocka item runs several tests: the timeout is
+			 * each one's; a test reported since the last deadline
+			 * gives the next one a new period */
+			s->deadline = now + test_timeout(r, s->it);
+		} else if (!s->term_sent && s->deadline && now >= s->deadline) {
 			proc_signal_group(s->p.pid, SIGTERM);
 			s->term_sent = 1;
 			s->timed_out = 1;
@@ -630,6 +652,25 @@ static void print_header(const struct run *r)
 	fflush(stdout);
 }
 
+/* A new directory NAME.XXXXXX in $TMPDIR or /tmp for what the tests
+ * write that is not the run's (the gcov data of listing cmocka programs,
+ * of reruns): never in the coverage directory, which holds only the
+ * shards and the manifest. Its owner file lets the next run remove it
+ * when this one is killed. NULL when none can be made. */
+static char *scratch_dir(const char *name)
+{
+	const char *base = getenv("TMPDIR");
+	if (!base || base[0] != '/')
+		base = "/tmp";
+	char *tmpl = xasprintf("%s/%s.XXXXXX", base, name);
+	if (mkdtemp(tmpl)) {
+		orphans_claim_dir(tmpl);
+		return tmpl;
+	}
+	free(tmpl);
+	return NULL;
+}
+
 /* --rerun-alone: the tests that failed in the parallel phase, once more,
  * one at a time on gw0, their coverage in a scratch directory (the
  * shards hold the run itself, as a run without reruns would). */
@@ -641,13 +682,12 @@ static void rerun_alone(struct run *r)
 	if (!r->rerun.n)
 		return;
 	if (r->cov_dir) {
-		char tmpl[] = "/tmp/runner-rerun.XXXXXX";
-		if (!mkdtemp(tmpl)) {
+		r->cov_scratch = scratch_dir("runner-rerun");
+		if (!r->cov_scratch) {
 			fprintf(stderr, "runner: cannot rerun failed tests alone: "
 				"cannot make a scratch directory: %s\n", strerror(errno));
 			return;
 		}
-		r->cov_scratch = xstrdup(tmpl);
 	}
 	reporter_clear(&r->rp);
 	if (!r->o->quiet)
@@ -696,21 +736,6 @@ static int update_cache(struct run *r, struct strbuf *err)
 	return cache_save(&r->cache, r->o->cache_file, err);
 }
 
-/* A new directory for what listing cmocka programs writes (their gcov
- * data): never in the coverage directory, which holds only the shards and
- * the manifest. NULL when none can be made. */
-static char *scratch_dir(void)
-{
-	const char *base = getenv("TMPDIR");
-	if (!base || base[0] != '/')
-		base = "/tmp";
-	char *tmpl = xasprintf("%s/runner-collect.XXXXXX", base);
-	if (mkdtemp(tmpl))
-		return tmpl;
-	free(tmpl);
-	return NULL;
-}
-
 /* Collects the tests (the CTest inventory, the paths, the cmocka
  * listings), prepares the coverage directory and plans the run. Returns
  * -1 when the run is to go on, else its exit status (a message given). */
@@ -718,12 +743,16 @@ static int collect_and_plan(struct run *r, const char *searched,
 			    struct strbuf *err)
 {
 	const struct runner_opts *o = r->o;
+	/* Ctrl-C or SIGTERM stop ctest's listing and the cmocka programs'
+	 * (a program may hang before it gets to its tests) */
+	proc_interruptible = 1;
 	if (cache_check(o->cache_file, err)) {
 		fprintf(stderr, "runner: --cache-file \"%s\": %s\n", o->cache_file,
 			err->buf);
 		return RUNNER_EXIT_USAGE;
 	}
-	if (o->ctest_dir && collect_ctest(&r->suite, o->ctest_dir, err)) {
+	if (o->ctest_dir && collect_ctest(&r->suite, o->ctest_dir, err) &&
+	    !proc_interrupt) {
 		fprintf(stderr, "runner: %s\n", err->buf);
 		return RUNNER_EXIT_USAGE;
 	}
@@ -753,7 +782,7 @@ static int collect_and_plan(struct run *r, const char *searched,
 	}
 	/* listing a cmocka program runs its main: its coverage goes to a
 	 * scratch prefix, never into a worker's shard */
-	char *scratch = scratch_dir();
+	char *scratch = scratch_dir("runner-collect");
 	size_t unsplit = collect_tests(&r->suite, r->preload, environ,
 				       scratch ? scratch : "/nonexistent/runner-collect");
 	if (!r->preload)
@@ -761,6 +790,12 @@ static int collect_and_plan(struct run *r, const char *searched,
 	if (scratch)
 		path_remove_tree(scratch);
 	free(scratch);
+	proc_interruptible = 0;
+	if (proc_interrupt) {
+		fprintf(stderr, "runner: interrupted while collecting the tests\n");
+		printf("runner: 0 passed, 0 failed, 0 skipped\n");
+		return RUNNER_EXIT_INTERRUPTED;
+	}
 
 	cache_load(&r->cache, o->cache_file);
 	if (o->durations_file && durations_load(&r->durations, o->durations_file,

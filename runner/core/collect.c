@@ -274,7 +274,9 @@ size_t collect_tests(struct suite *s, const char *preload, char *const *env,
 		char *exe = p->argv[0];
 		if (!preload && !p->will_fail && !p->not_run && links_cmocka(exe))
 			unsplit++;
-		if (preload && !p->will_fail && !p->not_run && links_cmocka(exe) &&
+		/* after Ctrl-C the run stops: no more listing */
+		if (preload && !proc_interrupt && !p->will_fail && !p->not_run &&
+		    links_cmocka(exe) &&
 		    list_cmocka(s, p, preload, env, scratch_prefix) > 0) {
 			p->cmocka = 1;
 			continue;

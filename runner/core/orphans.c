@@ -198,6 +198,48 @@ static pid_t left_postmaster(const char *dir)
 	return same ? (pid_t)pid : 0;
 }
 
+/* Whether the owner file at path names a dead run of our directory; its
+ * token in token. */
+static int owner_dead(const char *path, char *token, size_t n)
+{
+	token[0] = '\0';
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(token, (int)n, f))
+		token[0] = '\0';
+	fclose(f);
+	token[strcspn(token, "\n")] = '\0';
+	return token[0] && same_dir(token) && !orphans_token_alive(token);
+}
+
+/* The scratch directories (runner-rerun.*, runner-collect.*) of a killed
+ * run in base: removed. */
+static void reap_scratch_in(const char *base, const char *kind)
+{
+	char *pattern = xasprintf("%s/%s.*/owner", base, kind);
+	glob_t g;
+	int found = glob(pattern, 0, NULL, &g) == 0;
+	free(pattern);
+	for (size_t i = 0; found && i < g.gl_pathc; i++) {
+		char token[PATH_MAX + 64];
+		if (!owner_dead(g.gl_pathv[i], token, sizeof(token)))
+			continue;
+		char *dir = path_dirname(g.gl_pathv[i]);
+		long owner = strtol(token, NULL, 10);
+		if (path_remove_tree(dir) == 0)
+			fprintf(stderr, "runner: a killed run (pid %ld) left its scratch "
+				"directory \"%s\": removed\n", owner, dir);
+		else
+			fprintf(stderr, "runner: a killed run (pid %ld) left its scratch "
+				"directory \"%s\": cannot remove it: %s\n", owner, dir,
+				strerror(errno));
+		free(dir);
+	}
+	if (found)
+		globfree(&g);
+}
+
 static void reap_servers_in(const char *base)
 {
 	char *pattern = xasprintf("%s/runner-pg.*/owner", base);
@@ -208,15 +250,8 @@ static void reap_servers_in(const char *base)
 	}
 	free(pattern);
 	for (size_t i = 0; i < g.gl_pathc; i++) {
-		char token[PATH_MAX + 64] = "";
-		FILE *f = fopen(g.gl_pathv[i], "r");
-		if (!f)
-			continue;
-		if (!fgets(token, sizeof(token), f))
-			token[0] = '\0';
-		fclose(f);
-		token[strcspn(token, "\n")] = '\0';
-		if (!token[0] || !same_dir(token) || orphans_token_alive(token))
+		char token[PATH_MAX + 64];
+		if (!owner_dead(g.gl_pathv[i], token, sizeof(token)))
 			continue;
 		char *dir = path_dirname(g.gl_pathv[i]);
 		pid_t pm = left_postmaster(dir);
@@ -330,10 +365,14 @@ void orphans_reap(void)
 			strtol(dl.owner, NULL, 10), dl.n == 1 ? "was" : "were",
 			dl.pids.buf);
 	strbuf_release(&dl.pids);
-	reap_servers_in("/tmp");
 	const char *tmp = getenv("TMPDIR");
-	if (tmp && tmp[0] == '/' && strcmp(tmp, "/tmp"))
-		reap_servers_in(tmp);
+	const char *bases[] = {"/tmp", tmp && tmp[0] == '/' && strcmp(tmp, "/tmp")
+				       ? tmp : NULL};
+	for (size_t i = 0; i < 2 && bases[i]; i++) {
+		reap_servers_in(bases[i]);
+		reap_scratch_in(bases[i], "runner-rerun");
+		reap_scratch_in(bases[i], "runner-collect");
+	}
 }
 
 /* Children the runner had before the run (inherited across exec): not

@@ -9,7 +9,8 @@
  * directory (orphans_reap) finds them, whatever its own options: test
  * processes whose RUNNER_OWNER names a dead runner are killed, and a
  * /tmp/runner-pg.* (or $TMPDIR/runner-pg.*) directory whose owner is dead
- * has its server stopped and is removed. Each is said on stderr. Nothing
+ * has its server stopped and is removed, and so is a scratch directory
+ * (runner-rerun.*, runner-collect.*) with an owner file naming a dead run. Each is said on stderr. Nothing
  * whose owner lives, nothing of a run in another directory (another
  * project's), and no directory without an owner file, is touched.
  *

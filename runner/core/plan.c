@@ -188,21 +188,27 @@ static void shard_keep(struct item *v, size_t n, const struct suite *s,
 	free(wv);
 }
 
-/* Which tests run (-k, -L, --lf): sel[i] for each test; sets each test's
+/* Which tests run (-k, -L, --lf; only those in `only` when it is not
+ * NULL): sel[i] for each test; sets each test's
  * estimated duration from the cache. Returns how many were left out. */
 static size_t select_tests(struct suite *s, const struct runner_opts *o,
-			   const struct cache *c, unsigned char *sel)
+			   const struct cache *c, const unsigned char *only,
+			   unsigned char *sel)
 {
 	size_t deselected = 0;
 	int have_failures = 0;
-	if (o->last_failed)
+	if (o->last_failed && !only)
 		for (size_t i = 0; i < c->n && !have_failures; i++)
 			have_failures = c->v[i].failed;
+	for (size_t i = 0; o->last_failed && only && i < s->ntests; i++) {
+		const struct cache_entry *e = cache_find(c, s->tests[i].id);
+		have_failures |= only[i] && e && e->failed;
+	}
 	for (size_t i = 0; i < s->ntests; i++) {
 		struct test *t = &s->tests[i];
 		const struct cache_entry *e = cache_find(c, t->id);
 		t->est = e ? e->duration : -1;
-		int keep = 1;
+		int keep = !only || only[i];
 		for (size_t k = 0; k < o->nkeywords && keep; k++)
 			keep = keyword_match(t->id, o->keywords[k]);
 		if (keep && o->nlabels) {
@@ -295,13 +301,14 @@ static void repeat_items(struct builder *b, int repeat)
 	}
 }
 
-int sched_plan(struct plan *pl, struct suite *s, const struct runner_opts *o,
-	       const struct cache *c, const struct cache *durations,
-	       struct strbuf *err)
+/* The plan, of the tests in `only` when it is not NULL. */
+static void build_plan(struct plan *pl, struct suite *s,
+		       const struct runner_opts *o, const struct cache *c,
+		       const struct cache *durations, const unsigned char *only)
 {
 	memset(pl, 0, sizeof(*pl));
 	unsigned char *sel = xcalloc(s->ntests ? s->ntests : 1, 1);
-	pl->deselected = select_tests(s, o, c, sel);
+	pl->deselected = select_tests(s, o, c, only, sel);
 
 	/* group into items, program by program */
 	struct builder par = {0}, ser = {0};
@@ -346,7 +353,38 @@ int sched_plan(struct plan *pl, struct suite *s, const struct runner_opts *o,
 	pl->nitems = par.n;
 	pl->serial = ser.v;
 	pl->nserial = ser.n;
+}
+
+int sched_plan(struct plan *pl, struct suite *s, const struct runner_opts *o,
+	       const struct cache *c, const struct cache *durations,
+	       struct strbuf *err)
+{
 	(void)err;
+	if (!o->last_failed || o->shard_n < 2) {
+		build_plan(pl, s, o, c, durations, NULL);
+		return 0;
+	}
+	/* --lf with --shard: the parts are split over the tests every job
+	 * selects alike; the failures in this job's own cache would make
+	 * another split in every job, and a failure would land in the part
+	 * of a job that does not know it failed. Then this part runs those
+	 * of its tests that failed last time (all of them when none did). */
+	struct runner_opts every = *o;
+	every.last_failed = 0;
+	struct plan full;
+	build_plan(&full, s, &every, c, durations, NULL);
+	unsigned char *mine = xcalloc(s->ntests ? s->ntests : 1, 1);
+	for (size_t i = 0; i < full.nitems; i++)
+		for (size_t k = 0; k < full.items[i].ntests; k++)
+			mine[full.items[i].tests[k]] = 1;
+	for (size_t i = 0; i < full.nserial; i++)
+		for (size_t k = 0; k < full.serial[i].ntests; k++)
+			mine[full.serial[i].tests[k]] = 1;
+	plan_release(&full);
+	struct runner_opts part = *o;
+	part.shard_n = 1;
+	build_plan(pl, s, &part, c, durations, mine);
+	free(mine);
 	return 0;
 }
 

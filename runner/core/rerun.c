@@ -45,8 +45,10 @@ void rerun_plan(struct rerun *rr, const struct suite *s, const struct plan *pl,
 	memset(rr, 0, sizeof(*rr));
 	const char **failed = xcalloc(rl->n ? rl->n : 1, sizeof(*failed));
 	size_t nfailed = 0;
+	/* a test its process never reached did not fail in parallel: alone
+	 * it would only pass, and be named as not parallel-safe */
 	for (size_t i = 0; i < rl->n; i++)
-		if (result_failed(&rl->v[i]))
+		if (result_failed(&rl->v[i]) && !rl->v[i].unreached)
 			failed[nfailed++] = rl->v[i].id;
 	qsort(failed, nfailed, sizeof(*failed), cmp_str);
 	unsigned char *seen = xcalloc(s->ntests ? s->ntests : 1, 1);

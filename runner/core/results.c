@@ -154,27 +154,94 @@ static void whole_program(struct suite *s, const struct item *it,
 	t->ran = 1;
 }
 
+/* Whether TAP line l is cmocka's report of test `name`: "ok N - name",
+ * "not ok N - name" or "not ok N # SKIP name". cmocka numbers the lines
+ * of a failed group set-up or tear-down 0: they report no test. */
+static int reports(const struct tap_line *l, const char *name)
+{
+	if (l->num == 0)
+		return 0;
+	return !strcmp(l->desc, name) ||
+	       (l->skip && !l->desc[0] && l->reason && !strcmp(l->reason, name));
+}
+
+#define NO_LINE ((size_t)-1)
+
+/* line[i]: the TAP line of the item's test i, found by name in run order
+ * (a group whose set-up failed prints none for its tests, a failed
+ * fixture's line is none of them); by position when no name matches.
+ * Returns the index of the last test found, or NO_LINE. */
+static size_t match_lines(const struct suite *s, const struct item *it,
+			  const struct tap *tap, size_t *line)
+{
+	size_t cur = 0, last = NO_LINE;
+	for (size_t i = 0; i < it->ntests; i++) {
+		line[i] = NO_LINE;
+		const char *name = s->tests[it->tests[i]].name;
+		for (size_t j = cur; name && j < tap->n; j++)
+			if (reports(&tap->v[j], name)) {
+				line[i] = j;
+				cur = j + 1;
+				last = i;
+				break;
+			}
+	}
+	if (last == NO_LINE)
+		for (size_t i = 0, j = 0; i < it->ntests && j < tap->n; j++)
+			if (tap->v[j].num != 0)
+				line[last = i++] = j;
+	return last;
+}
+
+size_t results_reported(const struct suite *s, const struct item *it,
+			const char *output)
+{
+	struct tap tap = {0};
+	if (output)
+		tap_parse(&tap, output);
+	size_t *line = xcalloc(it->ntests ? it->ntests : 1, sizeof(*line));
+	size_t last = match_lines(s, it, &tap, line);
+	free(line);
+	tap_release(&tap);
+	return last == NO_LINE ? 0 : last + 1;
+}
+
 static void cmocka_item(struct suite *s, const struct item *it,
 			const struct outcome *oc, struct result_list *out)
 {
 	struct tap tap = {0};
-	size_t ntap = oc->output ? tap_parse(&tap, oc->output) : 0;
+	if (oc->output)
+		tap_parse(&tap, oc->output);
 	double each = oc->duration / (double)it->ntests;
 	int sig, code;
 	char *msg = NULL;
 	enum test_status end = ending(oc, &sig, &code, &msg);
+	size_t *line = xcalloc(it->ntests, sizeof(*line));
+	size_t last = match_lines(s, it, &tap, line);
+	size_t first = out->n;
+	int any_failed = 0, setup_failed = 0;
+	/* a failed group fixture's line, and the program went on to its end:
+	 * the tests it did not report never ran */
+	for (size_t j = 0; j < tap.n; j++)
+		setup_failed |= tap.v[j].num == 0 && !tap.v[j].ok;
+	setup_failed &= end == ST_PASSED || end == ST_FAILED;
 	for (size_t i = 0; i < it->ntests; i++) {
 		struct test *t = &s->tests[it->tests[i]];
 		struct result *r;
-		if (i < ntap) {
-			const struct tap_line *l = &tap.v[i];
+		if (line[i] != NO_LINE) {
+			const struct tap_line *l = &tap.v[line[i]];
 			enum test_status st = l->skip ? ST_SKIPPED
 					    : (l->ok || l->todo) ? ST_PASSED : ST_FAILED;
 			r = add(out, t->id, st, oc, each);
 			/* cmocka writes "not ok 1 # SKIP <name>": no reason */
 			if (l->reason && l->reason[0] && strcmp(l->reason, t->name))
 				r->message = xstrdup(l->reason);
-		} else if (i == ntap) {
+		} else if ((last != NO_LINE && i < last) || setup_failed) {
+			/* tests after it reported: its group's set-up failed */
+			r = add(out, t->id, ST_ERROR, oc, 0);
+			r->message = xstrdup("not run: the program reported nothing "
+					     "for it (its group's set-up failed?)");
+		} else if (i == (last == NO_LINE ? 0 : last + 1)) {
 			/* the test that was running when the process ended */
 			enum test_status st = end == ST_PASSED ? ST_ERROR : end;
 			r = add(out, t->id, st, oc, each);
@@ -186,12 +253,30 @@ static void cmocka_item(struct suite *s, const struct item *it,
 		} else {
 			r = add(out, t->id, ST_ERROR, oc, 0);
 			r->message = xstrdup("not run: the program ended before it");
+			r->unreached = 1;
 		}
+		any_failed |= result_failed(r);
+	}
+	/* every test reported, yet the process ended badly: a tear-down, an
+	 * exit handler or a sanitizer's exit check (leaks) failed, or it hung
+	 * there. ctest fails such a program; its last test carries it. */
+	if (!any_failed && end != ST_PASSED && it->ntests) {
+		struct result *r = &out->v[out->n - 1];
+		r->status = end;
+		r->signal = sig;
+		r->exit_code = code;
+		free(r->message);
+		r->message = xasprintf("%s after its last test", msg);
+	}
+	for (size_t i = 0; i < it->ntests; i++) {
+		struct test *t = &s->tests[it->tests[i]];
+		struct result *r = &out->v[first + i];
 		keep_output(r, oc);
 		t->duration = each;
 		t->failed = result_failed(r);
 		t->ran = 1;
 	}
+	free(line);
 	free(msg);
 	tap_release(&tap);
 }

@@ -27,6 +27,10 @@ struct result_list {
  * durations and failures. */
 void results_from_item(struct suite *s, const struct item *it,
 		       const struct outcome *oc, struct result_list *out);
+/* How many tests of cmocka item `it` its output so far reports: those up
+ * to the last one whose TAP line it holds. */
+size_t results_reported(const struct suite *s, const struct item *it,
+			const char *output);
 int result_failed(const struct result *r);
 void result_list_release(struct result_list *l);
 /* "PASSED", "FAILED", "SKIPPED", "CRASHED (SIGSEGV)", "TIMEOUT", "ERROR" */

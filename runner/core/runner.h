@@ -71,6 +71,7 @@ struct result {
 	size_t process;      /* which process produced it (run order) */
 	int rerun_alone;     /* a failure rerun alone: RERUN_PASSED or
 				RERUN_FAILED; RERUN_NONE when not rerun */
+	int unreached;       /* ERROR: its process ended before it began */
 };
 
 enum rerun_outcome { RERUN_NONE, RERUN_FAILED, RERUN_PASSED };

@@ -20,8 +20,14 @@ static char *trim(const char *s, size_t n)
 static void parse_test_line(struct tap *t, const char *s, size_t n, int ok)
 {
 	const char *end = s + n;
-	while (s < end && isdigit((unsigned char)*s))
+	long num = -1;
+	if (s < end && isdigit((unsigned char)*s))
+		num = 0;
+	while (s < end && isdigit((unsigned char)*s)) {
+		if (num < 100000000L)
+			num = num * 10 + (*s - '0');
 		s++;
+	}
 	while (s < end && *s == ' ')
 		s++;
 	if (s < end && *s == '-')
@@ -29,6 +35,7 @@ static void parse_test_line(struct tap *t, const char *s, size_t n, int ok)
 	const char *hash = memchr(s, '#', (size_t)(end - s));
 	struct tap_line l = {0};
 	l.ok = ok;
+	l.num = num;
 	l.desc = trim(s, hash ? (size_t)(hash - s) : (size_t)(end - s));
 	if (hash) {
 		const char *d = hash + 1;

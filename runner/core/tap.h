@@ -13,6 +13,8 @@ struct tap_line {
 	int todo;            /* # TODO: a failure that does not count */
 	char *desc;          /* name or description (may be empty) */
 	char *reason;        /* directive text, or NULL */
+	long num;            /* its test number; -1 when it has none (cmocka
+				numbers its group fixtures' lines 0) */
 };
 
 struct tap {

@@ -23,7 +23,13 @@
  *
  * The handler runs on an alternate signal stack (the one a sanitizer set
  * up, else one of its own), so a stack overflow is flushed too. A fault
- * inside the flush itself gives up the flush and hands on at once. */
+ * inside the flush itself gives up the flush and hands on at once.
+ *
+ * cmocka puts its own handler in around every test with signal(), and
+ * ours back after it: signal() sets neither SA_ONSTACK (a stack overflow
+ * in a test killed the process before any handler ran, and the coverage
+ * of all its tests was lost) nor SA_SIGINFO. With the flush on, the
+ * library's signal() sets SA_ONSTACK, and puts ours back as installed. */
 #include <dlfcn.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -41,6 +47,7 @@ static const int flush_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
 #define NSIGS (sizeof(flush_sigs) / sizeof(flush_sigs[0]))
 
 static struct sigaction previous[NSIGS];
+static int flush_on;
 static void (*gcov_dump)(void);
 static volatile sig_atomic_t caught_signal;
 static volatile sig_atomic_t caught_index;
@@ -155,6 +162,40 @@ static void on_fatal(int sig, siginfo_t *info, void *uctx)
 		raise(sig);
 }
 
+typedef void (*handler_fn)(int);
+typedef handler_fn (*signal_fn)(int, handler_fn);
+
+/* signal() as glibc's (BSD semantics: SA_RESTART, the signal blocked in
+ * its handler), and with the flush on: on the alternate stack, and our
+ * handler put back with its own flags. */
+handler_fn signal(int sig, handler_fn handler)
+{
+	if (!flush_on) {
+		/* the flush is off: the next signal() (libc's, a sanitizer's) */
+		signal_fn next_signal = (signal_fn)dlsym(RTLD_NEXT, "signal");
+		/* (cppcheck takes this for the standard signal(), whose
+		 * library entry it knows, and its result for an int) */
+		if (next_signal)
+			/* cppcheck-suppress CastIntegerToAddressAtReturn */
+			return next_signal(sig, handler);
+	}
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	if (flush_on && handler == (handler_fn)(void (*)(void))on_fatal) {
+		sa.sa_sigaction = on_fatal;
+		sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+	} else {
+		sa.sa_handler = handler;
+		sa.sa_flags = SA_RESTART | (flush_on ? SA_ONSTACK : 0);
+	}
+	if (sigaction(sig, &sa, &old) != 0)
+		return SIG_ERR;
+	if (old.sa_flags & SA_SIGINFO)
+		return (handler_fn)(void (*)(void))old.sa_sigaction;
+	return old.sa_handler;
+}
+
 static void alt_stack(void)
 {
 	stack_t cur;
@@ -178,6 +219,7 @@ __attribute__((constructor)) static void crash_flush_init(void)
 	 * destructors run before it), so it runs last */
 	atexit(reraise_at_exit);
 	alt_stack();
+	flush_on = 1;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_fatal;

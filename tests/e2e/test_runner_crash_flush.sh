@@ -10,7 +10,7 @@
 #    __gcov_dump, the flush runs no exit handler at all and its coverage is
 #    kept;
 #  - a stack overflow is flushed (alternate signal stack): its coverage is
-#    kept.
+#    kept; also inside a cmocka test (cmocka's handler runs on that stack).
 # A run that hangs (the old behaviour of the lock case) is stopped by a
 # safety net of 300 s and reported as a failure.
 set -euo pipefail
@@ -76,5 +76,22 @@ got=$(rt_results "$rr_out" | tr '\n' ';')
 [[ $got == "CRASHED(SIGSEGV) bin/over/test_overflow gw0;" ]] ||
 	fail "overflow: expected CRASHED (SIGSEGV), got \"$got\""
 rt_expect_da "$work/over.info" overflow.c "REACHED overflow-print" 1 "overflow"
+
+# a stack overflow inside a cmocka test: cmocka's handler, put in around
+# each test with signal(), runs on the alternate stack too, so cmocka
+# reports the test failed and goes on, and the coverage of the process is
+# kept (it was killed outright: every test's coverage lost, the tests
+# after it not run)
+rt_build cm/test_cm_overflow cm_endings.c -lcmocka
+RT_ENV=(RT_OVERFLOW_TWO=1)
+rt_run cmover -n 1 -v --no-rerun-alone --cov=obj/cm --cov-report "lcov:$work/cmover.info" -k g_ bin/cm
+RT_ENV=()
+rt_expect_rc 1 "cmocka overflow"
+rt_expect_results "cmocka overflow" <<'EOF2'
+PASSED bin/cm/test_cm_overflow::g::g_one
+FAILED bin/cm/test_cm_overflow::g::g_two
+PASSED bin/cm/test_cm_overflow::g::g_three
+EOF2
+rt_expect_da "$work/cmover.info" cm_endings.c "REACHED cm-g-one" 1 "cmocka overflow"
 
 note "ok"

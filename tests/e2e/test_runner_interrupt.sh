@@ -8,6 +8,7 @@
 # crashed or failed; the last line is the summary; manifest.json is
 # written (interrupted: true) and the shards are intact: covmerge reads the
 # run directory and finds the lines the stopped tests reached.
+# Then Ctrl-C while a cmocka program is being listed: it stops at once.
 set -euo pipefail
 # shellcheck source=tests/lib/runner.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
@@ -97,5 +98,32 @@ if [[ -n ${COVMERGE:-} ]]; then
 	# reached by test_hang_a and test_hang_b, flushed when they were stopped
 	rt_expect_da "$work/int.info" hang.c "REACHED hang-print" 2 "interrupted run"
 fi
+
+# Ctrl-C while the tests are collected: a cmocka program that takes long
+# before it gets to its tests (here 30 s) is stopped at once, no test
+# starts, exit 2 (the listing went on to its end, and the run started).
+RT_NOCOV=1
+rt_build cm/test_slow_main cm_endings.c -lcmocka
+(cd "$work" && RT_MAIN_SLEEP_MS=30000 RT_MAIN_SLEPT=$work/slept exec "$RUNNER" -n 2 -v \
+	bin/cm/test_slow_main) >"$work/list.out" 2>"$work/list.err" </dev/null &
+pid=$!
+rt_bg_pids+=("$pid")
+listing() {
+	pgrep -f -- "$work/bin/cm/test_slow_main" >/dev/null
+}
+rt_wait_for 60 listing
+kill -INT "$pid"
+rc=0
+wait "$pid" || rc=$?
+((rc == 2)) || fail "SIGINT while listing: exit $rc, expected 2; stdout:
+$(cat "$work/list.out")
+stderr: $(cat "$work/list.err")"
+grep -qx "runner: interrupted while collecting the tests" "$work/list.err" ||
+	fail "SIGINT while listing: stderr: $(cat "$work/list.err")"
+[[ $(rt_last_line "$work/list.out") == "runner: 0 passed, 0 failed, 0 skipped" ]] ||
+	fail "SIGINT while listing: stdout: $(cat "$work/list.out")"
+! listing || fail "SIGINT while listing: the program still runs"
+[[ ! -e $work/slept ]] || fail "SIGINT while listing: the program was listed to its end"
+! grep -q "collected" "$work/list.out" || fail "SIGINT while listing: the run went on: $(cat "$work/list.out")"
 
 note "ok"

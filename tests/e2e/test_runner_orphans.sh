@@ -9,7 +9,9 @@
 #     naming it) unless --allow-missing; the next run in the same
 #     directory, whatever its options, kills the test processes the dead
 #     run left and stops and removes its temporary PostgreSQL server,
-#     saying so; a run in another directory touches none of it.
+#     saying so; a run in another directory touches none of it;
+#  3. kill -9 during --rerun-alone with --cov: the next run removes the
+#     rerun's scratch directory and kills its test.
 set -euo pipefail
 # shellcheck source=tests/lib/runner.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
@@ -101,4 +103,40 @@ rc=0
 rt_run quiet -n 1 bin/test_pass
 rt_expect_rc 0 "a later run"
 [[ ! -s $rr_err ]] || fail "a later run said: $(cat "$rr_err")"
+
+# 3. kill -9 while a failed test is rerun alone (--cov): the rerun's scratch
+# directory (the coverage of reruns, in $TMPDIR) and its test are left; the
+# next run removes both, saying so.
+mkdir -p "$work/bin/rerun" "$work/tmp"
+cat >"$work/bin/rerun/test_once" <<'EOF2'
+#!/bin/sh
+# fails the first time; the second time (the rerun) waits
+if [ -e "$RT_MARK" ]; then touch "$RT_MARK.rerun"; exec sleep 600; fi
+touch "$RT_MARK"; exit 1
+EOF2
+chmod +x "$work/bin/rerun/test_once"
+(cd "$work" && TMPDIR=$work/tmp RT_MARK=$work/mark exec "$RUNNER" -n 2 --cov=obj \
+	--cov-dir "$work/cov3" bin/rerun) >"$work/rerun.out" 2>"$work/rerun.err" </dev/null &
+victim=$!
+rt_bg_pids+=("$victim")
+rerun_running() {
+	[[ -e $work/mark.rerun ]]
+}
+rt_wait_for 120 rerun_running
+scratch=$(ls -d "$work"/tmp/runner-rerun.*)
+[[ -f $scratch/owner ]] || fail "the rerun's scratch directory has no owner file: $(ls -la "$scratch")"
+kill -KILL "$victim"
+wait "$victim" 2>/dev/null || true
+RT_ENV=("TMPDIR=$work/tmp")
+rt_run after-rerun -n 1 bin/test_pass
+RT_ENV=()
+rt_expect_rc 0 "the run after a killed rerun"
+grep -qx "runner: a killed run (pid $victim) left its scratch directory \"$scratch\": removed" "$rr_err" ||
+	fail "the next run did not remove the rerun's scratch directory:
+$(cat "$rr_err")"
+grep -q "^runner: 1 test process of a killed run (pid $victim) was still running: killed [0-9]* (sleep)$" "$rr_err" ||
+	fail "the next run did not kill the rerun's test:
+$(cat "$rr_err")"
+[[ ! -e $scratch ]] || fail "$scratch is still there"
+[[ -z $(ls -A "$work/tmp") ]] || fail "left in \$TMPDIR: $(ls -A "$work/tmp")"
 note "ok"

@@ -6,6 +6,7 @@
 #   by test counts and test ids only; --durations-file FILE (a committed
 #   copy of a cache) balances it by durations, the same in every job. A
 #   durations file that is missing or not a regular file is a usage error.
+#   --lf keeps that split: each job reruns the failures of its own part.
 # - -n auto and -n logical count only the CPUs of the affinity mask
 #   (taskset). (The cgroup quota is checked by unit/test_runner_cpus.)
 # - children are reaped by pid: a child that the runner inherited across
@@ -85,6 +86,29 @@ rt_run dirdur -n 1 --shard 1/2 --durations-file "$work" bin/six
 rt_expect_rc 4 "--durations-file a directory"
 grep -qF "cannot read --durations-file \"$work\": not a regular file" "$rr_err" ||
 	fail "--durations-file a directory: $(cat "$rr_err")"
+
+# ------------------------------------------------ --lf with --shard
+# Each job's cache knows the failures of its own part only: --lf must keep
+# the split of the whole suite (it split the failures of each job's cache
+# anew, and every job ran part of its own failures: the rest were lost).
+for i in 1 2 3 4; do
+	rt_build "lf/test_$i" fail.c
+done
+lf_all=$(for i in 1 2 3 4; do echo "bin/lf/test_$i"; done)
+for k in 1 2; do
+	rt_run "lfrun$k" -n 1 -v --shard "$k/2" --cache-file "$work/lf$k.cache" bin/lf
+	rt_expect_rc 1 "--shard $k/2, every test failing"
+done
+RT_ENV=(RT_FAIL=0)
+for k in 1 2; do
+	rt_run "lf$k" -n 1 -v --lf --shard "$k/2" --cache-file "$work/lf$k.cache" bin/lf
+	rt_expect_rc 0 "--lf --shard $k/2"
+	[[ $(ids "lf$k") == "$(ids "lfrun$k")" ]] ||
+		fail "--lf --shard $k/2 ran $(ids "lf$k" | tr '\n' ' '), expected the failures of its part: $(ids "lfrun$k" | tr '\n' ' ')"
+done
+[[ $( (ids lf1; ids lf2) | LC_ALL=C sort) == "$lf_all" ]] ||
+	fail "--lf --shard: the parts together ran $( (ids lf1; ids lf2) | tr '\n' ' ')"
+RT_ENV=()
 
 # ------------------------------------------------ -n auto, -n logical
 command -v taskset >/dev/null 2>&1 || fail "taskset is not installed (apt-get install util-linux)"
