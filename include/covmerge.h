@@ -233,6 +233,33 @@ struct cm_gate {
 int cm_gate_check(const struct cm_report *r, const struct cm_gate *g,
 		  int branch, char **text);
 
+/* Coverage of the lines a change added (covmerge --diff, --diff-file):
+ * the changed lines that are executable lines of a reported file. */
+struct cm_diff_file {
+	size_t file;          /* index into the report's files */
+	size_t nchanged;      /* executable changed lines */
+	unsigned *missed;     /* of those, the ones never run, ascending */
+	size_t nmissed;
+};
+
+struct cm_diff {
+	char *against;        /* the revision or the patch compared with */
+	struct cm_diff_file *files;  /* in the report's file order; only
+				      * files with executable changed lines */
+	size_t nfiles;
+	size_t stmts, miss;   /* totals */
+};
+
+void cm_diff_free(struct cm_diff *d);
+/* The changed lines section of term/term-missing (names relative to
+ * fmt->root, missed changed lines as ranges); the caller frees it. */
+char *cm_diff_table(const struct cm_report *r, const struct cm_diff *d,
+		    const struct cm_format *fmt);
+/* --fail-under-diff: one message line in *text (the caller frees it);
+ * returns 1 when the changed lines' coverage, as printed at 2 decimals,
+ * is under min. A change with no executable line passes. */
+int cm_gate_check_diff(const struct cm_diff *d, double min, char **text);
+
 /* The text of the Missing column for f: missed statements as ranges that
  * run on across non-statement lines, and with branch, partial branches as
  * "src->dst" / "src->exit", in line order. The caller frees it. */
@@ -255,6 +282,7 @@ enum cm_threshold {
 	CM_FAIL_UNDER_LINE,
 	CM_FAIL_UNDER_BRANCH,
 	CM_FAIL_UNDER_FUNCTION,
+	CM_FAIL_UNDER_DIFF,       /* the changed lines (needs a diff) */
 };
 
 struct cm_job;
@@ -298,6 +326,15 @@ int cm_job_add_report(struct cm_job *job, const char *spec);
 /* A threshold in percent (0 to 100); -1 for a value out of range. */
 int cm_job_set_fail_under(struct cm_job *job, enum cm_threshold which,
 			  double percent);
+
+/* Diff coverage: the changed lines of the working tree against `git
+ * merge-base REV HEAD` (set_diff) or of a unified diff file ("-" for
+ * standard input; relative names taken against the root). */
+void cm_job_set_diff(struct cm_job *job, const char *rev);
+void cm_job_set_diff_file(struct cm_job *job, const char *patch);
+/* A usage mistake in the options as a whole (--diff with --diff-file,
+ * --fail-under-diff without a diff), or NULL. The text is static. */
+const char *cm_job_usage_error(const struct cm_job *job);
 
 /* Inputs and object directories given so far. */
 size_t cm_job_ninputs(const struct cm_job *job);

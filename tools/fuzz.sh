@@ -5,7 +5,7 @@
 #
 # BUILD_DIR is a clang build configured with -DCM_FUZZ=ON (tools/test.sh
 # makes one: build-clang-asan/). Each target (notes, data, lcov, portable,
-# manifest, json) runs SECONDS (default 10) over its corpus. The corpus
+# manifest, json, diff) runs SECONDS (default 10) over its corpus. The corpus
 # starts from seeds made from the project's fixtures at run time (the
 # shards fixture built with gcc --coverage and run; its lcov, JSON and
 # portable-shard reports by covmerge; a manifest written by the runner)
@@ -29,7 +29,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 build=$(cd "$1" && pwd -P)
 seconds=${2:-10}
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz.sh: bad SECONDS \"$seconds\"" >&2; exit 2; }
-targets=(notes data lcov portable manifest json)
+targets=(notes data lcov portable manifest json diff)
 for t in "${targets[@]}"; do
 	[[ -x $build/tests/fuzz/fuzz_$t ]] || {
 		echo "fuzz.sh: no $build/tests/fuzz/fuzz_$t (configure with CC=clang -DCM_FUZZ=ON)" >&2

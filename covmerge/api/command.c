@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "diff_source.h"
+#include "diffcov.h"
 #include "outfile.h"
 #include "path.h"
 #include "project.h"
@@ -191,6 +193,24 @@ static long long report_time(void)
 	return (long long)time(NULL);
 }
 
+/* The changed lines of the diff the command names, matched with r's
+ * files; NULL with an error emitted when the diff cannot be had. */
+static struct cm_diff *changed_lines(const struct cm_command *cmd,
+				     const struct cm_report *r, const char *root)
+{
+	struct udiff u = {0};
+	char *base = NULL;
+	if (cm_diff_load(cmd->diff_rev, cmd->diff_file, root, &u, &base,
+			 covmerge_print_message, NULL))
+		return NULL;
+	struct cm_diff *d = cm_diff_match(r, &u, base, cmd->merge.path_maps,
+					  cmd->merge.npath_maps,
+					  cmd->diff_rev ? cmd->diff_rev : cmd->diff_file);
+	udiff_release(&u);
+	free(base);
+	return d;
+}
+
 enum cm_exit covmerge_command(struct cm_command *cmd)
 {
 	cmd->merge.emit = covmerge_print_message;
@@ -237,6 +257,14 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 	}
 	cmd->format.root = root;
 	cmd->format.timestamp = report_time();
+	struct cm_diff *diff = NULL;
+	if ((cmd->diff_rev || cmd->diff_file) &&
+	    !(diff = changed_lines(cmd, r, root))) {
+		outfile_batch_end(0, NULL, NULL);
+		cm_report_free(r);
+		free(root);
+		return CM_EXIT_ERROR;
+	}
 
 	enum cm_exit rc = CM_EXIT_OK;
 	if (!cmd->quiet)
@@ -255,6 +283,11 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 			char *t = cm_term_table(r, &fmt);
 			fputs(t, stdout);
 			free(t);
+			if (diff) {
+				t = cm_diff_table(r, diff, &fmt);
+				fputs(t, stdout);
+				free(t);
+			}
 			break;
 		}
 		case CM_REPORT_LCOV:
@@ -282,6 +315,12 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 	int failed = cm_gate_check(r, &cmd->gate, cmd->format.branch, &gate_text);
 	fputs(gate_text, stdout);
 	free(gate_text);
+	if (diff && cmd->fail_under_diff >= 0) {
+		failed += cm_gate_check_diff(diff, cmd->fail_under_diff, &gate_text);
+		fputs(gate_text, stdout);
+		free(gate_text);
+	}
+	cm_diff_free(diff);
 	/* the table and the gate's verdict are output too: a full disk or a
 	 * closed pipe under them is an error, and then no file is replaced */
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -35,6 +35,12 @@ struct cm_command {
 	 * of the notes files' build tree), else the deepest directory that
 	 * holds every source outside the system directories. */
 	int auto_root;
+	/* Diff coverage: the changed lines of `git diff $(git merge-base
+	 * diff_rev HEAD)` or of the patch diff_file ("-": stdin); at most one
+	 * is set. fail_under_diff < 0 when not asked for. */
+	const char *diff_rev;
+	const char *diff_file;
+	double fail_under_diff;
 };
 
 /* Parses one --report value ("term", "term-missing:skip-covered",

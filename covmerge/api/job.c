@@ -21,7 +21,7 @@ struct cm_job {
 	struct cm_command cmd;
 	struct strlist inputs, object_dirs, path_maps, include, omit, specs;
 	size_t areports;
-	char *root, *export_path;
+	char *root, *export_path, *diff_rev, *diff_file;
 	size_t max_input;      /* 0: the default limit */
 };
 
@@ -48,6 +48,7 @@ struct cm_job *cm_job_new(void)
 {
 	struct cm_job *job = xcalloc(1, sizeof(*job));
 	job->cmd.gate = (struct cm_gate){-1, -1, -1, -1};
+	job->cmd.fail_under_diff = -1;
 	return job;
 }
 
@@ -64,6 +65,8 @@ void cm_job_free(struct cm_job *job)
 	free(job->cmd.reports);
 	free(job->root);
 	free(job->export_path);
+	free(job->diff_rev);
+	free(job->diff_file);
 	free(job);
 }
 
@@ -202,10 +205,32 @@ int cm_job_set_fail_under(struct cm_job *job, enum cm_threshold which,
 	case CM_FAIL_UNDER_FUNCTION:
 		job->cmd.gate.fail_under_function = percent;
 		break;
+	case CM_FAIL_UNDER_DIFF:
+		job->cmd.fail_under_diff = percent;
+		break;
 	default:
 		return -1;
 	}
 	return 0;
+}
+
+void cm_job_set_diff(struct cm_job *job, const char *rev)
+{
+	set_string(&job->diff_rev, rev);
+}
+
+void cm_job_set_diff_file(struct cm_job *job, const char *patch)
+{
+	set_string(&job->diff_file, patch);
+}
+
+const char *cm_job_usage_error(const struct cm_job *job)
+{
+	if (job->diff_rev && job->diff_file)
+		return "--diff and --diff-file are exclusive: give one";
+	if (job->cmd.fail_under_diff >= 0 && !job->diff_rev && !job->diff_file)
+		return "--fail-under-diff needs --diff REV or --diff-file PATCH";
+	return NULL;
 }
 
 void cm_job_set_quiet(struct cm_job *job, int on)
@@ -246,6 +271,8 @@ enum cm_exit cm_job_run(struct cm_job *job)
 	cmd.filter.ninclude = job->include.n;
 	cmd.filter.omit = (const char *const *)job->omit.v;
 	cmd.filter.nomit = job->omit.n;
+	cmd.diff_rev = job->diff_rev;
+	cmd.diff_file = job->diff_file;
 	if (job->max_input)
 		infile_set_limit(job->max_input);
 	return covmerge_command(&cmd);

@@ -60,6 +60,13 @@ static const char usage_text[] =
 	"  --fail-under-line MIN, --fail-under-branch MIN, --fail-under-function MIN\n"
 	"                        the same for one metric; percentages are compared\n"
 	"                        as printed (2 decimals)\n"
+	"  --fail-under-diff MIN the same for the changed lines (needs a diff)\n"
+	"diff coverage:\n"
+	"  --diff REV            the lines changed in the working tree since\n"
+	"                        `git merge-base REV HEAD` (runs git; renames\n"
+	"                        followed): a \"changed lines\" section in term\n"
+	"  --diff-file PATCH     the same from a unified diff (- = stdin), its\n"
+	"                        relative names taken against --root\n"
 	"other:\n"
 	"  -q, --quiet           no header and no default table\n"
 	"  -h, --help            this text\n"
@@ -89,6 +96,7 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 		OPT_ROOT, OPT_INCLUDE, OPT_OMIT, OPT_BRANCH, OPT_PRECISION, OPT_SORT,
 		OPT_FAIL_UNDER, OPT_FAIL_LINE, OPT_FAIL_BRANCH, OPT_FAIL_FUNCTION,
 		OPT_PATH_MAP, OPT_ALLOW_MISSING, OPT_EXPORT, OPT_MAX_INPUT,
+		OPT_DIFF, OPT_DIFF_FILE, OPT_FAIL_DIFF,
 	};
 	static const struct option longopts[] = {
 		{"object-dir", required_argument, NULL, OPT_OBJECT_DIR},
@@ -105,6 +113,9 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 		{"fail-under-line", required_argument, NULL, OPT_FAIL_LINE},
 		{"fail-under-branch", required_argument, NULL, OPT_FAIL_BRANCH},
 		{"fail-under-function", required_argument, NULL, OPT_FAIL_FUNCTION},
+		{"fail-under-diff", required_argument, NULL, OPT_FAIL_DIFF},
+		{"diff", required_argument, NULL, OPT_DIFF},
+		{"diff-file", required_argument, NULL, OPT_DIFF_FILE},
 		{"path-map", required_argument, NULL, OPT_PATH_MAP},
 		{"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},
 		{"export", required_argument, NULL, OPT_EXPORT},
@@ -175,6 +186,15 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 		case OPT_FAIL_FUNCTION:
 			gate = CM_FAIL_UNDER_FUNCTION;
 			break;
+		case OPT_FAIL_DIFF:
+			gate = CM_FAIL_UNDER_DIFF;
+			break;
+		case OPT_DIFF:
+			cm_job_set_diff(job, optarg);
+			break;
+		case OPT_DIFF_FILE:
+			cm_job_set_diff_file(job, optarg);
+			break;
 		case OPT_PATH_MAP:
 			if (cm_job_add_path_map(job, optarg))
 				return cli_usage(&cli, "bad --path-map \"%s\": expected OLD=NEW",
@@ -222,6 +242,8 @@ int main(int argc, char **argv)
 			cm_job_add_input(job, argv[i]);
 		if (!cm_job_ninputs(job)) {
 			rc = cli_usage(&cli, "%s", "no inputs given");
+		} else if (cm_job_usage_error(job)) {
+			rc = cli_usage(&cli, "%s", cm_job_usage_error(job));
 		} else if (cm_job_output_clash(job)) {
 			rc = cli_usage(&cli, "\"%s\" is named by two outputs (--report, "
 					 "--export): each needs its own file",

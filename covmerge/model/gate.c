@@ -61,3 +61,27 @@ int cm_gate_check(const struct cm_report *r, const struct cm_gate *g,
 	strbuf_release(&sb);
 	return failed;
 }
+
+int cm_gate_check_diff(const struct cm_diff *d, double min, char **text)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	int failed = 0;
+	if (!d->stmts) {
+		strbuf_addf(&sb, "Required coverage of changed lines of %g%% reached. "
+			    "No executable line changed.\n", min);
+	} else {
+		char shown[64];
+		double value = cm_pct_text(ratio(d->stmts - d->miss, d->stmts), 2,
+					   shown, sizeof(shown));
+		failed = value < min;
+		strbuf_addf(&sb, "%sRequired coverage of changed lines of %g%% %s. "
+			    "Changed-line coverage: %s%% (%zu of %zu)\n",
+			    failed ? "FAIL " : "", min,
+			    failed ? "not reached" : "reached", shown,
+			    d->stmts - d->miss, d->stmts);
+	}
+	*text = strbuf_detach(&sb, NULL);
+	strbuf_release(&sb);
+	return failed;
+}

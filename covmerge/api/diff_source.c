@@ -1,0 +1,195 @@
+/* Loading the diff: a file, standard input, or the real git run as a
+ * child process (its error messages reach standard error as they are). */
+#include "diff_source.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "infile.h"
+#include "path.h"
+#include "strbuf.h"
+
+static void emitf(cm_emit_fn *emit, void *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void emitf(cm_emit_fn *emit, void *ctx, const char *fmt, ...)
+{
+	struct strbuf sb;
+	va_list ap;
+	strbuf_init(&sb);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	emit(ctx, CM_ERROR, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* Runs argv (argv[0] found on PATH) and collects its standard output into
+ * out, up to the input limit. Returns 0 when it exits with 0, else -1
+ * with the cause in err. */
+static int run_capture(char *const *argv, struct strbuf *out, struct strbuf *err)
+{
+	int fd[2];
+	if (pipe(fd)) {
+		strbuf_addf(err, "cannot make a pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		strbuf_addf(err, "cannot start a process: %s", strerror(errno));
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fd[0]);
+		if (dup2(fd[1], 1) < 0)
+			_exit(127);
+		close(fd[1]);
+		execvp(argv[0], argv);
+		fprintf(stderr, "covmerge: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fd[1]);
+	char buf[65536];
+	int too_big = 0;
+	for (;;) {
+		ssize_t n = read(fd[0], buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (out->len + (size_t)n > infile_limit())
+			too_big = 1;   /* keep reading, so that the child ends */
+		else
+			strbuf_add(out, buf, (size_t)n);
+	}
+	close(fd[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		strbuf_addf(err, "failed (%s %d)",
+			    WIFEXITED(status) ? "exit status" : "signal",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		return -1;
+	}
+	if (too_big) {
+		strbuf_addf(err, "its output is larger than the input limit of %zu "
+			    "bytes (--max-input)", infile_limit());
+		return -1;
+	}
+	return 0;
+}
+
+/* git's output, its trailing newline taken off. */
+static int git(char *const *argv, struct strbuf *out, cm_emit_fn *emit,
+	       void *ctx)
+{
+	struct strbuf err;
+	strbuf_init(&err);
+	strbuf_reset(out);
+	int rc = run_capture(argv, out, &err);
+	if (rc) {
+		struct strbuf cmd;
+		strbuf_init(&cmd);
+		for (size_t i = 0; argv[i]; i++)
+			strbuf_addf(&cmd, "%s%s", i ? " " : "", argv[i]);
+		emitf(emit, ctx, "--diff: `%s` %s", cmd.buf, err.buf);
+		strbuf_release(&cmd);
+	}
+	strbuf_release(&err);
+	while (!rc && out->len && out->buf[out->len - 1] == '\n')
+		out->buf[--out->len] = '\0';
+	return rc;
+}
+
+/* The diff of the working tree against the merge base of rev and HEAD,
+ * renames followed, no context lines, git's a/ b/ prefixes whatever the
+ * user's configuration says. */
+static int git_diff(const char *rev, struct strbuf *diff, char **top,
+		    cm_emit_fn *emit, void *ctx)
+{
+	struct strbuf out;
+	strbuf_init(&out);
+	char *toplevel[] = {"git", "rev-parse", "--show-toplevel", NULL};
+	char *r = xstrdup(rev);
+	char *merge_base[] = {"git", "merge-base", r, "HEAD", NULL};
+	int rc = git(toplevel, &out, emit, ctx);
+	if (!rc) {
+		*top = xstrdup(out.buf);
+		rc = git(merge_base, &out, emit, ctx);
+	}
+	if (!rc) {
+		char *base = xstrdup(out.buf);
+		char *cmd[] = {"git", "-c", "core.quotePath=true", "diff",
+			       "--no-color", "--no-ext-diff", "--no-textconv", "-M",
+			       "-U0", "--src-prefix=a/", "--dst-prefix=b/", base, "--",
+			       NULL};
+		rc = git(cmd, diff, emit, ctx);
+		free(base);
+	}
+	strbuf_release(&out);
+	free(r);
+	return rc;
+}
+
+static int read_stdin(struct strbuf *out, struct strbuf *err)
+{
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
+		if (out->len + n > infile_limit()) {
+			strbuf_addf(err, "larger than the input limit of %zu bytes "
+				    "(--max-input)", infile_limit());
+			return -1;
+		}
+		strbuf_add(out, buf, n);
+	}
+	if (ferror(stdin)) {
+		strbuf_addf(err, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int cm_diff_load(const char *rev, const char *patch, const char *root,
+		 struct udiff *u, char **base, cm_emit_fn *emit, void *emit_ctx)
+{
+	struct strbuf text, err;
+	strbuf_init(&text);
+	strbuf_init(&err);
+	char *top = NULL;
+	int rc;
+	const char *name = rev ? rev : !strcmp(patch, "-") ? "standard input" : patch;
+	if (rev) {
+		rc = git_diff(rev, &text, &top, emit, emit_ctx);
+	} else {
+		rc = !strcmp(patch, "-") ? read_stdin(&text, &err)
+					 : infile_load(patch, &text, &err);
+		if (rc)
+			emitf(emit, emit_ctx, "--diff-file \"%s\": %s", name, err.buf);
+	}
+	if (!rc && udiff_parse(text.buf ? text.buf : "", text.len, u, &err)) {
+		if (rev)
+			emitf(emit, emit_ctx, "git diff against %s: %s", name, err.buf);
+		else
+			emitf(emit, emit_ctx, "--diff-file \"%s\": %s", name, err.buf);
+		rc = -1;
+	}
+	if (!rc)
+		*base = rev ? path_normalize(top) : path_absolute(NULL, root);
+	free(top);
+	strbuf_release(&text);
+	strbuf_release(&err);
+	return rc;
+}

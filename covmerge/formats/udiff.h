@@ -1,0 +1,32 @@
+/* Unified diffs (git diff, diff -u): which lines of each new file a change
+ * added. Only the new side matters for diff coverage: the '+' lines of
+ * every hunk, numbered in the new file. */
+#ifndef CM_UDIFF_H
+#define CM_UDIFF_H
+
+#include <stddef.h>
+
+#include "strbuf.h"
+
+struct udiff_file {
+	char *path;           /* the new side's name, git's "b/" taken off */
+	unsigned *lines;      /* added lines, ascending, each once */
+	size_t nlines, alloc;
+};
+
+/* Files in the order the diff first names them, each once; deleted files
+ * (+++ /dev/null) are left out, and so are files with no added line. */
+struct udiff {
+	struct udiff_file *files;
+	size_t nfiles, alloc;
+};
+
+/* Parses the diff in buf[0..len) into d (zeroed by the caller). Text
+ * outside the file headers and hunks (commit messages, "index", "rename
+ * from", "Binary files ... differ") is skipped. Returns 0, or -1 with a
+ * lower-case cause naming the line written to err (d is then released). */
+int udiff_parse(const char *buf, size_t len, struct udiff *d,
+		struct strbuf *err);
+void udiff_release(struct udiff *d);
+
+#endif
