@@ -260,6 +260,27 @@ char *cm_diff_table(const struct cm_report *r, const struct cm_diff *d,
  * is under min. A change with no executable line passes. */
 int cm_gate_check_diff(const struct cm_diff *d, double min, char **text);
 
+/* --fail-under-file: every reported file's Cover (as printed at 2
+ * decimals) must reach min; the message names the files under it.
+ * Returns 1 when any is under. */
+int cm_gate_check_files(const struct cm_report *r, const struct cm_format *fmt,
+			double min, char **text);
+
+/* The ratchet. cm_write_baseline stores the total and each file's Cover
+ * (at 2 decimals, names relative to fmt->root) as a small JSON object:
+ *   {"covmerge_baseline": 1, "branch": false, "total": 75.00,
+ *    "files": {"src/a.c": 63.64}}
+ * cm_baseline_check compares r with the baseline at path: *text gets the
+ * verdict (the caller frees it), naming each file (and TOTAL) that dropped
+ * by more than tolerance points. Returns 1 on a drop, 0 without, -1 with
+ * an error emitted when the baseline cannot be read or does not fit (a
+ * baseline written with --branch checked without it). */
+int cm_write_baseline(const struct cm_report *r, const struct cm_format *fmt,
+		      const char *path, cm_emit_fn *emit, void *emit_ctx);
+int cm_baseline_check(const struct cm_report *r, const struct cm_format *fmt,
+		      const char *path, double tolerance, char **text,
+		      cm_emit_fn *emit, void *emit_ctx);
+
 /* The text of the Missing column for f: missed statements as ranges that
  * run on across non-statement lines, and with branch, partial branches as
  * "src->dst" / "src->exit", in line order. The caller frees it. */
@@ -283,6 +304,7 @@ enum cm_threshold {
 	CM_FAIL_UNDER_BRANCH,
 	CM_FAIL_UNDER_FUNCTION,
 	CM_FAIL_UNDER_DIFF,       /* the changed lines (needs a diff) */
+	CM_FAIL_UNDER_FILE,       /* every reported file */
 };
 
 struct cm_job;
@@ -332,6 +354,11 @@ int cm_job_set_fail_under(struct cm_job *job, enum cm_threshold which,
  * standard input; relative names taken against the root). */
 void cm_job_set_diff(struct cm_job *job, const char *rev);
 void cm_job_set_diff_file(struct cm_job *job, const char *patch);
+/* The ratchet: check against a baseline (tolerance in points, 0 to 100;
+ * -1 for anything else), write one. */
+void cm_job_set_baseline(struct cm_job *job, const char *path);
+int cm_job_set_baseline_tolerance(struct cm_job *job, double points);
+void cm_job_set_write_baseline(struct cm_job *job, const char *path);
 /* A usage mistake in the options as a whole (--diff with --diff-file,
  * --fail-under-diff without a diff), or NULL. The text is static. */
 const char *cm_job_usage_error(const struct cm_job *job);

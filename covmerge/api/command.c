@@ -311,6 +311,10 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 		if (bad)
 			rc = CM_EXIT_ERROR;
 	}
+	if (cmd->write_baseline &&
+	    cm_write_baseline(r, &cmd->format, cmd->write_baseline,
+			      covmerge_print_message, NULL))
+		rc = CM_EXIT_ERROR;
 	char *gate_text = NULL;
 	int failed = cm_gate_check(r, &cmd->gate, cmd->format.branch, &gate_text);
 	fputs(gate_text, stdout);
@@ -321,6 +325,24 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 		free(gate_text);
 	}
 	cm_diff_free(diff);
+	if (cmd->fail_under_file >= 0) {
+		failed += cm_gate_check_files(r, &cmd->format, cmd->fail_under_file,
+					      &gate_text);
+		fputs(gate_text, stdout);
+		free(gate_text);
+	}
+	if (cmd->baseline) {
+		int dropped = cm_baseline_check(r, &cmd->format, cmd->baseline,
+						cmd->baseline_tolerance, &gate_text,
+						covmerge_print_message, NULL);
+		if (dropped < 0) {
+			rc = CM_EXIT_ERROR;
+		} else {
+			failed += dropped;
+			fputs(gate_text, stdout);
+			free(gate_text);
+		}
+	}
 	/* the table and the gate's verdict are output too: a full disk or a
 	 * closed pipe under them is an error, and then no file is replaced */
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -41,6 +41,10 @@ struct cm_command {
 	const char *diff_rev;
 	const char *diff_file;
 	double fail_under_diff;
+	double fail_under_file;   /* < 0 when not asked for */
+	const char *baseline;     /* check against it (NULL: no) */
+	double baseline_tolerance;
+	const char *write_baseline;
 };
 
 /* Parses one --report value ("term", "term-missing:skip-covered",

@@ -22,6 +22,7 @@ struct cm_job {
 	struct strlist inputs, object_dirs, path_maps, include, omit, specs;
 	size_t areports;
 	char *root, *export_path, *diff_rev, *diff_file;
+	char *baseline, *write_baseline;
 	size_t max_input;      /* 0: the default limit */
 };
 
@@ -49,6 +50,7 @@ struct cm_job *cm_job_new(void)
 	struct cm_job *job = xcalloc(1, sizeof(*job));
 	job->cmd.gate = (struct cm_gate){-1, -1, -1, -1};
 	job->cmd.fail_under_diff = -1;
+	job->cmd.fail_under_file = -1;
 	return job;
 }
 
@@ -67,6 +69,8 @@ void cm_job_free(struct cm_job *job)
 	free(job->export_path);
 	free(job->diff_rev);
 	free(job->diff_file);
+	free(job->baseline);
+	free(job->write_baseline);
 	free(job);
 }
 
@@ -208,6 +212,9 @@ int cm_job_set_fail_under(struct cm_job *job, enum cm_threshold which,
 	case CM_FAIL_UNDER_DIFF:
 		job->cmd.fail_under_diff = percent;
 		break;
+	case CM_FAIL_UNDER_FILE:
+		job->cmd.fail_under_file = percent;
+		break;
 	default:
 		return -1;
 	}
@@ -222,6 +229,24 @@ void cm_job_set_diff(struct cm_job *job, const char *rev)
 void cm_job_set_diff_file(struct cm_job *job, const char *patch)
 {
 	set_string(&job->diff_file, patch);
+}
+
+void cm_job_set_baseline(struct cm_job *job, const char *path)
+{
+	set_string(&job->baseline, path);
+}
+
+int cm_job_set_baseline_tolerance(struct cm_job *job, double points)
+{
+	if (!(points >= 0 && points <= 100))
+		return -1;
+	job->cmd.baseline_tolerance = points;
+	return 0;
+}
+
+void cm_job_set_write_baseline(struct cm_job *job, const char *path)
+{
+	set_string(&job->write_baseline, path);
 }
 
 const char *cm_job_usage_error(const struct cm_job *job)
@@ -246,11 +271,12 @@ size_t cm_job_ninputs(const struct cm_job *job)
 const char *cm_job_output_clash(const struct cm_job *job)
 {
 	size_t n = job->cmd.nreports;
-	const char **outs = xcalloc(n + 1, sizeof(*outs));
+	const char **outs = xcalloc(n + 2, sizeof(*outs));
 	for (size_t i = 0; i < n; i++)
 		outs[i] = job->cmd.reports[i].path;
 	outs[n] = job->export_path;
-	const char *clash = cm_output_clash(outs, n + 1);
+	outs[n + 1] = job->write_baseline;
+	const char *clash = cm_output_clash(outs, n + 2);
 	free(outs);
 	return clash;
 }
@@ -273,6 +299,8 @@ enum cm_exit cm_job_run(struct cm_job *job)
 	cmd.filter.nomit = job->omit.n;
 	cmd.diff_rev = job->diff_rev;
 	cmd.diff_file = job->diff_file;
+	cmd.baseline = job->baseline;
+	cmd.write_baseline = job->write_baseline;
 	if (job->max_input)
 		infile_set_limit(job->max_input);
 	return covmerge_command(&cmd);

@@ -61,6 +61,11 @@ static const char usage_text[] =
 	"                        the same for one metric; percentages are compared\n"
 	"                        as printed (2 decimals)\n"
 	"  --fail-under-diff MIN the same for the changed lines (needs a diff)\n"
+	"  --fail-under-file MIN exit 2 when any reported file is under MIN\n"
+	"  --write-baseline FILE store the total and each file's coverage (JSON)\n"
+	"  --baseline FILE       exit 2 when the total or a file in both dropped\n"
+	"                        against FILE by more than the tolerance\n"
+	"  --baseline-tolerance P  points a value may drop (default 0)\n"
 	"diff coverage:\n"
 	"  --diff REV            the lines changed in the working tree since\n"
 	"                        `git merge-base REV HEAD` (runs git; renames\n"
@@ -96,7 +101,8 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 		OPT_ROOT, OPT_INCLUDE, OPT_OMIT, OPT_BRANCH, OPT_PRECISION, OPT_SORT,
 		OPT_FAIL_UNDER, OPT_FAIL_LINE, OPT_FAIL_BRANCH, OPT_FAIL_FUNCTION,
 		OPT_PATH_MAP, OPT_ALLOW_MISSING, OPT_EXPORT, OPT_MAX_INPUT,
-		OPT_DIFF, OPT_DIFF_FILE, OPT_FAIL_DIFF,
+		OPT_DIFF, OPT_DIFF_FILE, OPT_FAIL_DIFF, OPT_FAIL_FILE, OPT_BASELINE,
+		OPT_WRITE_BASELINE, OPT_BASELINE_TOLERANCE,
 	};
 	static const struct option longopts[] = {
 		{"object-dir", required_argument, NULL, OPT_OBJECT_DIR},
@@ -114,6 +120,10 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 		{"fail-under-branch", required_argument, NULL, OPT_FAIL_BRANCH},
 		{"fail-under-function", required_argument, NULL, OPT_FAIL_FUNCTION},
 		{"fail-under-diff", required_argument, NULL, OPT_FAIL_DIFF},
+		{"fail-under-file", required_argument, NULL, OPT_FAIL_FILE},
+		{"baseline", required_argument, NULL, OPT_BASELINE},
+		{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
+		{"baseline-tolerance", required_argument, NULL, OPT_BASELINE_TOLERANCE},
 		{"diff", required_argument, NULL, OPT_DIFF},
 		{"diff-file", required_argument, NULL, OPT_DIFF_FILE},
 		{"path-map", required_argument, NULL, OPT_PATH_MAP},
@@ -189,6 +199,23 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 		case OPT_FAIL_DIFF:
 			gate = CM_FAIL_UNDER_DIFF;
 			break;
+		case OPT_FAIL_FILE:
+			gate = CM_FAIL_UNDER_FILE;
+			break;
+		case OPT_BASELINE:
+			cm_job_set_baseline(job, optarg);
+			break;
+		case OPT_WRITE_BASELINE:
+			cm_job_set_write_baseline(job, optarg);
+			break;
+		case OPT_BASELINE_TOLERANCE: {
+			double v;
+			if (cli_parse_double(optarg, 0, 100, &v) ||
+			    cm_job_set_baseline_tolerance(job, v))
+				return cli_usage(&cli, "bad --baseline-tolerance \"%s\": "
+						   "expected points from 0 to 100", optarg);
+			break;
+		}
 		case OPT_DIFF:
 			cm_job_set_diff(job, optarg);
 			break;

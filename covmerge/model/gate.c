@@ -6,7 +6,9 @@
 
 #include "alloc.h"
 #include "covmerge.h"
+#include "rows.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 static int check(struct strbuf *sb, const char *what, const char *label,
 		 double min, double pct, const char *over)
@@ -84,4 +86,37 @@ int cm_gate_check_diff(const struct cm_diff *d, double min, char **text)
 	*text = strbuf_detach(&sb, NULL);
 	strbuf_release(&sb);
 	return failed;
+}
+
+int cm_gate_check_files(const struct cm_report *r, const struct cm_format *fmt,
+			double min, char **text)
+{
+	struct rows rows;
+	rows_build(&rows, r, fmt);
+	struct strbuf under;
+	strbuf_init(&under);
+	size_t n = 0;
+	for (size_t i = 0; i < rows.n; i++) {
+		char shown[64];
+		if (cm_pct_text(rows.v[i].cover, 2, shown, sizeof(shown)) >= min)
+			continue;
+		char *name = utf8_printable(rows.v[i].name);
+		strbuf_addf(&under, "  %s: %s%%\n", name, shown);
+		free(name);
+		n++;
+	}
+	struct strbuf sb;
+	strbuf_init(&sb);
+	if (n)
+		strbuf_addf(&sb, "FAIL Required coverage of %g%% per file not reached "
+			    "by %zu of %zu file%s:\n%s", min, n, rows.n,
+			    rows.n == 1 ? "" : "s", under.buf);
+	else
+		strbuf_addf(&sb, "Required coverage of %g%% per file reached by "
+			    "every file (%zu).\n", min, rows.n);
+	strbuf_release(&under);
+	rows_release(&rows);
+	*text = strbuf_detach(&sb, NULL);
+	strbuf_release(&sb);
+	return n ? 1 : 0;
 }
