@@ -165,8 +165,13 @@ enum cm_sort {
 	CM_SORT_BRPART, CM_SORT_COVER,
 };
 
+struct cm_diff;
+
 struct cm_format {
 	const char *root;     /* absolute; file names are shown relative to it */
+	/* The changed lines (--diff): term, markdown and json add a section
+	 * for them; NULL when there is no diff. */
+	const struct cm_diff *diff;
 	int branch;           /* branches count in Cover and are shown */
 	int precision;        /* decimals of percentages in tables */
 	int show_missing;     /* term: the Missing column */

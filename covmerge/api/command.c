@@ -265,6 +265,7 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 		free(root);
 		return CM_EXIT_ERROR;
 	}
+	cmd->format.diff = diff;
 
 	enum cm_exit rc = CM_EXIT_OK;
 	if (!cmd->quiet)
@@ -283,8 +284,8 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 			char *t = cm_term_table(r, &fmt);
 			fputs(t, stdout);
 			free(t);
-			if (diff) {
-				t = cm_diff_table(r, diff, &fmt);
+			if (fmt.diff) {
+				t = cm_diff_table(r, fmt.diff, &fmt);
 				fputs(t, stdout);
 				free(t);
 			}
@@ -324,6 +325,7 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 		fputs(gate_text, stdout);
 		free(gate_text);
 	}
+	cmd->format.diff = NULL;
 	cm_diff_free(diff);
 	if (cmd->fail_under_file >= 0) {
 		failed += cm_gate_check_files(r, &cmd->format, cmd->fail_under_file,

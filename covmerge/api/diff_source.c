@@ -34,7 +34,8 @@ static void emitf(cm_emit_fn *emit, void *ctx, const char *fmt, ...)
 /* Runs argv (argv[0] found on PATH) and collects its standard output into
  * out, up to the input limit. Returns 0 when it exits with 0, else -1
  * with the cause in err. */
-static int run_capture(char *const *argv, struct strbuf *out, struct strbuf *err)
+static int run_capture(char *const *argv, struct strbuf *out,
+		       struct strbuf *err)
 {
 	int fd[2];
 	if (pipe(fd)) {

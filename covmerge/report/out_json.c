@@ -103,6 +103,8 @@ int cm_write_json(const struct cm_report *r, const struct cm_format *fmt,
 	}
 	strbuf_addstr(&sb, rows.n ? "\n },\n \"totals\": " : "},\n \"totals\": ");
 	summary(&sb, &rows.total, fmt);
+	if (fmt->diff)
+		cm_diff_json(&sb, r, fmt);
 	strbuf_addstr(&sb, "\n}\n");
 	rows_release(&rows);
 	int rc = write_text_file(path, sb.buf, sb.len, emit, emit_ctx);

@@ -58,6 +58,8 @@ int cm_write_markdown(const struct cm_report *r, const struct cm_format *fmt,
 		    pct, sizeof(pct));
 	md_row(&sb, "TOTAL", 1, &rows.total, pct, fmt);
 	rows_release(&rows);
+	if (fmt->diff)
+		cm_diff_markdown(&sb, r, fmt);
 
 	int rc = 0;
 	const char *summary = getenv("GITHUB_STEP_SUMMARY");

@@ -18,14 +18,13 @@
 #include "report_util.h"
 #include "utf8.h"
 
-static double ratio(size_t stmts, size_t miss)
+double cm_diff_cover(size_t stmts, size_t miss)
 {
 	return stmts ? 100.0 * (double)(stmts - miss) / (double)stmts : 100.0;
 }
 
-/* The missed changed lines of df as "3, 7-9": a range runs on while the
- * next changed statement of the file was missed too. */
-static char *missed_ranges(const struct cm_file *f, const struct cm_diff_file *df)
+char *cm_diff_missing_text(const struct cm_file *f,
+			   const struct cm_diff_file *df)
 {
 	struct strbuf sb;
 	strbuf_init(&sb);
@@ -59,7 +58,7 @@ static void add_row(struct strbuf *sb, int nw, int cw, const char *name,
 		    size_t stmts, size_t miss, int prec, const char *missing)
 {
 	char pct[64];
-	cm_pct_text(ratio(stmts, miss), prec, pct, sizeof(pct));
+	cm_pct_text(cm_diff_cover(stmts, miss), prec, pct, sizeof(pct));
 	size_t start = sb->len;
 	strbuf_addf(sb, "%-*s%7zu%7zu%*s%%", nw, name, stmts, miss, cw - 1, pct);
 	if (missing && *missing)
@@ -95,11 +94,12 @@ char *cm_diff_table(const struct cm_report *r, const struct cm_diff *d,
 	/* Cover as wide as the table's: the total's text + 2, at least 6,
 	 * plus the gap; a wider row widens it */
 	char pct[64];
-	cm_pct_text(ratio(d->stmts, d->miss), fmt->precision, pct, sizeof(pct));
+	cm_pct_text(cm_diff_cover(d->stmts, d->miss), fmt->precision, pct,
+		    sizeof(pct));
 	size_t tw = strlen(pct) + 2 > 6 ? strlen(pct) + 2 : 6;
 	int cw = (int)tw + 1;
 	for (size_t i = 0; i < d->nfiles; i++) {
-		cm_pct_text(ratio(d->files[i].nchanged, d->files[i].nmissed),
+		cm_pct_text(cm_diff_cover(d->files[i].nchanged, d->files[i].nmissed),
 			    fmt->precision, pct, sizeof(pct));
 		if ((int)strlen(pct) + 2 > cw)
 			cw = (int)strlen(pct) + 2;
@@ -115,7 +115,7 @@ char *cm_diff_table(const struct cm_report *r, const struct cm_diff *d,
 	strbuf_addstr(&sb, rule);
 	for (size_t i = 0; i < d->nfiles; i++) {
 		const struct cm_diff_file *df = &d->files[i];
-		char *missing = missed_ranges(&r->files[df->file], df);
+		char *missing = cm_diff_missing_text(&r->files[df->file], df);
 		add_row(&sb, nw, cw, names[i], df->nchanged, df->nmissed,
 			fmt->precision, missing);
 		free(missing);

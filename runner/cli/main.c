@@ -69,6 +69,13 @@ static const char usage_text[] =
 	"                         CMAKE_HOME_DIRECTORY, else the directory\n"
 	"                         holding all sources)\n"
 	"  --cov-fail-under MIN   fail (exit 1) when total coverage is under MIN\n"
+	"  --cov-diff REV         changed lines since `git merge-base REV HEAD`\n"
+	"                         (a section in the term reports; covmerge --diff)\n"
+	"  --cov-fail-under-diff MIN  fail (exit 1) when the changed lines'\n"
+	"                         coverage is under MIN\n"
+	"  --cov-fail-under-file MIN  fail (exit 1) when any file is under MIN\n"
+	"  --cov-baseline FILE    fail (exit 1) when the total or a file dropped\n"
+	"                         against covmerge --write-baseline's FILE\n"
 	"  --cov-prefix-env NAME  put the shard directory in NAME instead of\n"
 	"                         GCOV_PREFIX (for suites whose tests build and\n"
 	"                         run programs of their own; see README)\n"
@@ -110,7 +117,8 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		O_COV_REPORT, O_COV_BRANCH, O_COV_FAIL, O_COV_EXPORT, O_DB,
 		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION, O_COV_ROOT,
 		O_COV_PREFIX_ENV, O_SPLIT_FIXTURED, O_RERUN_ALONE, O_NO_RERUN_ALONE,
-		O_STILL_RUNNING, O_DURATIONS_FILE, O_DB_SETUP_TIMEOUT,
+		O_STILL_RUNNING, O_DURATIONS_FILE, O_DB_SETUP_TIMEOUT, O_COV_DIFF,
+		O_COV_FAIL_DIFF, O_COV_FAIL_FILE, O_COV_BASELINE,
 	};
 	static const struct option longopts[] = {
 		{"numprocesses", required_argument, NULL, 'n'},
@@ -142,6 +150,10 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		{"cov-prefix-env", required_argument, NULL, O_COV_PREFIX_ENV},
 		{"cov-fail-under", required_argument, NULL, O_COV_FAIL},
 		{"cov-export", required_argument, NULL, O_COV_EXPORT},
+		{"cov-diff", required_argument, NULL, O_COV_DIFF},
+		{"cov-fail-under-diff", required_argument, NULL, O_COV_FAIL_DIFF},
+		{"cov-fail-under-file", required_argument, NULL, O_COV_FAIL_FILE},
+		{"cov-baseline", required_argument, NULL, O_COV_BASELINE},
 		{"db", required_argument, NULL, O_DB},
 		{"db-schema", required_argument, NULL, O_DB_SCHEMA},
 		{"db-setup", required_argument, NULL, O_DB_SETUP},
@@ -296,6 +308,22 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		case O_COV_EXPORT:
 			o->cov_export = optarg;
 			break;
+		case O_COV_DIFF:
+			o->cov_diff = optarg;
+			break;
+		case O_COV_FAIL_DIFF:
+			if (cli_parse_double(optarg, 0, 100, &o->cov_fail_under_diff))
+				return cli_usage(&cli, "bad --cov-fail-under-diff \"%s\": "
+					     "expected a percentage from 0 to 100", optarg);
+			break;
+		case O_COV_FAIL_FILE:
+			if (cli_parse_double(optarg, 0, 100, &o->cov_fail_under_file))
+				return cli_usage(&cli, "bad --cov-fail-under-file \"%s\": "
+					     "expected a percentage from 0 to 100", optarg);
+			break;
+		case O_COV_BASELINE:
+			o->cov_baseline = optarg;
+			break;
 		case O_DB:
 			o->db = optarg;
 			break;
@@ -337,7 +365,9 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 static int check_options(struct runner_opts *o)
 {
 	if ((o->cov_dir || o->ncov_reports || o->cov_branch || o->cov_fail_under >= 0 ||
-	     o->cov_export || o->cov_root) && !o->cov)
+	     o->cov_export || o->cov_root || o->cov_diff ||
+	     o->cov_fail_under_diff >= 0 || o->cov_fail_under_file >= 0 ||
+	     o->cov_baseline) && !o->cov)
 		o->cov = 1; /* asking for a coverage report means measuring it */
 	if (o->split_fixtured && o->dist != DIST_LOAD)
 		return cli_usage(&cli, "%s", "--split-fixtured-groups needs --dist load "
@@ -356,6 +386,8 @@ static int check_options(struct runner_opts *o)
 		}
 		cm_job_free(outs);
 	}
+	if (o->cov_fail_under_diff >= 0 && !o->cov_diff)
+		return cli_usage(&cli, "%s", "--cov-fail-under-diff needs --cov-diff REV");
 	if ((o->db_schema || o->db_setup || o->db_keep) && !o->db)
 		return cli_usage(&cli, "%s", "--db-schema, --db-setup and --db-keep need --db");
 	if (o->db && !pgdb_available())
@@ -397,6 +429,8 @@ int main(int argc, char **argv)
 	o.grace = 5;
 	o.still_running = 60;
 	o.cov_fail_under = -1;
+	o.cov_fail_under_diff = -1;
+	o.cov_fail_under_file = -1;
 	o.repeat = 1;
 	o.db_setup_timeout = 600;
 	o.cache_file = ".runner-cache";

@@ -150,6 +150,12 @@ int cov_report(const struct runner_opts *o, const char *dir, int nworkers)
 	cm_job_set_export(job, o->cov_export);
 	if (o->cov_fail_under >= 0)
 		cm_job_set_fail_under(job, CM_FAIL_UNDER_TOTAL, o->cov_fail_under);
+	cm_job_set_diff(job, o->cov_diff);
+	if (o->cov_fail_under_diff >= 0)
+		cm_job_set_fail_under(job, CM_FAIL_UNDER_DIFF, o->cov_fail_under_diff);
+	if (o->cov_fail_under_file >= 0)
+		cm_job_set_fail_under(job, CM_FAIL_UNDER_FILE, o->cov_fail_under_file);
+	cm_job_set_baseline(job, o->cov_baseline);
 	for (size_t i = 0; i < o->ncov_reports; i++)
 		cm_job_add_report(job, o->cov_reports[i]); /* checked in main */
 	if (!o->ncov_reports)

@@ -126,6 +126,10 @@ struct runner_opts {
 	size_t ncov_reports;
 	int cov_branch;
 	double cov_fail_under; /* < 0: none */
+	const char *cov_diff;  /* --cov-diff REV: changed lines (NULL: none) */
+	double cov_fail_under_diff; /* < 0: none */
+	double cov_fail_under_file; /* < 0: none */
+	const char *cov_baseline;   /* the ratchet (NULL: none) */
 	const char *cov_export;
 	const char *cov_root;  /* NULL: the sources' common directory */
 	const char *cov_prefix_env; /* variable for the shard prefix

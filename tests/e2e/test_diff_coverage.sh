@@ -230,3 +230,53 @@ rc=0
 (cd "$work/nogit" && GIT_CEILING_DIRECTORIES=$work "$COVMERGE" -q --root "$repo" "$repo/build" --diff main) >err.out 2>&1 || rc=$?
 assert_eq 1 "$rc" "--diff outside a git repository exits 1"
 assert_contains err.out 'covmerge: --diff: `git rev-parse --show-toplevel` failed' "git's failure is named"
+
+# ---- the markdown and json reports carry the changed lines
+cd "$repo"
+"$COVMERGE" -q --root "$repo" build --diff main --report markdown:cov.md --report json:cov.json >/dev/null 2>&1 ||
+	fail "covmerge --diff with markdown and json failed"
+assert_eq "**Changed lines** against main: 63.64% (7 of 11)
+
+| Name | Stmts | Miss | Cover | Missing |
+|---|---:|---:|---:|---|
+| calc.c | 9 | 4 | 56% | 11, 15-18 |
+| helpers.c | 1 | 0 | 100% | |
+| main.c | 1 | 0 | 100% | |
+| **TOTAL** | **11** | **4** | **64%** | |" "$(sed -n '/^\*\*Changed lines/,$p' cov.md)" "markdown: the changed lines section"
+got=$("$PYTHON" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))["diff"]
+print(d["against"], d["totals"]["num_statements"], d["totals"]["missing_lines"],
+      d["totals"]["covered_lines"], d["totals"]["percent_covered_display"],
+      " ".join("%s:%s:%d" % (f, v["missing_lines"], v["summary"]["num_statements"])
+               for f, v in d["files"].items()))' cov.json)
+assert_eq "main 11 4 7 64 calc.c:[11, 15, 17, 18]:9 helpers.c:[]:1 main.c:[]:1" "$got" \
+	"json: the diff object, the same lines as diff-cover's"
+printf -- '--- a/NOTES.txt\n+++ b/NOTES.txt\n@@ -1,0 +2 @@\n+x\n' >notes.patch
+"$COVMERGE" -q --root "$repo" build --diff-file notes.patch --report markdown:notes.md >/dev/null 2>&1 ||
+	fail "covmerge --diff-file notes.patch failed"
+assert_line notes.md "**Changed lines** against notes.patch: no executable line changed" \
+	"markdown: a change without executable lines says so"
+
+# ---- runner passes the gates through
+need_runner
+rm -rf build/*.gcda
+rc=0
+"$RUNNER" -n 1 --cov="$repo/build" --cov-root "$repo" --cov-report term --cov-diff main \
+	--cov-fail-under-diff 80 --cov-fail-under-file 60 build/prog >runner.out 2>&1 || rc=$?
+assert_eq 1 "$rc" "runner --cov-fail-under-diff 80: exit 1"
+assert_line runner.out "FAIL Required coverage of changed lines of 80% not reached. Changed-line coverage: 63.64% (7 of 11)" \
+	"runner: the changed lines gate's message"
+assert_line runner.out "Required coverage of 60% per file reached by every file (3)." \
+	"runner: the per-file floor's message"
+assert_line runner.out "calc.c          9      4    56%   11, 15-18" "runner: the changed lines section"
+"$COVMERGE" -q --root "$repo" build --write-baseline base.json >/dev/null 2>&1
+rc=0
+"$RUNNER" -n 1 --cov="$repo/build" --cov-root "$repo" --cov-baseline base.json build/prog >runner.out 2>&1 || rc=$?
+assert_eq 0 "$rc" "runner --cov-baseline: no drop, exit 0"
+assert_line runner.out 'Coverage did not drop against the baseline "base.json" by more than 0% (the total and 3 files compared).' \
+	"runner: the ratchet's message"
+rc=0
+"$RUNNER" -n 1 --cov="$repo/build" --cov-fail-under-diff 80 build/prog >runner.out 2>&1 || rc=$?
+assert_eq 4 "$rc" "runner --cov-fail-under-diff without --cov-diff: usage error, exit 4"
+assert_contains runner.out "--cov-fail-under-diff needs --cov-diff REV" "runner: the usage error says why"
