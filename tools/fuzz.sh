@@ -8,7 +8,8 @@
 # manifest, json, diff) runs SECONDS (default 10) over its corpus. The corpus
 # starts from seeds made from the project's fixtures at run time (the
 # shards fixture built with gcc --coverage and run; its lcov, JSON and
-# portable-shard reports by covmerge; a manifest written by the runner)
+# portable-shard reports by covmerge; a manifest written by the runner; a
+# diff -u of two of its sources)
 # and from tests/fuzz/regressions/<target>/; what the fuzzer learns stays
 # in BUILD_DIR/fuzz/corpus/<target> for the next run.
 #
@@ -77,6 +78,8 @@ gzip -dc "$scratch/run.cmshard" >"$seeds/portable/run.shard"
 cp "$scratch/cov/manifest.json" "$seeds/manifest/manifest.json"
 cp "$scratch/cov/manifest.json" "$seeds/json/manifest.json"
 cp "$scratch/run.json" "$seeds/json/run.json"
+# a unified diff between the fixture's two util.c (diff exits 1: they differ)
+(cd "$src" && diff -u a/util.c b/util.c >"$seeds/diff/util.diff") || true
 for t in "${targets[@]}"; do
 	[[ -n $(ls -A "$seeds/$t") ]] || { echo "fuzz.sh: no seeds for $t" >&2; exit 1; }
 done
