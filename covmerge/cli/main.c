@@ -78,7 +78,8 @@ static const char usage_text[] =
 	"  --version             the version\n"
 	"\n"
 	"exit codes: 0 ok; 1 error (bad input, no data, unwritable output, usage);\n"
-	"            2 coverage under a --fail-under threshold\n";
+	"            2 coverage under a --fail-under threshold, or a drop against\n"
+	"              --baseline\n";
 
 static const struct cli cli = {"covmerge", "[options] INPUT...", CM_EXIT_ERROR};
 
