@@ -29,11 +29,57 @@
 
 #include "alloc.h"
 
+/* The four characters of a version word, in the order gcc prints them
+ * ("B22*"), into out[5]. */
+static void version_text(uint32_t v, char out[5])
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned c = v >> (24 - 8 * i) & 0xff;
+		out[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	out[4] = '\0';
+}
+
+/* Names a well-formed header's version that covmerge does not read, with
+ * what to do, into err. Returns 0 when the word is no gcov version at all
+ * (a corrupt header: nothing written). */
+static int foreign_version(uint32_t v, int notes, struct strbuf *err)
+{
+	char t[5];
+	version_text(v, t);
+	unsigned c0 = v >> 24 & 0xff, c1 = v >> 16 & 0xff, c2 = v >> 8 & 0xff;
+	int digits = c1 >= '0' && c1 <= '9' && c2 >= '0' && c2 <= '9';
+	if (digits && c0 >= '0' && c0 <= '9') {
+		/* gcc wrote digit-led words up to gcc 4; clang still writes
+		 * "408*" with --coverage */
+		strbuf_addf(err, "LLVM gcov format %s (clang --coverage, or gcc 4), "
+			    "which covmerge does not read\nhint: build with gcc "
+			    "--coverage (gcc 9 to %d), or make an lcov tracefile of "
+			    "this build with `llvm-cov gcov` (lcov --gcov-tool) and "
+			    "pass that", t, GCOV_MAX_MAJOR);
+		return 1;
+	}
+	if (!digits || c0 < 'A' || c0 > 'Z')
+		return 0;
+	int major = (int)(c0 - 'A') * 10 + (int)(c1 - '0');
+	if (major < GCOV_MIN_MAJOR)
+		strbuf_addf(err, "gcc %d format (%s): written by gcc older than 9, "
+			    "which covmerge does not read\nhint: rebuild the object "
+			    "with gcc 9 or newer", major, t);
+	else
+		strbuf_addf(err, "gcc %d format (%s), newer than covmerge knows "
+			    "(gcc %d to %d)\nhint: rebuild the object with gcc %d or "
+			    "older, or use a covmerge that reads gcc %d's %s files",
+			    major, t, GCOV_MIN_MAJOR, GCOV_MAX_MAJOR, GCOV_MAX_MAJOR,
+			    major, notes ? "notes" : "data");
+	return 1;
+}
+
 int gcov_header(struct reader *rd, uint32_t magic, uint32_t *version,
-		int *major, const char **cause)
+		int *major, struct strbuf *err)
 {
 	if (rd->len < 12) {
-		*cause = "file too short for a gcov header";
+		strbuf_addstr(err, "file too short for a gcov header");
 		return -1;
 	}
 	uint32_t m = rd_le32(rd->data);
@@ -44,27 +90,36 @@ int gcov_header(struct reader *rd, uint32_t magic, uint32_t *version,
 	} else {
 		uint32_t other = magic == GCOV_NOTE_MAGIC ? GCOV_DATA_MAGIC
 							  : GCOV_NOTE_MAGIC;
-		if (m == other || m == __builtin_bswap32(other))
-			*cause = magic == GCOV_NOTE_MAGIC
-					 ? "a data file (.gcda), not a notes file"
-					 : "a notes file (.gcno), not a data file";
-		else
-			*cause = "not a gcov file (bad magic)";
+		if (m == other || m == __builtin_bswap32(other)) {
+			strbuf_addstr(err, magic == GCOV_NOTE_MAGIC
+					   ? "a data file (.gcda), not a notes file"
+					   : "a notes file (.gcno), not a data file");
+			return -1;
+		}
+		if (rd_le32(rd->data + 4) == LLVM_PROFRAW_HIGH && (m & 0xffu) == 0x81) {
+			strbuf_addstr(err, "not a gcov file: an LLVM raw profile "
+				      "(.profraw, clang -fprofile-instr-generate)"
+				      "\nhint: covmerge reads gcov data (--coverage) "
+				      "and lcov tracefiles; `llvm-cov export "
+				      "-format=lcov` makes a tracefile of it");
+			return GCOV_FOREIGN;
+		}
+		strbuf_addstr(err, "not a gcov file (bad magic)");
 		return -1;
 	}
 	rd->pos = 4;
 	uint32_t v = rd_u32(rd);
 	unsigned c0 = v >> 24 & 0xff, c1 = v >> 16 & 0xff;
-	if (c0 < 'A' || c0 > 'Z' || c1 < '0' || c1 > '9') {
-		*cause = "unrecognised gcov version word";
+	int maj = (int)(c0 - 'A') * 10 + (int)(c1 - '0');
+	if (c0 < 'A' || c0 > 'Z' || c1 < '0' || c1 > '9' ||
+	    maj < GCOV_MIN_MAJOR || maj > GCOV_MAX_MAJOR) {
+		if (foreign_version(v, magic == GCOV_NOTE_MAGIC, err))
+			return GCOV_FOREIGN;
+		strbuf_addf(err, "unrecognised gcov version word 0x%08x", v);
 		return -1;
 	}
 	*version = v;
-	*major = (int)(c0 - 'A') * 10 + (int)(c1 - '0');
-	if (*major < GCOV_MIN_MAJOR) {
-		*cause = "written by gcc older than 9, which is not supported";
-		return -1;
-	}
+	*major = maj;
 	return 0;
 }
 
@@ -325,9 +380,9 @@ int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err)
 {
 	struct reader rd;
 	rd_init(&rd, data, len);
-	const char *cause = NULL;
-	if (gcov_header(&rd, GCOV_NOTE_MAGIC, &g->version, &g->major, &cause)) {
-		strbuf_addstr(err, cause);
+	int hrc = gcov_header(&rd, GCOV_NOTE_MAGIC, &g->version, &g->major, err);
+	if (hrc) {
+		g->foreign = hrc == GCOV_FOREIGN;
 		return -1;
 	}
 	struct parse p;

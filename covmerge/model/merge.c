@@ -386,11 +386,16 @@ static int load_notes(struct job *job, enum cm_severity sev, struct gcno *g,
 	if (data->len == 0 && !(job->gcdas && job->gcdas->n) && !job->nemb)
 		return 1;
 	if (gcno_parse(g, data->buf, data->len, err)) {
-		if (job->gcno_path)
+		const char *left = sev == CM_ERROR ? "" : " (left out of the report)";
+		if (job->gcno_path && g->foreign)
+			/* the file is fine: the cause names its format and
+			 * what to do */
+			diag_add(&job->diag, sev, "cannot read \"%s\": %s%s",
+				 gcno_name, err->buf, left);
+		else if (job->gcno_path)
 			diag_add(&job->diag, sev, "cannot read \"%s\": %s\nhint: the "
 				 "notes file is corrupt or truncated; rebuild the object%s",
-				 gcno_name, err->buf, sev == CM_ERROR ? ""
-				 : " (left out of the report)");
+				 gcno_name, err->buf, left);
 		else
 			diag_add(&job->diag, sev, "cannot read \"%s\": the notes of "
 				 "object %s: %s\nhint: the portable shard is corrupt; "
@@ -419,7 +424,15 @@ static void sum_counters(struct job *job, enum cm_severity sev,
 			diag_add(&job->diag, sev, "cannot read \"%s\": %s", path, err->buf);
 			continue;
 		}
-		if (gcda_parse(&gd, gdata.buf, gdata.len, err)) {
+		int prc = gcda_parse(&gd, gdata.buf, gdata.len, err);
+		if (prc && gd.foreign) {
+			diag_add(&job->diag, sev, "cannot read \"%s\": %s%s", path,
+				 err->buf, sev == CM_ERROR ? ""
+				 : " (left out of the report)");
+			gcda_release(&gd);
+			continue;
+		}
+		if (prc) {
 			diag_add(&job->diag, sev, "cannot read \"%s\": %s\nhint: the data "
 				 "file is corrupt or truncated; %s", path, err->buf,
 				 sev == CM_ERROR ? "delete the shard directory and rerun "
@@ -895,7 +908,7 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 	}
 
 	uint64_t runs = 0;
-	size_t ndata = 0, unrun = 0, nobjects = 0, ntrace = 0;
+	size_t ndata = 0, unrun = 0, nobjects = 0, ntrace = 0, unread = 0;
 	for (size_t i = 0; i < njobs; i++) {
 		errors += diag_flush(&jobs[i].diag, opts->emit, opts->emit_ctx);
 		diag_release(&jobs[i].diag);
@@ -904,8 +917,10 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 			ntrace++;
 			continue;
 		}
-		if (jobs[i].broken)
+		if (jobs[i].broken) {
+			unread++;
 			continue;
+		}
 		nobjects++;
 		ndata += jobs[i].ndata;
 		if (!jobs[i].ndata)
@@ -917,6 +932,7 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 		*out = fold(jobs, njobs);
 		(*out)->nobjects = nobjects;
 		(*out)->nobjects_unrun = unrun;
+		(*out)->nobjects_unread = unread;
 		(*out)->ntracefiles = ntrace;
 		(*out)->ndata = ndata + ntrace;
 		(*out)->runs = runs;
