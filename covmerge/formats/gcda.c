@@ -72,6 +72,12 @@ int gcda_parse(struct gcda *g, const void *data, size_t len, struct strbuf *err)
 		}
 		if (tag == GCOV_TAG_OBJECT_SUMMARY) {
 			g->runs = rd_u32(&sub);
+		} else if (tag == GCOV_TAG_PROGRAM_SUMMARY &&
+			   g->major == GCOV_LLVM_408) {
+			/* LLVM: checksum, counters, runs */
+			(void)rd_u32(&sub);
+			(void)rd_u32(&sub);
+			g->runs = rd_u32(&sub);
 		} else if (tag == GCOV_TAG_FUNCTION) {
 			if (bytes == 0) {
 				cur = NULL; /* placeholder: not emitted here */

@@ -19,6 +19,13 @@
  *            a zero word is followed by a string that switches the current
  *            file (remembered across records) or, when empty, ends the list
  *
+ * LLVM's flavour (clang --coverage, version "408*", GCOV_LLVM_408) has gcc
+ * 4.8's layout: no cwd and no unexecuted-blocks word in the header; a
+ * FUNCTION of ident, checksums, name, source, start line; a BLOCKS record
+ * of one flags word per block. Its lines keep their order (llvm-cov's
+ * rules use a block's last listed line) and all go to the function's own
+ * source (see docs/gcov-format.md).
+ *
  * The byte order is whatever the writer's was: the magic tells. Unknown
  * records are skipped by their length; every length is checked against the
  * bytes that remain. */
@@ -50,13 +57,13 @@ static int foreign_version(uint32_t v, int notes, struct strbuf *err)
 	unsigned c0 = v >> 24 & 0xff, c1 = v >> 16 & 0xff, c2 = v >> 8 & 0xff;
 	int digits = c1 >= '0' && c1 <= '9' && c2 >= '0' && c2 <= '9';
 	if (digits && c0 >= '0' && c0 <= '9') {
-		/* gcc wrote digit-led words up to gcc 4; clang still writes
-		 * "408*" with --coverage */
+		/* gcc wrote digit-led words up to gcc 4; clang writes "408*"
+		 * (read) unless told another with -coverage-version */
 		strbuf_addf(err, "LLVM gcov format %s (clang --coverage, or gcc 4), "
-			    "which covmerge does not read\nhint: build with gcc "
-			    "--coverage (gcc 9 to %d), or make an lcov tracefile of "
-			    "this build with `llvm-cov gcov` (lcov --gcov-tool) and "
-			    "pass that", t, GCOV_MAX_MAJOR);
+			    "which covmerge does not read\nhint: covmerge reads "
+			    "clang's default 408* and gcc 9 to %d: rebuild with "
+			    "clang --coverage (no -coverage-version) or gcc "
+			    "--coverage", t, GCOV_MAX_MAJOR);
 		return 1;
 	}
 	if (!digits || c0 < 'A' || c0 > 'Z')
@@ -109,6 +116,11 @@ int gcov_header(struct reader *rd, uint32_t magic, uint32_t *version,
 	}
 	rd->pos = 4;
 	uint32_t v = rd_u32(rd);
+	if (v == GCOV_LLVM_408_VERSION) {
+		*version = v;
+		*major = GCOV_LLVM_408;
+		return 0;
+	}
 	unsigned c0 = v >> 24 & 0xff, c1 = v >> 16 & 0xff;
 	int maj = (int)(c0 - 'A') * 10 + (int)(c1 - '0');
 	if (c0 < 'A' || c0 > 'Z' || c1 < '0' || c1 > '9' ||
@@ -216,6 +228,7 @@ static void finish_function(struct parse *p)
 		if (p->nplocs > 1)
 			qsort(p->plocs, p->nplocs, sizeof(*p->plocs),
 			      cmp_ploc_block);
+		int llvm = g->major == GCOV_LLVM_408;
 		size_t i = 0;
 		while (i < p->nplocs) {
 			size_t j = i;
@@ -226,13 +239,21 @@ static void finish_function(struct parse *p)
 			b->locs = arena_alloc(p->a, j - i, sizeof(*b->locs));
 			for (size_t k = i; k < j; k++) {
 				struct gcno_loc *l = &b->locs[k - i];
-				l->file = p->plocs[k].file;
+				/* llvm-cov puts every line of a function in
+				 * the function's source, whatever file the
+				 * line record names, and keeps their order */
+				l->file = llvm ? fn->file : p->plocs[k].file;
 				l->nlines = (uint32_t)p->plocs[k].n;
 				l->lines = arena_alloc(p->a, l->nlines, sizeof(uint32_t));
 				if (l->nlines) {
 					memcpy(l->lines, p->line_pool + p->plocs[k].first,
 					       l->nlines * sizeof(uint32_t));
-					qsort(l->lines, l->nlines, sizeof(uint32_t), cmp_u32);
+					if (!llvm)
+						qsort(l->lines, l->nlines,
+						      sizeof(uint32_t), cmp_u32);
+					for (uint32_t m = 0; llvm && m < l->nlines; m++)
+						if (l->lines[m] > fn->end_line)
+							fn->end_line = l->lines[m];
 				}
 			}
 			i = j;
@@ -257,6 +278,17 @@ static int parse_function(struct parse *p, struct reader *rd)
 	size_t n;
 	const char *s = rd_string(rd, words, &n);
 	fn->name = s ? arena_strndup(p->a, s, n) : "";
+	if (g->major == GCOV_LLVM_408) {
+		/* name, source, start line: the end is the last line of its
+		 * blocks (finish_function) */
+		s = rd_string(rd, words, &n);
+		fn->file = intern_file(p, s ? s : "", s ? n : 0);
+		fn->start_line = fn->end_line = rd_u32(rd);
+		if (rd->err)
+			return -1;
+		g->nfuncs++;
+		return 0;
+	}
 	fn->artificial = rd_u32(rd) != 0;
 	s = rd_string(rd, words, &n);
 	fn->file = intern_file(p, s ? s : "", s ? n : 0);
@@ -334,7 +366,9 @@ static int parse_blocks(struct parse *p, struct reader *sub, size_t len,
 			    start);
 		return -1;
 	}
-	uint32_t nb = rd_u32(sub);
+	/* LLVM's format has a flags word per block, gcc's the count */
+	uint32_t nb = g->major == GCOV_LLVM_408 ? (uint32_t)(rd_left(sub) / 4)
+						: rd_u32(sub);
 	/* every block but the exit has at least one arc record of 12 bytes
 	 * or more, so more blocks than that is a corrupt count, not a big
 	 * function */
@@ -393,10 +427,12 @@ int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err)
 	g->stamp = rd_u32(&rd);
 	if (g->major >= 12)
 		(void)rd_u32(&rd); /* checksum: always 0 in notes */
-	size_t n;
-	const char *cwd = rd_string(&rd, words, &n);
-	g->cwd = cwd ? arena_strndup(p.a, cwd, n) : NULL;
-	g->has_unexecuted_blocks = rd_u32(&rd) != 0;
+	if (g->major != GCOV_LLVM_408) {
+		size_t n;
+		const char *cwd = rd_string(&rd, words, &n);
+		g->cwd = cwd ? arena_strndup(p.a, cwd, n) : NULL;
+		g->has_unexecuted_blocks = rd_u32(&rd) != 0;
+	}
 	int rc = 0;
 	for (;;) {
 		size_t start = rd.pos;

@@ -94,10 +94,17 @@ void gcno_release(struct gcno *g);
 #define GCOV_TAG_LINES 0x01450000u
 #define GCOV_TAG_ARC_COUNTERS 0x01a10000u
 #define GCOV_TAG_OBJECT_SUMMARY 0xa1000000u
+#define GCOV_TAG_PROGRAM_SUMMARY 0xa3000000u
 
 /* The oldest and the newest gcc whose files we read. */
 #define GCOV_MIN_MAJOR 9
 #define GCOV_MAX_MAJOR 15
+
+/* LLVM's gcov flavour as clang writes it with --coverage (the layout of
+ * gcc 4.8's files): its version word "408*", and the major gcov_header
+ * gives for it. */
+#define GCOV_LLVM_408_VERSION 0x3430382au
+#define GCOV_LLVM_408 4
 
 /* gcov_header's result for a well-formed file of a foreign format. */
 #define GCOV_FOREIGN (-2)

@@ -19,6 +19,8 @@
 #include "infile.h"
 #include "lcov_read.h"
 #include "lines.h"
+#include "lines_llvm.h"
+#include "llvm_dir.h"
 #include "manifest.h"
 #include "path.h"
 #include "portable.h"
@@ -102,13 +104,17 @@ static const struct ident_ix *find_ident(const struct ident_ix *ix, size_t n,
 	return lo < n && ix[lo].ident == ident ? &ix[lo] : NULL;
 }
 
-static void version_text(uint32_t v, char out[8])
+static void version_text(uint32_t v, char out[32])
 {
+	if (v == GCOV_LLVM_408_VERSION) {
+		snprintf(out, 32, "clang (LLVM gcov format 408*)");
+		return;
+	}
 	int major = (int)((v >> 24 & 0xff) - 'A') * 10 + (int)((v >> 16 & 0xff) - '0');
 	int minor = (int)(v >> 8 & 0xff) - '0';
 	if (minor < 0 || minor > 9)
 		minor = 0;
-	snprintf(out, 8, "%d.%d", major, minor);
+	snprintf(out, 32, "gcc %d.%d", major, minor);
 }
 
 /* One function's counters from some data source, before they are added. */
@@ -164,11 +170,11 @@ static int add_data(const struct gcno *g, const char *gcno_path,
 		    enum cm_severity sev)
 {
 	if (gd->version != g->version) {
-		char a[8], b[8];
+		char a[32], b[32];
 		version_text(gd->version, a);
 		version_text(g->version, b);
-		diag_add(d, sev, "\"%s\" was written by gcc %s but its notes file "
-			 "\"%s\" by gcc %s%s", gcda_path, a, gcno_path, b, stale_hint(sev));
+		diag_add(d, sev, "\"%s\" was written by %s but its notes file "
+			 "\"%s\" by %s%s", gcda_path, a, gcno_path, b, stale_hint(sev));
 		return -1;
 	}
 	if (gd->stamp != g->stamp) {
@@ -403,6 +409,8 @@ static int load_notes(struct job *job, enum cm_severity sev, struct gcno *g,
 		job->broken = 1;
 		return -1;
 	}
+	if (g->major == GCOV_LLVM_408 && job->gcno_path)
+		llvm_guess_compile_dir(g, job->gcno_path);
 	return 0;
 }
 
@@ -515,7 +523,10 @@ static void run_object_job(const struct cm_options *opts, struct job *job)
 		int64_t **sums = xcalloc(g.nfuncs ? g.nfuncs : 1, sizeof(*sums));
 		sum_counters(job, sev, &g, ix, sums, &err);
 
-		lines_compute(&g, sums, &job->cov);
+		if (g.major == GCOV_LLVM_408)
+			lines_compute_llvm(&g, sums, &job->cov);
+		else
+			lines_compute(&g, sums, &job->cov);
 		object_paths(job, &g, opts);
 		for (size_t k = 0; k < job->cov.nfiles; k++) {
 			struct cm_file *f = &job->cov.files[k];

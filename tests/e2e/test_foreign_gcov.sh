@@ -3,11 +3,13 @@
 # what they are, with what to do, and never called corrupt (issue 12,
 # item 2):
 #
-#  (a) clang 14's --coverage notes and data (version "408*", LLVM's gcov
-#      flavour): one message per notes file, exit 1, no "corrupt" hint
+#  (a) clang --coverage notes in another LLVM flavour than the 408* covmerge
+#      reads (clang 14's notes with the version word "407*"): one message
+#      per notes file, exit 1, no "corrupt" hint
 #  (b) --ignore-stale: warnings, then "no coverage data" that says the
 #      notes files found could not be read (not that there were none)
-#  (c) clang data beside a gcc notes file of the same name
+#  (c) LLVM 407* data, and clang's own 408* data, beside a gcc notes file
+#      of the same name
 #  (d) crafted headers: gcc 16 and gcc 8 version words in a real gcc notes
 #      file, an LLVM raw profile named .gcda
 #  (e) runner --cov with clang-built tests: exit 3, and the last line counts
@@ -31,8 +33,20 @@ assert_eq 10 "${#notes[@]}" "(a) clang wrote 10 notes files"
 # the version word as clang 14 writes it
 assert_eq "oncg*804" "$(head -c 8 "$b/logic.gcno")" "(a) clang's notes header"
 
-llvm_cause='LLVM gcov format 408* (clang --coverage, or gcc 4), which covmerge does not read'
-llvm_hint='hint: build with gcc --coverage (gcc 9 to 15), or make an lcov tracefile of this build with `llvm-cov gcov` (lcov --gcov-tool) and pass that'
+# set_version FILE WORD: writes the 4-character version (as gcc prints it)
+# into FILE's header, in the file's little-endian order
+set_version() {
+	local w=$2
+	printf '%s' "${w:3:1}${w:2:1}${w:1:1}${w:0:1}" |
+		dd of="$1" bs=1 seek=4 conv=notrunc status=none
+}
+for n in "${notes[@]}"; do
+	set_version "$b/$n" "407*"
+done
+set_version "$b/logic.gcda" "407*"
+
+llvm_cause='LLVM gcov format 407* (clang --coverage, or gcc 4), which covmerge does not read'
+llvm_hint="hint: covmerge reads clang's default 408* and gcc 9 to 15: rebuild with clang --coverage (no -coverage-version) or gcc --coverage"
 
 # ------------------------------------------------------------ (a)
 rc=0
@@ -68,15 +82,16 @@ rc=0
 assert_eq 1 "$rc" "(c) exit status"
 assert_eq "covmerge: cannot read \"$g/logic.gcda\": $llvm_cause
 $llvm_hint" "$(cat "$work/c.err")" "(c) clang data beside gcc notes"
+# clang 14's own data (408*, which covmerge reads) beside gcc notes
+set_version "$g/logic.gcda" "408*"
+rc=0
+"$COVMERGE" --root "$g" "$g" >"$work/c2.out" 2>"$work/c2.err" || rc=$?
+assert_eq 1 "$rc" "(c) 408* data, gcc notes: exit status"
+v12=$(gcc -dumpfullversion | cut -d. -f1,2)
+assert_line "$work/c2.err" "covmerge: \"$g/logic.gcda\" was written by clang (LLVM gcov format 408*) but its notes file \"$g/logic.gcno\" by gcc $v12" \
+	"(c) 408* data, gcc notes: both writers named"
 
 # ------------------------------------------------------------ (d)
-# set_version FILE WORD: writes the 4-character version (as gcc prints it)
-# into FILE's header, in the file's little-endian order
-set_version() {
-	local w=$2
-	printf '%s' "${w:3:1}${w:2:1}${w:1:1}${w:0:1}" |
-		dd of="$1" bs=1 seek=4 conv=notrunc status=none
-}
 rm -f "$g/logic.gcda"
 cp "$g/logic.gcno" "$work/keep.gcno"
 set_version "$g/logic.gcno" "B61*"
@@ -110,5 +125,5 @@ rc=0
 assert_eq 3 "$rc" "(e) runner exit status"
 assert_eq "runner: 2 passed, 0 failed, 0 skipped, 10 errors" "$(tail -n 1 "$work/e.out")" \
 	"(e) the last line counts the coverage errors"
-assert_eq 10 "$(grep -c "^covmerge: cannot read .*: LLVM gcov format 408\*" "$work/e.err")" \
+assert_eq 10 "$(grep -c "^covmerge: cannot read .*: LLVM gcov format 407\*" "$work/e.err")" \
 	"(e) one message per notes file"

@@ -444,12 +444,12 @@ static void test_header_errors(void **state)
 	expect_foreign(&v, "gcc 16 format (B61*), newer than covmerge knows "
 		       "(gcc 9 to 15)\nhint: rebuild the object with gcc 15 or "
 		       "older, or use a covmerge that reads gcc 16's notes files");
-	bb_put32_at(&v, 4, 0x3430382au); /* "408*", what clang 14 writes */
-	expect_foreign(&v, "LLVM gcov format 408* (clang --coverage, or gcc 4), "
-		       "which covmerge does not read\nhint: build with gcc "
-		       "--coverage (gcc 9 to 15), or make an lcov tracefile of "
-		       "this build with `llvm-cov gcov` (lcov --gcov-tool) and "
-		       "pass that");
+	bb_put32_at(&v, 4, 0x3430372au); /* "407*", an older LLVM flavour */
+	expect_foreign(&v, "LLVM gcov format 407* (clang --coverage, or gcc 4), "
+		       "which covmerge does not read\nhint: covmerge reads "
+		       "clang's default 408* and gcc 9 to 15: rebuild with "
+		       "clang --coverage (no -coverage-version) or gcc "
+		       "--coverage");
 	bb_put32_at(&v, 4, 0x3f3f3f3fu); /* "????" */
 	expect_error(&v, v.len, "unrecognised gcov version word 0x3f3f3f3f", NULL);
 	bb_put32_at(&v, 4, 0x3430c32au); /* a digit-led word with a non-digit */
