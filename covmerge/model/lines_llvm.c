@@ -12,6 +12,12 @@
  *   smallest arc taken off every arc of it) until none is left;
  * - branches: a block with more than one successor gives one branch per
  *   successor arc, in the order of the notes, on the last line it lists;
+ * - arc counts: the arcs off the spanning tree have counters; each tree
+ *   arc (with an extra one from the exit to the entry) gets the magnitude
+ *   of the flow its side of the tree leaves unbalanced, found by a depth
+ *   first walk from each block in turn over in-arcs then out-arcs in the
+ *   notes' order (so inconsistent counters give llvm-cov's numbers, not
+ *   a warning); a block's count is the sum of its out-arcs;
  * - a function's count is its entry block's count; there is no '*' mark.
  */
 #include "lines_llvm.h"
@@ -22,7 +28,6 @@
 #include "alloc.h"
 #include "counts.h"
 #include "path.h"
-#include "solve.h"
 
 /* A block attached to a line: its function and number. */
 struct att {
@@ -68,8 +73,14 @@ static int attached(const struct lline *l, uint32_t f, uint32_t b)
 	return 0;
 }
 
-/* Per function: the scratch of the cycle search. */
+/* Per function: its arcs' counts, arc lists and the scratch of the cycle
+ * search. Arc fn->narcs is the extra tree arc from the exit to the
+ * entry. */
 struct cyc {
+	const struct gcno_func *fn;
+	uint32_t nblocks, narcs;    /* narcs counts the extra arc */
+	int64_t *count;             /* per arc */
+	uint32_t *pred_off, *pred;  /* in-arcs of each block, notes' order */
 	int64_t *left;        /* per arc: flow not yet taken by a cycle */
 	uint8_t *traversable; /* per block */
 	int32_t *incoming;    /* per block: arc it was reached by, -1 none,
@@ -80,11 +91,26 @@ struct cyc {
 	uint32_t *succ_off, *succ;
 };
 
+static uint32_t arc_src(const struct cyc *c, uint32_t a)
+{
+	return a == c->fn->narcs ? 1 : c->fn->arcs[a].src;
+}
+
+static uint32_t arc_dst(const struct cyc *c, uint32_t a)
+{
+	return a == c->fn->narcs ? 0 : c->fn->arcs[a].dst;
+}
+
+static int arc_on_tree(const struct cyc *c, uint32_t a)
+{
+	return a == c->fn->narcs || (c->fn->arcs[a].flags & ARC_ON_TREE);
+}
+
 /* Finds one cycle with flow left from block src among the traversable
  * blocks (a depth-first search; a block whose arcs are all tried is no
  * longer traversable), takes its smallest flow off each of its arcs and
  * returns it; 0 when there is none. */
-static int64_t one_cycle(const struct graph *gr, struct cyc *c, uint32_t src)
+static int64_t one_cycle(struct cyc *c, uint32_t src)
 {
 	size_t depth = 0;
 	c->stack_b[0] = src;
@@ -102,7 +128,7 @@ static int64_t one_cycle(const struct graph *gr, struct cyc *c, uint32_t src)
 		}
 		c->stack_i[depth - 1]++;
 		uint32_t a = c->succ[c->succ_off[u] + i];
-		uint32_t d = gr->fn->arcs[a].dst;
+		uint32_t d = arc_dst(c, a);
 		if (c->left[a] <= 0 || !c->traversable[d] || d == u)
 			continue;
 		if (c->incoming[d] == -1) {
@@ -117,13 +143,13 @@ static int64_t one_cycle(const struct graph *gr, struct cyc *c, uint32_t src)
 			uint32_t in = (uint32_t)c->incoming[v];
 			if (c->left[in] < min)
 				min = c->left[in];
-			v = gr->fn->arcs[in].src;
+			v = arc_src(c, in);
 		}
 		c->left[a] -= min;
 		for (uint32_t v = u; v != d;) {
 			uint32_t in = (uint32_t)c->incoming[v];
 			c->left[in] -= min;
-			v = gr->fn->arcs[in].src;
+			v = arc_src(c, in);
 		}
 		return min;
 	}
@@ -131,8 +157,7 @@ static int64_t one_cycle(const struct graph *gr, struct cyc *c, uint32_t src)
 }
 
 /* The flow around cycles among the blocks attached to l. */
-static int64_t cycles_count(const struct graph *graphs, struct cyc *cs,
-			    const struct lline *l)
+static int64_t cycles_count(struct cyc *cs, const struct lline *l)
 {
 	int64_t total = 0;
 	for (;;) {
@@ -144,7 +169,7 @@ static int64_t cycles_count(const struct graph *graphs, struct cyc *cs,
 		for (size_t i = 0; i < l->n && !d; i++) {
 			struct cyc *c = &cs[l->v[i].func];
 			if (c->traversable[l->v[i].block])
-				d = one_cycle(&graphs[l->v[i].func], c, l->v[i].block);
+				d = one_cycle(c, l->v[i].block);
 		}
 		for (size_t i = 0; i < l->n; i++)
 			cs[l->v[i].func].traversable[l->v[i].block] = 0;
@@ -155,27 +180,26 @@ static int64_t cycles_count(const struct graph *graphs, struct cyc *cs,
 	return total;
 }
 
-static int64_t line_count(const struct graph *graphs, struct cyc *cs,
-			  const struct lline *l)
+static int64_t line_count(struct cyc *cs, const struct lline *l)
 {
 	int64_t count = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		uint32_t f = l->v[i].func, b = l->v[i].block;
-		const struct graph *gr = &graphs[f];
+		struct cyc *c = &cs[f];
 		if (b == 0) {
-			for (uint32_t k = cs[f].succ_off[b]; k < cs[f].succ_off[b + 1]; k++)
-				count = count_add(count, gr->acount[cs[f].succ[k]]);
+			for (uint32_t k = c->succ_off[b]; k < c->succ_off[b + 1]; k++)
+				count = count_add(count, c->count[c->succ[k]]);
 		} else {
-			for (uint32_t k = gr->pred_off[b]; k < gr->pred_off[b + 1]; k++) {
-				uint32_t a = gr->pred[k];
-				if (!attached(l, f, gr->fn->arcs[a].src))
-					count = count_add(count, gr->acount[a]);
+			for (uint32_t k = c->pred_off[b]; k < c->pred_off[b + 1]; k++) {
+				uint32_t a = c->pred[k];
+				if (!attached(l, f, arc_src(c, a)))
+					count = count_add(count, c->count[a]);
 			}
 		}
-		for (uint32_t k = cs[f].succ_off[b]; k < cs[f].succ_off[b + 1]; k++)
-			cs[f].left[cs[f].succ[k]] = gr->acount[cs[f].succ[k]];
+		for (uint32_t k = c->succ_off[b]; k < c->succ_off[b + 1]; k++)
+			c->left[c->succ[k]] = c->count[c->succ[k]];
 	}
-	return count_add(count, cycles_count(graphs, cs, l));
+	return count_add(count, cycles_count(cs, l));
 }
 
 /* The last line block b lists (in the notes' order), or 0. */
@@ -200,27 +224,27 @@ static unsigned first_line(const struct gcno_func *fn, uint32_t d)
 }
 
 static void add_branches(struct cm_line *line, size_t *alloc,
-			 const struct graph *gr, const struct cyc *c, uint32_t b)
+			 const struct cyc *c, uint32_t b)
 {
 	uint32_t n = c->succ_off[b + 1] - c->succ_off[b];
 	if (n < 2)
 		return;
 	int64_t total = 0;
 	for (uint32_t k = 0; k < n; k++)
-		total = count_add(total, gr->acount[c->succ[c->succ_off[b] + k]]);
+		total = count_add(total, c->count[c->succ[c->succ_off[b] + k]]);
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t a = c->succ[c->succ_off[b] + k];
 		GROW(line->branches, *alloc, line->nbranches + 1);
 		struct cm_branch *br = &line->branches[line->nbranches++];
-		br->count = gr->acount[a];
+		br->count = c->count[a];
 		br->src_executed = total != 0;
 		br->flags = 0;
-		br->dst_line = first_line(gr->fn, gr->fn->arcs[a].dst);
+		br->dst_line = first_line(c->fn, arc_dst(c, a));
 	}
 }
 
-static void build_file(const struct gcno *g, const struct graph *graphs,
-		       struct cyc *cs, struct lfile *lf, struct cm_file *cf)
+static void build_file(const struct gcno *g, struct cyc *cs, struct lfile *lf,
+		       struct cm_file *cf)
 {
 	if (lf->n > 1)
 		qsort(lf->v, lf->n, sizeof(*lf->v), cmp_lline);
@@ -229,38 +253,127 @@ static void build_file(const struct gcno *g, const struct graph *graphs,
 		const struct lline *l = &lf->v[i];
 		struct cm_line *line = &cf->lines[cf->nlines++];
 		line->lineno = l->line;
-		line->count = line_count(graphs, cs, l);
+		line->count = line_count(cs, l);
 		size_t abr = 0;
 		for (size_t k = 0; k < l->n; k++) {
 			uint32_t f = l->v[k].func, b = l->v[k].block;
 			/* a block listed twice on its last line gives its
 			 * branches once per listing, as llvm-cov prints them */
 			if (last_line(&g->funcs[f].blocks[b]) == l->line)
-				add_branches(line, &abr, &graphs[f], &cs[f], b);
+				add_branches(line, &abr, &cs[f], b);
 		}
 	}
 }
 
-static void cyc_init(struct cyc *c, const struct graph *gr)
+/* Sets up c for fn: the arc lists in the notes' order (the extra arc
+ * last) and the counted arcs' counts from counters (NULL: all 0). */
+static void cyc_init(struct cyc *c, const struct gcno_func *fn,
+		     const int64_t *counters)
 {
-	c->left = xcalloc(gr->narcs ? gr->narcs : 1, sizeof(*c->left));
-	c->traversable = xcalloc(gr->nblocks, 1);
-	c->incoming = xcalloc(gr->nblocks, sizeof(*c->incoming));
-	c->stack_b = xcalloc(gr->nblocks + 1, sizeof(uint32_t));
-	c->stack_i = xcalloc(gr->nblocks + 1, sizeof(uint32_t));
-	const struct gcno_func *fn = gr->fn;
+	c->fn = fn;
+	c->nblocks = fn->nblocks;
+	c->narcs = fn->narcs + 1;
+	c->count = xcalloc(c->narcs, sizeof(*c->count));
+	c->left = xcalloc(c->narcs, sizeof(*c->left));
+	c->traversable = xcalloc(fn->nblocks, 1);
+	c->incoming = xcalloc(fn->nblocks, sizeof(*c->incoming));
+	c->stack_b = xcalloc(fn->nblocks + 1, sizeof(uint32_t));
+	c->stack_i = xcalloc(fn->nblocks + 1, sizeof(uint32_t));
 	c->succ_off = xcalloc(fn->nblocks + 1, sizeof(uint32_t));
-	c->succ = xcalloc(fn->narcs ? fn->narcs : 1, sizeof(uint32_t));
-	for (uint32_t a = 0; a < fn->narcs; a++)
-		c->succ_off[fn->arcs[a].src + 1]++;
-	for (uint32_t b = 0; b < fn->nblocks; b++)
-		c->succ_off[b + 1] += c->succ_off[b];
-	uint32_t *fill = xcalloc(fn->nblocks ? fn->nblocks : 1, sizeof(uint32_t));
-	for (uint32_t a = 0; a < fn->narcs; a++) {
-		uint32_t b = fn->arcs[a].src;
-		c->succ[c->succ_off[b] + fill[b]++] = a;
+	c->succ = xcalloc(c->narcs, sizeof(uint32_t));
+	c->pred_off = xcalloc(fn->nblocks + 1, sizeof(uint32_t));
+	c->pred = xcalloc(c->narcs, sizeof(uint32_t));
+	for (uint32_t a = 0; a < c->narcs; a++) {
+		c->succ_off[arc_src(c, a) + 1]++;
+		c->pred_off[arc_dst(c, a) + 1]++;
 	}
-	free(fill);
+	for (uint32_t b = 0; b < fn->nblocks; b++) {
+		c->succ_off[b + 1] += c->succ_off[b];
+		c->pred_off[b + 1] += c->pred_off[b];
+	}
+	uint32_t *fs = xcalloc(fn->nblocks, sizeof(uint32_t));
+	uint32_t *fp = xcalloc(fn->nblocks, sizeof(uint32_t));
+	uint32_t k = 0;
+	for (uint32_t a = 0; a < c->narcs; a++) {
+		uint32_t s = arc_src(c, a), d = arc_dst(c, a);
+		c->succ[c->succ_off[s] + fs[s]++] = a;
+		c->pred[c->pred_off[d] + fp[d]++] = a;
+		if (!arc_on_tree(c, a))
+			c->count[a] = counters ? counters[k++] : 0;
+	}
+	free(fs);
+	free(fp);
+}
+
+/* One frame of propagate's walk. */
+struct frame {
+	uint32_t v, pred;     /* pred: the tree arc it was reached by, or -1 */
+	uint32_t phase, i;    /* 0: in-arcs, 1: out-arcs; next index */
+	uint64_t excess;
+};
+
+/* The tree arcs' counts, as llvm-cov derives them: from each block in
+ * turn, a walk that gives each tree arc the magnitude of the flow left
+ * unbalanced beyond it (see the top of the file). */
+static void propagate(struct cyc *c)
+{
+	uint8_t *visited = xcalloc(c->nblocks, 1);
+	struct frame *st = xcalloc(c->nblocks + 1, sizeof(*st));
+	for (uint32_t root = 0; root < c->nblocks; root++) {
+		if (visited[root])
+			continue;
+		size_t depth = 1;
+		st[0] = (struct frame){root, UINT32_MAX, 0, 0, 0};
+		visited[root] = 1;
+		while (depth) {
+			struct frame *f = &st[depth - 1];
+			const uint32_t *list = f->phase ? c->succ : c->pred;
+			const uint32_t *off = f->phase ? c->succ_off : c->pred_off;
+			if (f->i == off[f->v + 1] - off[f->v]) {
+				if (!f->phase) {
+					f->phase = 1;
+					f->i = 0;
+					continue;
+				}
+				uint64_t ex = f->excess;
+				if ((int64_t)ex < 0)
+					ex = -ex;
+				if (f->pred != UINT32_MAX)
+					c->count[f->pred] = (int64_t)ex;
+				depth--;
+				if (depth) {
+					struct frame *p = &st[depth - 1];
+					p->excess = p->phase ? p->excess - ex : p->excess + ex;
+				}
+				continue;
+			}
+			uint32_t a = list[off[f->v] + f->i++];
+			if (a == f->pred)
+				continue;
+			if (!arc_on_tree(c, a)) {
+				uint64_t n = (uint64_t)c->count[a];
+				f->excess = f->phase ? f->excess - n : f->excess + n;
+				continue;
+			}
+			uint32_t w = f->phase ? arc_dst(c, a) : arc_src(c, a);
+			if (visited[w])
+				continue; /* the walk's value there is 0 */
+			visited[w] = 1;
+			st[depth++] = (struct frame){w, a, 0, 0, 0};
+		}
+	}
+	free(visited);
+	free(st);
+}
+
+/* A block's count: the sum of its out-arcs (the extra arc left out). */
+static int64_t block_count(const struct cyc *c, uint32_t b)
+{
+	int64_t n = 0;
+	for (uint32_t k = c->succ_off[b]; k < c->succ_off[b + 1]; k++)
+		if (c->succ[k] != c->fn->narcs)
+			n = count_add(n, c->count[c->succ[k]]);
+	return n;
 }
 
 static void cyc_release(struct cyc *c)
@@ -272,23 +385,23 @@ static void cyc_release(struct cyc *c)
 	free(c->stack_i);
 	free(c->succ_off);
 	free(c->succ);
+	free(c->pred_off);
+	free(c->pred);
+	free(c->count);
 }
 
 void lines_compute_llvm(const struct gcno *g, int64_t *const *counters,
 			struct obj_cov *out)
 {
 	size_t nf = g->nfuncs, nfiles = g->nfiles ? g->nfiles : 1;
-	struct graph *graphs = xcalloc(nf ? nf : 1, sizeof(*graphs));
 	struct cyc *cs = xcalloc(nf ? nf : 1, sizeof(*cs));
 	struct lfile *lfs = xcalloc(nfiles, sizeof(*lfs));
 	struct cm_file *files = xcalloc(nfiles, sizeof(*files));
 	size_t *afuncs = xcalloc(nfiles, sizeof(size_t));
 	for (size_t f = 0; f < nf; f++) {
 		const struct gcno_func *fn = &g->funcs[f];
-		graph_solve(&graphs[f], fn, counters[f]);
-		out->negative |= graphs[f].negative;
-		out->unsolved |= graphs[f].unsolved;
-		cyc_init(&cs[f], &graphs[f]);
+		cyc_init(&cs[f], fn, counters[f]);
+		propagate(&cs[f]);
 		for (uint32_t b = 0; b < fn->nblocks; b++)
 			for (uint32_t l = 0; l < fn->blocks[b].nlocs; l++) {
 				const struct gcno_loc *loc = &fn->blocks[b].locs[l];
@@ -305,12 +418,12 @@ void lines_compute_llvm(const struct gcno *g, int64_t *const *counters,
 		cfn->name = xstrdup(fn->name);
 		cfn->start_line = fn->start_line;
 		cfn->end_line = fn->end_line;
-		cfn->count = graphs[f].bcount[0];
+		cfn->count = block_count(&cs[f], 0);
 	}
 	out->files = xcalloc(nfiles, sizeof(*out->files));
 	out->file_index = xcalloc(nfiles, sizeof(uint32_t));
 	for (size_t fi = 0; fi < g->nfiles; fi++) {
-		build_file(g, graphs, cs, &lfs[fi], &files[fi]);
+		build_file(g, cs, &lfs[fi], &files[fi]);
 		for (size_t i = 0; i < lfs[fi].n; i++)
 			free(lfs[fi].v[i].v);
 		free(lfs[fi].v);
@@ -323,11 +436,8 @@ void lines_compute_llvm(const struct gcno *g, int64_t *const *counters,
 		out->files[out->nfiles++] = files[fi];
 	}
 	obj_cov_sort(out);
-	for (size_t f = 0; f < nf; f++) {
+	for (size_t f = 0; f < nf; f++)
 		cyc_release(&cs[f]);
-		graph_release(&graphs[f]);
-	}
-	free(graphs);
 	free(cs);
 	free(lfs);
 	free(files);
