@@ -78,6 +78,7 @@ struct cm_report {
 	struct cm_file *files;
 	size_t nobjects;      /* notes files that took part */
 	size_t nobjects_unrun; /* of those, how many had no data in any shard */
+	size_t nobjects_unread; /* notes files left out: they could not be read */
 	size_t ntracefiles;   /* lcov tracefiles read */
 	size_t ndata;         /* data files read */
 	uint64_t runs;        /* program runs, summed over data files */
@@ -376,5 +377,7 @@ size_t cm_job_ninputs(const struct cm_job *job);
 const char *cm_job_output_clash(const struct cm_job *job);
 
 enum cm_exit cm_job_run(struct cm_job *job);
+/* How many error messages the last cm_job_run printed. */
+size_t cm_job_errors(const struct cm_job *job);
 
 #endif

@@ -16,9 +16,19 @@
 #include "strbuf.h"
 #include "utf8.h"
 
+/* Error messages printed so far by this process (cm_job_errors). */
+static _Atomic size_t printed_errors;
+
+size_t covmerge_printed_errors(void)
+{
+	return printed_errors;
+}
+
 void covmerge_print_message(void *ctx, enum cm_severity sev, const char *text)
 {
 	(void)ctx;
+	if (sev == CM_ERROR)
+		printed_errors++;
 	/* names in a message never reach the terminal raw (an escape
 	 * sequence, invalid UTF-8); its lines stay lines */
 	struct strbuf safe;
@@ -233,8 +243,14 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 		cmd->filter.root = root;
 	}
 	if (r->nobjects == 0 && r->ntracefiles == 0) {
-		covmerge_print_message(NULL, CM_ERROR, "no coverage data: no .gcda or "
-				       ".gcno files under the given paths");
+		char *msg = r->nobjects_unread
+			? xasprintf("no coverage data: the %zu notes file%s found "
+				    "could not be read (see above)", r->nobjects_unread,
+				    r->nobjects_unread == 1 ? "" : "s")
+			: xstrdup("no coverage data: no .gcda or .gcno files under "
+				  "the given paths");
+		covmerge_print_message(NULL, CM_ERROR, msg);
+		free(msg);
 		outfile_batch_end(0, NULL, NULL);
 		cm_report_free(r);
 		free(root);

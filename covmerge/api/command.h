@@ -61,5 +61,7 @@ const char *cm_output_clash(const char *const *paths, size_t n);
 enum cm_exit covmerge_command(struct cm_command *cmd);
 /* The emit callback that prints to stderr. */
 void covmerge_print_message(void *ctx, enum cm_severity sev, const char *msg);
+/* How many error messages covmerge_print_message has printed so far. */
+size_t covmerge_printed_errors(void);
 
 #endif

@@ -24,6 +24,7 @@ struct cm_job {
 	char *root, *export_path, *diff_rev, *diff_file;
 	char *baseline, *write_baseline;
 	size_t max_input;      /* 0: the default limit */
+	size_t nerrors;        /* error messages of the last cm_job_run */
 };
 
 static void strlist_add(struct strlist *l, const char *s)
@@ -303,5 +304,13 @@ enum cm_exit cm_job_run(struct cm_job *job)
 	cmd.write_baseline = job->write_baseline;
 	if (job->max_input)
 		infile_set_limit(job->max_input);
-	return covmerge_command(&cmd);
+	size_t before = covmerge_printed_errors();
+	enum cm_exit rc = covmerge_command(&cmd);
+	job->nerrors = covmerge_printed_errors() - before;
+	return rc;
+}
+
+size_t cm_job_errors(const struct cm_job *job)
+{
+	return job->nerrors;
 }

@@ -39,9 +39,9 @@ int gcda_parse(struct gcda *g, const void *data, size_t len, struct strbuf *err)
 {
 	struct reader rd;
 	rd_init(&rd, data, len);
-	const char *cause = NULL;
-	if (gcov_header(&rd, GCOV_DATA_MAGIC, &g->version, &g->major, &cause)) {
-		strbuf_addstr(err, cause);
+	int hrc = gcov_header(&rd, GCOV_DATA_MAGIC, &g->version, &g->major, err);
+	if (hrc) {
+		g->foreign = hrc == GCOV_FOREIGN;
 		return -1;
 	}
 	g->swap = rd.swap;
@@ -71,6 +71,12 @@ int gcda_parse(struct gcda *g, const void *data, size_t len, struct strbuf *err)
 			break;
 		}
 		if (tag == GCOV_TAG_OBJECT_SUMMARY) {
+			g->runs = rd_u32(&sub);
+		} else if (tag == GCOV_TAG_PROGRAM_SUMMARY &&
+			   g->major == GCOV_LLVM_408) {
+			/* LLVM: checksum, counters, runs */
+			(void)rd_u32(&sub);
+			(void)rd_u32(&sub);
 			g->runs = rd_u32(&sub);
 		} else if (tag == GCOV_TAG_FUNCTION) {
 			if (bytes == 0) {

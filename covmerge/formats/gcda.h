@@ -23,12 +23,15 @@ struct gcda {
 	uint32_t checksum;   /* gcc >= 12 */
 	uint32_t runs;
 	int swap;
+	int foreign;         /* gcda_parse failed: a format we do not read */
 	size_t nfuncs;
 	struct gcda_func *funcs;
 };
 
 /* Parses data (which must outlive g) into g (zeroed by the caller).
- * Returns 0, or -1 with the cause written to err. */
+ * Returns 0, or -1 with the cause written to err; g->foreign is then set
+ * when the file is well-formed but of a format covmerge does not read
+ * (see gcov_header). */
 int gcda_parse(struct gcda *g, const void *data, size_t len, struct strbuf *err);
 /* Counter i of f (i < f->ncounters). */
 uint64_t gcda_counter(const struct gcda *g, const struct gcda_func *f, uint32_t i);

@@ -19,6 +19,13 @@
  *            a zero word is followed by a string that switches the current
  *            file (remembered across records) or, when empty, ends the list
  *
+ * LLVM's flavour (clang --coverage, version "408*", GCOV_LLVM_408) has gcc
+ * 4.8's layout: no cwd and no unexecuted-blocks word in the header; a
+ * FUNCTION of ident, checksums, name, source, start line; a BLOCKS record
+ * of one flags word per block. Its lines keep their order (llvm-cov's
+ * rules use a block's last listed line) and all go to the function's own
+ * source (see docs/gcov-format.md).
+ *
  * The byte order is whatever the writer's was: the magic tells. Unknown
  * records are skipped by their length; every length is checked against the
  * bytes that remain. */
@@ -29,11 +36,57 @@
 
 #include "alloc.h"
 
+/* The four characters of a version word, in the order gcc prints them
+ * ("B22*"), into out[5]. */
+static void version_text(uint32_t v, char out[5])
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned c = v >> (24 - 8 * i) & 0xff;
+		out[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	out[4] = '\0';
+}
+
+/* Names a well-formed header's version that covmerge does not read, with
+ * what to do, into err. Returns 0 when the word is no gcov version at all
+ * (a corrupt header: nothing written). */
+static int foreign_version(uint32_t v, int notes, struct strbuf *err)
+{
+	char t[5];
+	version_text(v, t);
+	unsigned c0 = v >> 24 & 0xff, c1 = v >> 16 & 0xff, c2 = v >> 8 & 0xff;
+	int digits = c1 >= '0' && c1 <= '9' && c2 >= '0' && c2 <= '9';
+	if (digits && c0 >= '0' && c0 <= '9') {
+		/* gcc wrote digit-led words up to gcc 4; clang writes "408*"
+		 * (read) unless told another with -coverage-version */
+		strbuf_addf(err, "LLVM gcov format %s (clang --coverage, or gcc 4), "
+			    "which covmerge does not read\nhint: covmerge reads "
+			    "clang's default 408* and gcc 9 to %d: rebuild with "
+			    "clang --coverage (no -coverage-version) or gcc "
+			    "--coverage", t, GCOV_MAX_MAJOR);
+		return 1;
+	}
+	if (!digits || c0 < 'A' || c0 > 'Z')
+		return 0;
+	int major = (int)(c0 - 'A') * 10 + (int)(c1 - '0');
+	if (major < GCOV_MIN_MAJOR)
+		strbuf_addf(err, "gcc %d format (%s): written by gcc older than 9, "
+			    "which covmerge does not read\nhint: rebuild the object "
+			    "with gcc 9 or newer", major, t);
+	else
+		strbuf_addf(err, "gcc %d format (%s), newer than covmerge knows "
+			    "(gcc %d to %d)\nhint: rebuild the object with gcc %d or "
+			    "older, or use a covmerge that reads gcc %d's %s files",
+			    major, t, GCOV_MIN_MAJOR, GCOV_MAX_MAJOR, GCOV_MAX_MAJOR,
+			    major, notes ? "notes" : "data");
+	return 1;
+}
+
 int gcov_header(struct reader *rd, uint32_t magic, uint32_t *version,
-		int *major, const char **cause)
+		int *major, struct strbuf *err)
 {
 	if (rd->len < 12) {
-		*cause = "file too short for a gcov header";
+		strbuf_addstr(err, "file too short for a gcov header");
 		return -1;
 	}
 	uint32_t m = rd_le32(rd->data);
@@ -44,27 +97,41 @@ int gcov_header(struct reader *rd, uint32_t magic, uint32_t *version,
 	} else {
 		uint32_t other = magic == GCOV_NOTE_MAGIC ? GCOV_DATA_MAGIC
 							  : GCOV_NOTE_MAGIC;
-		if (m == other || m == __builtin_bswap32(other))
-			*cause = magic == GCOV_NOTE_MAGIC
-					 ? "a data file (.gcda), not a notes file"
-					 : "a notes file (.gcno), not a data file";
-		else
-			*cause = "not a gcov file (bad magic)";
+		if (m == other || m == __builtin_bswap32(other)) {
+			strbuf_addstr(err, magic == GCOV_NOTE_MAGIC
+					   ? "a data file (.gcda), not a notes file"
+					   : "a notes file (.gcno), not a data file");
+			return -1;
+		}
+		if (rd_le32(rd->data + 4) == LLVM_PROFRAW_HIGH && (m & 0xffu) == 0x81) {
+			strbuf_addstr(err, "not a gcov file: an LLVM raw profile "
+				      "(.profraw, clang -fprofile-instr-generate)"
+				      "\nhint: covmerge reads gcov data (--coverage) "
+				      "and lcov tracefiles; `llvm-cov export "
+				      "-format=lcov` makes a tracefile of it");
+			return GCOV_FOREIGN;
+		}
+		strbuf_addstr(err, "not a gcov file (bad magic)");
 		return -1;
 	}
 	rd->pos = 4;
 	uint32_t v = rd_u32(rd);
+	if (v == GCOV_LLVM_408_VERSION) {
+		*version = v;
+		*major = GCOV_LLVM_408;
+		return 0;
+	}
 	unsigned c0 = v >> 24 & 0xff, c1 = v >> 16 & 0xff;
-	if (c0 < 'A' || c0 > 'Z' || c1 < '0' || c1 > '9') {
-		*cause = "unrecognised gcov version word";
+	int maj = (int)(c0 - 'A') * 10 + (int)(c1 - '0');
+	if (c0 < 'A' || c0 > 'Z' || c1 < '0' || c1 > '9' ||
+	    maj < GCOV_MIN_MAJOR || maj > GCOV_MAX_MAJOR) {
+		if (foreign_version(v, magic == GCOV_NOTE_MAGIC, err))
+			return GCOV_FOREIGN;
+		strbuf_addf(err, "unrecognised gcov version word 0x%08x", v);
 		return -1;
 	}
 	*version = v;
-	*major = (int)(c0 - 'A') * 10 + (int)(c1 - '0');
-	if (*major < GCOV_MIN_MAJOR) {
-		*cause = "written by gcc older than 9, which is not supported";
-		return -1;
-	}
+	*major = maj;
 	return 0;
 }
 
@@ -161,6 +228,7 @@ static void finish_function(struct parse *p)
 		if (p->nplocs > 1)
 			qsort(p->plocs, p->nplocs, sizeof(*p->plocs),
 			      cmp_ploc_block);
+		int llvm = g->major == GCOV_LLVM_408;
 		size_t i = 0;
 		while (i < p->nplocs) {
 			size_t j = i;
@@ -171,13 +239,21 @@ static void finish_function(struct parse *p)
 			b->locs = arena_alloc(p->a, j - i, sizeof(*b->locs));
 			for (size_t k = i; k < j; k++) {
 				struct gcno_loc *l = &b->locs[k - i];
-				l->file = p->plocs[k].file;
+				/* llvm-cov puts every line of a function in
+				 * the function's source, whatever file the
+				 * line record names, and keeps their order */
+				l->file = llvm ? fn->file : p->plocs[k].file;
 				l->nlines = (uint32_t)p->plocs[k].n;
 				l->lines = arena_alloc(p->a, l->nlines, sizeof(uint32_t));
 				if (l->nlines) {
 					memcpy(l->lines, p->line_pool + p->plocs[k].first,
 					       l->nlines * sizeof(uint32_t));
-					qsort(l->lines, l->nlines, sizeof(uint32_t), cmp_u32);
+					if (!llvm)
+						qsort(l->lines, l->nlines,
+						      sizeof(uint32_t), cmp_u32);
+					for (uint32_t m = 0; llvm && m < l->nlines; m++)
+						if (l->lines[m] > fn->end_line)
+							fn->end_line = l->lines[m];
 				}
 			}
 			i = j;
@@ -202,6 +278,17 @@ static int parse_function(struct parse *p, struct reader *rd)
 	size_t n;
 	const char *s = rd_string(rd, words, &n);
 	fn->name = s ? arena_strndup(p->a, s, n) : "";
+	if (g->major == GCOV_LLVM_408) {
+		/* name, source, start line: the end is the last line of its
+		 * blocks (finish_function) */
+		s = rd_string(rd, words, &n);
+		fn->file = intern_file(p, s ? s : "", s ? n : 0);
+		fn->start_line = fn->end_line = rd_u32(rd);
+		if (rd->err)
+			return -1;
+		g->nfuncs++;
+		return 0;
+	}
 	fn->artificial = rd_u32(rd) != 0;
 	s = rd_string(rd, words, &n);
 	fn->file = intern_file(p, s ? s : "", s ? n : 0);
@@ -279,7 +366,9 @@ static int parse_blocks(struct parse *p, struct reader *sub, size_t len,
 			    start);
 		return -1;
 	}
-	uint32_t nb = rd_u32(sub);
+	/* LLVM's format has a flags word per block, gcc's the count */
+	uint32_t nb = g->major == GCOV_LLVM_408 ? (uint32_t)(rd_left(sub) / 4)
+						: rd_u32(sub);
 	/* every block but the exit has at least one arc record of 12 bytes
 	 * or more, so more blocks than that is a corrupt count, not a big
 	 * function */
@@ -325,9 +414,9 @@ int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err)
 {
 	struct reader rd;
 	rd_init(&rd, data, len);
-	const char *cause = NULL;
-	if (gcov_header(&rd, GCOV_NOTE_MAGIC, &g->version, &g->major, &cause)) {
-		strbuf_addstr(err, cause);
+	int hrc = gcov_header(&rd, GCOV_NOTE_MAGIC, &g->version, &g->major, err);
+	if (hrc) {
+		g->foreign = hrc == GCOV_FOREIGN;
 		return -1;
 	}
 	struct parse p;
@@ -338,10 +427,12 @@ int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err)
 	g->stamp = rd_u32(&rd);
 	if (g->major >= 12)
 		(void)rd_u32(&rd); /* checksum: always 0 in notes */
-	size_t n;
-	const char *cwd = rd_string(&rd, words, &n);
-	g->cwd = cwd ? arena_strndup(p.a, cwd, n) : NULL;
-	g->has_unexecuted_blocks = rd_u32(&rd) != 0;
+	if (g->major != GCOV_LLVM_408) {
+		size_t n;
+		const char *cwd = rd_string(&rd, words, &n);
+		g->cwd = cwd ? arena_strndup(p.a, cwd, n) : NULL;
+		g->has_unexecuted_blocks = rd_u32(&rd) != 0;
+	}
 	int rc = 0;
 	for (;;) {
 		size_t start = rd.pos;

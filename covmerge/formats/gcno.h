@@ -50,6 +50,7 @@ struct gcno_func {
 struct gcno {
 	uint32_t version;
 	int major;           /* gcc major version that wrote it */
+	int foreign;         /* gcno_parse failed: a format we do not read */
 	uint32_t stamp;
 	const char *cwd;     /* compiler's working directory, or NULL */
 	int has_unexecuted_blocks;
@@ -60,9 +61,13 @@ struct gcno {
 	struct arena arena;
 };
 
-/* The header every gcov file shares. Returns 0, or -1 with a cause. */
+/* The header every gcov file shares. Returns 0; -1 with a cause in err
+ * (a corrupt header, or the other kind of gcov file); or GCOV_FOREIGN
+ * when the file is well-formed but of a format covmerge does not read
+ * (another compiler or gcc version, not gcov at all): err then names the
+ * format, and a "\nhint: " line says what to do. */
 int gcov_header(struct reader *rd, uint32_t magic, uint32_t *version,
-		int *major, const char **cause);
+		int *major, struct strbuf *err);
 
 /* Checks that a record's payload of `bytes` bytes (its header read, at
  * byte `start`) fits in rd, and sets sub to read just that payload.
@@ -75,7 +80,9 @@ int gcov_record_payload(const struct reader *rd, uint32_t tag, size_t bytes,
 int64_t gcov_stamp_of(const unsigned char *hdr, size_t len, uint32_t magic);
 
 /* Parses data into g (zeroed by the caller). Returns 0, or -1 with the
- * cause written to err (lower case, no file name). */
+ * cause written to err (lower case, no file name); g->foreign is then set
+ * when the file is fine but of a format covmerge does not read (see
+ * gcov_header). */
 int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err);
 void gcno_release(struct gcno *g);
 
@@ -87,8 +94,22 @@ void gcno_release(struct gcno *g);
 #define GCOV_TAG_LINES 0x01450000u
 #define GCOV_TAG_ARC_COUNTERS 0x01a10000u
 #define GCOV_TAG_OBJECT_SUMMARY 0xa1000000u
+#define GCOV_TAG_PROGRAM_SUMMARY 0xa3000000u
 
-/* The oldest gcc whose files we read. */
+/* The oldest and the newest gcc whose files we read. */
 #define GCOV_MIN_MAJOR 9
+#define GCOV_MAX_MAJOR 15
+
+/* LLVM's gcov flavour as clang writes it with --coverage (the layout of
+ * gcc 4.8's files): its version word "408*", and the major gcov_header
+ * gives for it. */
+#define GCOV_LLVM_408_VERSION 0x3430382au
+#define GCOV_LLVM_408 4
+
+/* gcov_header's result for a well-formed file of a foreign format. */
+#define GCOV_FOREIGN (-2)
+
+/* The high word of an LLVM raw profile's magic (its low byte is 0x81). */
+#define LLVM_PROFRAW_HIGH 0xff6c7072u
 
 #endif

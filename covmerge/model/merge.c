@@ -19,6 +19,8 @@
 #include "infile.h"
 #include "lcov_read.h"
 #include "lines.h"
+#include "lines_llvm.h"
+#include "llvm_dir.h"
 #include "manifest.h"
 #include "path.h"
 #include "portable.h"
@@ -102,13 +104,17 @@ static const struct ident_ix *find_ident(const struct ident_ix *ix, size_t n,
 	return lo < n && ix[lo].ident == ident ? &ix[lo] : NULL;
 }
 
-static void version_text(uint32_t v, char out[8])
+static void version_text(uint32_t v, char out[32])
 {
+	if (v == GCOV_LLVM_408_VERSION) {
+		snprintf(out, 32, "clang (LLVM gcov format 408*)");
+		return;
+	}
 	int major = (int)((v >> 24 & 0xff) - 'A') * 10 + (int)((v >> 16 & 0xff) - '0');
 	int minor = (int)(v >> 8 & 0xff) - '0';
 	if (minor < 0 || minor > 9)
 		minor = 0;
-	snprintf(out, 8, "%d.%d", major, minor);
+	snprintf(out, 32, "gcc %d.%d", major, minor);
 }
 
 /* One function's counters from some data source, before they are added. */
@@ -164,11 +170,11 @@ static int add_data(const struct gcno *g, const char *gcno_path,
 		    enum cm_severity sev)
 {
 	if (gd->version != g->version) {
-		char a[8], b[8];
+		char a[32], b[32];
 		version_text(gd->version, a);
 		version_text(g->version, b);
-		diag_add(d, sev, "\"%s\" was written by gcc %s but its notes file "
-			 "\"%s\" by gcc %s%s", gcda_path, a, gcno_path, b, stale_hint(sev));
+		diag_add(d, sev, "\"%s\" was written by %s but its notes file "
+			 "\"%s\" by %s%s", gcda_path, a, gcno_path, b, stale_hint(sev));
 		return -1;
 	}
 	if (gd->stamp != g->stamp) {
@@ -386,11 +392,16 @@ static int load_notes(struct job *job, enum cm_severity sev, struct gcno *g,
 	if (data->len == 0 && !(job->gcdas && job->gcdas->n) && !job->nemb)
 		return 1;
 	if (gcno_parse(g, data->buf, data->len, err)) {
-		if (job->gcno_path)
+		const char *left = sev == CM_ERROR ? "" : " (left out of the report)";
+		if (job->gcno_path && g->foreign)
+			/* the file is fine: the cause names its format and
+			 * what to do */
+			diag_add(&job->diag, sev, "cannot read \"%s\": %s%s",
+				 gcno_name, err->buf, left);
+		else if (job->gcno_path)
 			diag_add(&job->diag, sev, "cannot read \"%s\": %s\nhint: the "
 				 "notes file is corrupt or truncated; rebuild the object%s",
-				 gcno_name, err->buf, sev == CM_ERROR ? ""
-				 : " (left out of the report)");
+				 gcno_name, err->buf, left);
 		else
 			diag_add(&job->diag, sev, "cannot read \"%s\": the notes of "
 				 "object %s: %s\nhint: the portable shard is corrupt; "
@@ -398,6 +409,8 @@ static int load_notes(struct job *job, enum cm_severity sev, struct gcno *g,
 		job->broken = 1;
 		return -1;
 	}
+	if (g->major == GCOV_LLVM_408 && job->gcno_path)
+		llvm_guess_compile_dir(g, job->gcno_path);
 	return 0;
 }
 
@@ -419,7 +432,15 @@ static void sum_counters(struct job *job, enum cm_severity sev,
 			diag_add(&job->diag, sev, "cannot read \"%s\": %s", path, err->buf);
 			continue;
 		}
-		if (gcda_parse(&gd, gdata.buf, gdata.len, err)) {
+		int prc = gcda_parse(&gd, gdata.buf, gdata.len, err);
+		if (prc && gd.foreign) {
+			diag_add(&job->diag, sev, "cannot read \"%s\": %s%s", path,
+				 err->buf, sev == CM_ERROR ? ""
+				 : " (left out of the report)");
+			gcda_release(&gd);
+			continue;
+		}
+		if (prc) {
 			diag_add(&job->diag, sev, "cannot read \"%s\": %s\nhint: the data "
 				 "file is corrupt or truncated; %s", path, err->buf,
 				 sev == CM_ERROR ? "delete the shard directory and rerun "
@@ -502,7 +523,10 @@ static void run_object_job(const struct cm_options *opts, struct job *job)
 		int64_t **sums = xcalloc(g.nfuncs ? g.nfuncs : 1, sizeof(*sums));
 		sum_counters(job, sev, &g, ix, sums, &err);
 
-		lines_compute(&g, sums, &job->cov);
+		if (g.major == GCOV_LLVM_408)
+			lines_compute_llvm(&g, sums, &job->cov);
+		else
+			lines_compute(&g, sums, &job->cov);
 		object_paths(job, &g, opts);
 		for (size_t k = 0; k < job->cov.nfiles; k++) {
 			struct cm_file *f = &job->cov.files[k];
@@ -895,7 +919,7 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 	}
 
 	uint64_t runs = 0;
-	size_t ndata = 0, unrun = 0, nobjects = 0, ntrace = 0;
+	size_t ndata = 0, unrun = 0, nobjects = 0, ntrace = 0, unread = 0;
 	for (size_t i = 0; i < njobs; i++) {
 		errors += diag_flush(&jobs[i].diag, opts->emit, opts->emit_ctx);
 		diag_release(&jobs[i].diag);
@@ -904,8 +928,10 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 			ntrace++;
 			continue;
 		}
-		if (jobs[i].broken)
+		if (jobs[i].broken) {
+			unread++;
 			continue;
+		}
 		nobjects++;
 		ndata += jobs[i].ndata;
 		if (!jobs[i].ndata)
@@ -917,6 +943,7 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 		*out = fold(jobs, njobs);
 		(*out)->nobjects = nobjects;
 		(*out)->nobjects_unrun = unrun;
+		(*out)->nobjects_unread = unread;
 		(*out)->ntracefiles = ntrace;
 		(*out)->ndata = ndata + ntrace;
 		(*out)->runs = runs;

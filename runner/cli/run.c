@@ -890,7 +890,10 @@ static enum runner_exit finish_run(struct run *r, double elapsed,
 			rc = RUNNER_EXIT_INTERNAL;
 		}
 		if (!r->interrupted && !r->infra) {
-			int crc = cov_report(o, r->cov_dir, r->nslots);
+			size_t cerrors = 0;
+			int crc = cov_report(o, r->cov_dir, r->nslots, &cerrors);
+			/* the last line counts the coverage errors too */
+			r->rp.errors += cerrors;
 			if (crc == 3)
 				rc = RUNNER_EXIT_INTERNAL;
 			else if (crc == 1 && rc == RUNNER_EXIT_OK)

@@ -131,7 +131,8 @@ int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 	return rc;
 }
 
-int cov_report(const struct runner_opts *o, const char *dir, int nworkers)
+int cov_report(const struct runner_opts *o, const char *dir, int nworkers,
+	       size_t *nerrors)
 {
 	struct cm_job *job = cm_job_new();
 	for (int k = 0; k < nworkers; k++) {
@@ -163,6 +164,7 @@ int cov_report(const struct runner_opts *o, const char *dir, int nworkers)
 	printf("\n");
 	fflush(stdout);
 	enum cm_exit rc = cm_job_run(job);
+	*nerrors = cm_job_errors(job);
 	cm_job_free(job);
 	return rc == CM_EXIT_OK ? 0 : rc == CM_EXIT_UNDER ? 1 : 3;
 }

@@ -270,6 +270,22 @@ static void expect_error(const struct bb *b, size_t len, const char *what)
 	strbuf_release(&err);
 }
 
+/* A well-formed file of a format covmerge does not read: GCOV_FOREIGN
+ * and a message that starts with what (never a corrupt file). */
+static void expect_foreign(const struct bb *b, const char *what)
+{
+	struct gcda g;
+	unsigned char *copy;
+	struct strbuf err;
+	strbuf_init(&err);
+	int rc = parse(&g, &copy, b, b->len, &err);
+	if (rc != -1 || !g.foreign || strncmp(err.buf, what, strlen(what)) != 0)
+		fail_msg("rc %d, error \"%s\"; wanted \"%s\"", rc, err.buf, what);
+	gcda_release(&g);
+	free(copy);
+	strbuf_release(&err);
+}
+
 static void test_header_errors(void **state)
 {
 	(void)state;
@@ -285,7 +301,13 @@ static void test_header_errors(void **state)
 	expect_error(&b, b.len, "not a gcov file (bad magic)");
 	bb_put32_at(&b, 0, GCOV_DATA_MAGIC);
 	bb_put32_at(&b, 4, gcov_version_word(7, 3));
-	expect_error(&b, b.len, "written by gcc older than 9");
+	expect_foreign(&b, "gcc 7 format (A73*): written by gcc older than 9");
+	bb_put32_at(&b, 4, 0x3430372au); /* "407*": an older LLVM flavour */
+	expect_foreign(&b, "LLVM gcov format 407* (clang --coverage, or gcc 4)");
+	bb_put32_at(&b, 4, gcov_version_word(16, 1));
+	expect_foreign(&b, "gcc 16 format (B61*), newer than covmerge knows "
+		       "(gcc 9 to 15)\nhint: rebuild the object with gcc 15 or "
+		       "older, or use a covmerge that reads gcc 16's data files");
 	bb_free(&b);
 
 	/* gcc 11 has no checksum: 12 bytes are a whole header */

@@ -388,9 +388,25 @@ static void expect_error(const struct bb *b, size_t len, const char *what,
 	struct strbuf err;
 	strbuf_init(&err);
 	int rc = parse(&g, b, len, &err);
-	if (rc != -1 || !strstr(err.buf, what) || (also && !strstr(err.buf, also)))
+	/* a corrupt file is never taken for a foreign format */
+	if (rc != -1 || g.foreign || !strstr(err.buf, what) ||
+	    (also && !strstr(err.buf, also)))
 		fail_msg("rc %d, error \"%s\"; wanted \"%s\"%s%s", rc, err.buf, what,
 			 also ? " and " : "", also ? also : "");
+	gcno_release(&g);
+	strbuf_release(&err);
+}
+
+/* A well-formed file of a format covmerge does not read: GCOV_FOREIGN and
+ * exactly this message. */
+static void expect_foreign(const struct bb *b, const char *msg)
+{
+	struct gcno g;
+	struct strbuf err;
+	strbuf_init(&err);
+	int rc = parse(&g, b, b->len, &err);
+	if (rc != -1 || !g.foreign || strcmp(err.buf, msg) != 0)
+		fail_msg("rc %d, error \"%s\"; wanted \"%s\"", rc, err.buf, msg);
 	gcno_release(&g);
 	strbuf_release(&err);
 }
@@ -421,10 +437,37 @@ static void test_header_errors(void **state)
 	bb_u32(&v, GCOV_NOTE_MAGIC);
 	bb_u32(&v, gcov_version_word(8, 5));
 	bb_u32(&v, 0);
-	expect_error(&v, v.len, "older than 9", NULL);
+	expect_foreign(&v, "gcc 8 format (A85*): written by gcc older than 9, "
+		       "which covmerge does not read\nhint: rebuild the object "
+		       "with gcc 9 or newer");
+	bb_put32_at(&v, 4, gcov_version_word(16, 1));
+	expect_foreign(&v, "gcc 16 format (B61*), newer than covmerge knows "
+		       "(gcc 9 to 15)\nhint: rebuild the object with gcc 15 or "
+		       "older, or use a covmerge that reads gcc 16's notes files");
+	bb_put32_at(&v, 4, 0x3430372au); /* "407*", an older LLVM flavour */
+	expect_foreign(&v, "LLVM gcov format 407* (clang --coverage, or gcc 4), "
+		       "which covmerge does not read\nhint: covmerge reads "
+		       "clang's default 408* and gcc 9 to 15: rebuild with "
+		       "clang --coverage (no -coverage-version) or gcc "
+		       "--coverage");
 	bb_put32_at(&v, 4, 0x3f3f3f3fu); /* "????" */
-	expect_error(&v, v.len, "unrecognised gcov version word", NULL);
+	expect_error(&v, v.len, "unrecognised gcov version word 0x3f3f3f3f", NULL);
+	bb_put32_at(&v, 4, 0x3430c32au); /* a digit-led word with a non-digit */
+	expect_error(&v, v.len, "unrecognised gcov version word 0x3430c32a", NULL);
 	bb_free(&v);
+
+	/* an LLVM raw profile named .gcno */
+	struct bb r = {0};
+	bb_u32(&r, 0x6f667281u);
+	bb_u32(&r, 0xff6c7072u);
+	bb_u32(&r, 8);
+	expect_foreign(&r, "not a gcov file: an LLVM raw profile (.profraw, clang "
+		       "-fprofile-instr-generate)\nhint: covmerge reads gcov data "
+		       "(--coverage) and lcov tracefiles; `llvm-cov export "
+		       "-format=lcov` makes a tracefile of it");
+	r.p[0] = 0x80;
+	expect_error(&r, r.len, "not a gcov file (bad magic)", NULL);
+	bb_free(&r);
 }
 
 static void test_gcov_header_direct(void **state)
@@ -438,7 +481,8 @@ static void test_gcov_header_direct(void **state)
 	rd_init(&rd, b.p, b.len);
 	uint32_t version = 0;
 	int major = 0;
-	const char *cause = NULL;
+	struct strbuf cause;
+	strbuf_init(&cause);
 	assert_int_equal(gcov_header(&rd, GCOV_NOTE_MAGIC, &version, &major, &cause), 0);
 	assert_int_equal(rd.swap, 1);
 	assert_int_equal(major, 9);
@@ -447,7 +491,8 @@ static void test_gcov_header_direct(void **state)
 	assert_int_equal(rd_u32(&rd), 7);
 	rd_init(&rd, b.p, b.len);
 	assert_int_equal(gcov_header(&rd, GCOV_DATA_MAGIC, &version, &major, &cause), -1);
-	assert_string_equal(cause, "a notes file (.gcno), not a data file");
+	assert_string_equal(cause.buf, "a notes file (.gcno), not a data file");
+	strbuf_release(&cause);
 	bb_free(&b);
 }
 
