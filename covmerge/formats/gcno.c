@@ -410,6 +410,44 @@ static int parse_arcs(struct parse *p, struct reader *sub, size_t start,
 	return 0;
 }
 
+/* Who wrote a notes file, from its bytes rather than its version word:
+ * LLVM's writer gives every function the file's stamp as its CFG
+ * checksum; gcc computes a CRC of each function's flow graph (equal to
+ * its file's stamp by chance once in 2^32 functions).
+ * clang with -Xclang -coverage-version=B01* writes a gcc version word
+ * (read by gcc's rules it would give gcc's numbers, not llvm-cov's), and
+ * gcc 4.8 wrote the same 408* as clang: both are refused, named for
+ * what they are. Returns 0, or -1 with the cause in err. */
+static int check_writer(const struct gcno *g, struct strbuf *err)
+{
+	int stamp_cfg = 1;
+	for (size_t i = 0; i < g->nfuncs; i++)
+		if (g->funcs[i].cfg_checksum != g->stamp)
+			stamp_cfg = 0;
+	char t[5];
+	version_text(g->version, t);
+	if (g->major == GCOV_LLVM_408) {
+		if (stamp_cfg)
+			return 0;
+		strbuf_addf(err, "gcc 4.8 format (%s): its functions' checksums "
+			    "are gcc's, not clang's, and covmerge does not read "
+			    "gcc older than 9\nhint: rebuild the object with gcc 9 "
+			    "or newer, or with clang --coverage", t);
+		return -1;
+	}
+	/* (clang 14 also records no working directory; newer clangs may:
+	 * the checksums decide) */
+	if (!stamp_cfg || !g->nfuncs)
+		return 0;
+	strbuf_addf(err, "LLVM gcov format with gcc's version word %s (clang "
+		    "-Xclang -coverage-version=%s: every function's checksum "
+		    "is the file's stamp), which covmerge "
+		    "does not read: gcc's counting rules would not give "
+		    "llvm-cov's numbers\nhint: rebuild with clang --coverage "
+		    "(no -coverage-version), which writes 408*", t, t);
+	return -1;
+}
+
 int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err)
 {
 	struct reader rd;
@@ -496,6 +534,10 @@ int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err)
 				break;
 			}
 		}
+	}
+	if (!rc && check_writer(g, err)) {
+		g->foreign = 1;
+		rc = -1;
 	}
 	free(p.arcs);
 	free(p.plocs);
