@@ -14,7 +14,6 @@
 
 #include "json.h"
 #include "report_util.h"
-#include "utf8.h"
 
 static void json_summary(struct strbuf *sb, size_t stmts, size_t miss,
 			 int precision)
@@ -51,25 +50,13 @@ void cm_diff_json(struct strbuf *sb, const struct cm_report *r,
 	strbuf_addch(sb, '}');
 }
 
-/* A name in a table cell, Markdown's own characters escaped. */
-static void md_name(struct strbuf *sb, const char *name)
-{
-	char *safe = utf8_printable(name);
-	for (const char *s = safe; *s; s++) {
-		if (strchr("_*|\\`<>[]", *s))
-			strbuf_addch(sb, '\\');
-		strbuf_addch(sb, *s);
-	}
-	free(safe);
-}
-
 void cm_diff_markdown(struct strbuf *sb, const struct cm_report *r,
 		      const struct cm_format *fmt)
 {
 	const struct cm_diff *d = fmt->diff;
 	char pct[64];
 	strbuf_addstr(sb, "\n**Changed lines** against ");
-	md_name(sb, d->against);
+	cm_md_escape(sb, d->against);
 	if (!d->stmts) {
 		strbuf_addstr(sb, ": no executable line changed\n");
 		return;
@@ -83,7 +70,7 @@ void cm_diff_markdown(struct strbuf *sb, const struct cm_report *r,
 		const struct cm_diff_file *df = &d->files[i];
 		const struct cm_file *f = &r->files[df->file];
 		strbuf_addstr(sb, "| ");
-		md_name(sb, cm_display_name(f->path, fmt->root));
+		cm_md_escape(sb, cm_display_name(f->path, fmt->root));
 		cm_pct_text(cm_diff_cover(df->nchanged, df->nmissed), fmt->precision,
 			    pct, sizeof(pct));
 		char *missing = cm_diff_missing_text(f, df);

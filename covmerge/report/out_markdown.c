@@ -11,9 +11,7 @@
 #include "report_util.h"
 #include "utf8.h"
 
-/* A name in a table cell: Markdown's own characters escaped; a newline,
- * another control character or a byte that is not UTF-8 shown as '?'. */
-static void md_escape(struct strbuf *sb, const char *name)
+void cm_md_escape(struct strbuf *sb, const char *name)
 {
 	char *safe = utf8_printable(name);
 	for (const char *s = safe; *s; s++) {
@@ -30,7 +28,7 @@ static void md_row(struct strbuf *sb, const char *name, int bold,
 {
 	const char *b = bold ? "**" : "";
 	strbuf_addf(sb, "| %s", b);
-	md_escape(sb, name);
+	cm_md_escape(sb, name);
 	strbuf_addf(sb, "%s | %s%zu%s | %s%zu%s", b, b, n->stmts, b, b, n->miss, b);
 	if (fmt->branch)
 		strbuf_addf(sb, " | %s%zu%s | %s%zu%s", b, n->branches, b, b,

@@ -41,6 +41,15 @@ static void add_row(struct strbuf *sb, int name_w, int cover_w,
 	rstrip_line(sb, start);
 }
 
+char *cm_rule_line(size_t len)
+{
+	char *rule = xmalloc(len + 2);
+	memset(rule, '-', len);
+	rule[len] = '\n';
+	rule[len + 1] = '\0';
+	return rule;
+}
+
 char *cm_term_table(const struct cm_report *r, const struct cm_format *fmt)
 {
 	struct rows rows;
@@ -92,11 +101,7 @@ char *cm_term_table(const struct cm_report *r, const struct cm_format *fmt)
 	if (fmt->show_missing)
 		strbuf_addf(&sb, "%10s", "Missing");
 	rstrip_line(&sb, start);
-	size_t rule_len = sb.len - start - 1;
-	char *rule = xmalloc(rule_len + 2);
-	memset(rule, '-', rule_len);
-	rule[rule_len] = '\n';
-	rule[rule_len + 1] = '\0';
+	char *rule = cm_rule_line(sb.len - start - 1);
 	strbuf_addstr(&sb, rule);
 	size_t shown = 0;
 	for (size_t i = 0; i < rows.n; i++) {

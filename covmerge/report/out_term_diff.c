@@ -107,11 +107,7 @@ char *cm_diff_table(const struct cm_report *r, const struct cm_diff *d,
 	size_t start = sb.len;
 	strbuf_addf(&sb, "%-*s%7s%7s%*s%10s\n", nw, "Name", "Stmts", "Miss", cw,
 		    "Cover", "Missing");
-	size_t rule_len = sb.len - start - 1;
-	char *rule = xmalloc(rule_len + 2);
-	memset(rule, '-', rule_len);
-	rule[rule_len] = '\n';
-	rule[rule_len + 1] = '\0';
+	char *rule = cm_rule_line(sb.len - start - 1);
 	strbuf_addstr(&sb, rule);
 	for (size_t i = 0; i < d->nfiles; i++) {
 		const struct cm_diff_file *df = &d->files[i];

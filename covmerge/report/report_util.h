@@ -19,5 +19,12 @@ void cm_diff_json(struct strbuf *sb, const struct cm_report *r,
 		  const struct cm_format *fmt);
 void cm_diff_markdown(struct strbuf *sb, const struct cm_report *r,
 		      const struct cm_format *fmt);
+/* A name in a Markdown table cell, appended to sb: Markdown's own
+ * characters escaped; a newline, another control character or a byte
+ * that is not UTF-8 shown as '?' (out_markdown.c). */
+void cm_md_escape(struct strbuf *sb, const char *name);
+/* The rule under a terminal table's header: len dashes and a newline
+ * (out_term.c). The caller frees it. */
+char *cm_rule_line(size_t len);
 
 #endif
