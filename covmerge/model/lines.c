@@ -497,13 +497,8 @@ static void add_functions(const struct gcno *g, const struct graph *graphs,
 		const struct gcno_func *fn = &g->funcs[f];
 		if (fn->artificial)
 			continue;
-		struct cm_file *cf = &files[fn->file];
-		GROW(cf->functions, afuncs[fn->file], cf->nfunctions + 1);
-		struct cm_function *cfn = &cf->functions[cf->nfunctions++];
-		cfn->name = xstrdup(fn->name);
-		cfn->start_line = fn->start_line;
-		cfn->end_line = fn->end_line;
-		cfn->count = graphs[f].bcount[0];
+		lines_add_function(&files[fn->file], &afuncs[fn->file], fn,
+				   graphs[f].bcount[0]);
 	}
 	free(afuncs);
 }
@@ -523,6 +518,17 @@ static void keep_files(const struct gcno *g, struct cm_file *files,
 		out->files[out->nfiles++] = files[fi];
 	}
 	obj_cov_sort(out);
+}
+
+void lines_add_function(struct cm_file *cf, size_t *alloc,
+			const struct gcno_func *fn, int64_t count)
+{
+	GROW(cf->functions, *alloc, cf->nfunctions + 1);
+	struct cm_function *cfn = &cf->functions[cf->nfunctions++];
+	cfn->name = xstrdup(fn->name);
+	cfn->start_line = fn->start_line;
+	cfn->end_line = fn->end_line;
+	cfn->count = count;
 }
 
 void lines_compute(const struct gcno *g, int64_t *const *counters,

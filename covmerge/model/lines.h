@@ -15,4 +15,9 @@
 void lines_compute(const struct gcno *g, int64_t *const *counters,
 		   struct obj_cov *out);
 
+/* Appends fn, called count times, to cf's functions (*alloc is their
+ * capacity); gcc's and LLVM's line rules both list functions so. */
+void lines_add_function(struct cm_file *cf, size_t *alloc,
+			const struct gcno_func *fn, int64_t count);
+
 #endif

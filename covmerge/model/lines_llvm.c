@@ -27,6 +27,7 @@
 
 #include "alloc.h"
 #include "counts.h"
+#include "lines.h"
 #include "path.h"
 
 /* A block attached to a line: its function and number. */
@@ -412,13 +413,8 @@ void lines_compute_llvm(const struct gcno *g, int64_t *const *counters,
 					ll->v[ll->n++] = (struct att){(uint32_t)f, b};
 				}
 			}
-		struct cm_file *cf = &files[fn->file];
-		GROW(cf->functions, afuncs[fn->file], cf->nfunctions + 1);
-		struct cm_function *cfn = &cf->functions[cf->nfunctions++];
-		cfn->name = xstrdup(fn->name);
-		cfn->start_line = fn->start_line;
-		cfn->end_line = fn->end_line;
-		cfn->count = block_count(&cs[f], 0);
+		lines_add_function(&files[fn->file], &afuncs[fn->file], fn,
+				   block_count(&cs[f], 0));
 	}
 	out->files = xcalloc(nfiles, sizeof(*out->files));
 	out->file_index = xcalloc(nfiles, sizeof(uint32_t));
