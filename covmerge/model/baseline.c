@@ -123,7 +123,7 @@ int cm_baseline_check(const struct cm_report *r, const struct cm_format *fmt,
 	strbuf_init(&drops);
 	char pct[64];
 	size_t ndrops = 0, compared = 0;
-	long was, now = hundredths(cm_numbers_cover(&rows.total, fmt->branch), pct,
+	long was = 0, now = hundredths(cm_numbers_cover(&rows.total, fmt->branch), pct,
 				   sizeof(pct));
 	pct_member(json_get(j, "total"), &was);
 	if (was - now > tol) {
