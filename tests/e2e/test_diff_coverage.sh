@@ -24,11 +24,7 @@ tl_workdir
 work=$(cd "$work" && pwd -P)
 
 repo=$work/repo
-mkdir -p "$repo"
-cd "$repo"
-git init -q -b main
-git config user.email test@example.invalid
-git config user.name test
+git_repo "$repo"
 cat >calc.c <<'EOF'
 int add(int a, int b)
 {

@@ -21,11 +21,7 @@ need_tool git git
 need_tool diff-cover diff-cover
 
 repo=$work/repo
-mkdir -p "$repo"
-cd "$repo"
-git init -q -b main
-git config user.email test@example.invalid
-git config user.name test
+git_repo "$repo"
 cat >calc.c <<'EOF'
 int add(int a, int b)
 {

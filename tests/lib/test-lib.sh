@@ -158,6 +158,16 @@ need_tool() {
 		fail "$1 is not installed; install it with: apt-get install $2"
 }
 
+# git_repo DIR: a new git repository in DIR (created) on branch main, with
+# a committer identity of its own, and the shell in it.
+git_repo() {
+	mkdir -p "$1"
+	cd "$1" || fail "cannot enter $1"
+	git init -q -b main
+	git config user.email test@example.invalid
+	git config user.name test
+}
+
 # need_covmerge, need_runner: the binary must exist (build the project).
 need_covmerge() {
 	[[ -n $COVMERGE && -x $COVMERGE ]] ||
