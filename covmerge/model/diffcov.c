@@ -70,20 +70,31 @@ static const struct cm_line *find_line(const struct cm_file *f, unsigned l)
 	return NULL;
 }
 
-static int cmp_by_file(const void *a, const void *b)
+/* One changed executable line: the report's file and the line in it. */
+struct changed {
+	size_t file;
+	const struct cm_line *line;
+};
+
+static int cmp_changed(const void *a, const void *b)
 {
-	size_t x = ((const struct cm_diff_file *)a)->file;
-	size_t y = ((const struct cm_diff_file *)b)->file;
-	return x < y ? -1 : x > y;
+	const struct changed *x = a, *y = b;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->line->lineno < y->line->lineno ? -1 :
+	       x->line->lineno > y->line->lineno;
 }
 
-struct cm_diff *cm_diff_match(const struct cm_report *r, const struct udiff *u,
-			      const char *base, const char *const *maps,
-			      size_t nmaps, const char *against)
+/* The changed executable lines of every file of the diff, in the report's
+ * order. Two diff paths that name one file (a --path-map can make them
+ * meet, as can a patch listing a file twice) count each line once. */
+static struct changed *changed_lines(const struct cm_report *r,
+				     const struct udiff *u, const char *base,
+				     const char *const *maps, size_t nmaps,
+				     size_t *n)
 {
-	struct cm_diff *d = xcalloc(1, sizeof(*d));
-	size_t alloc = 0;
-	d->against = xstrdup(against);
+	struct changed *c = NULL;
+	size_t nc = 0, alloc = 0;
 	for (size_t i = 0; i < u->nfiles; i++) {
 		char *abs = path_absolute(base, u->files[i].path);
 		char *mapped = apply_maps(abs, maps, nmaps);
@@ -92,25 +103,46 @@ struct cm_diff *cm_diff_match(const struct cm_report *r, const struct udiff *u,
 		free(mapped);
 		if (!f)
 			continue;
-		struct cm_diff_file df = {.file = (size_t)(f - r->files)};
-		size_t amissed = 0;
 		for (size_t j = 0; j < u->files[i].nlines; j++) {
 			const struct cm_line *l = find_line(f, u->files[i].lines[j]);
-			if (!l)
-				continue;
-			df.nchanged++;
-			if (l->count == 0)
-				APPEND(df.missed, df.nmissed, amissed, l->lineno);
+			if (l)
+				APPEND(c, nc, alloc, ((struct changed){
+					(size_t)(f - r->files), l}));
 		}
-		if (!df.nchanged)
-			continue;
-		d->stmts += df.nchanged;
-		d->miss += df.nmissed;
-		GROW(d->files, alloc, d->nfiles + 1);
-		d->files[d->nfiles++] = df;
 	}
-	if (d->nfiles)
-		qsort(d->files, d->nfiles, sizeof(*d->files), cmp_by_file);
+	if (nc)
+		qsort(c, nc, sizeof(*c), cmp_changed);
+	size_t w = 0;
+	for (size_t i = 0; i < nc; i++)
+		if (!w || c[w - 1].file != c[i].file || c[w - 1].line != c[i].line)
+			c[w++] = c[i];
+	*n = w;
+	return c;
+}
+
+struct cm_diff *cm_diff_match(const struct cm_report *r, const struct udiff *u,
+			      const char *base, const char *const *maps,
+			      size_t nmaps, const char *against)
+{
+	struct cm_diff *d = xcalloc(1, sizeof(*d));
+	size_t alloc = 0, amissed = 0, n;
+	d->against = xstrdup(against);
+	struct changed *c = changed_lines(r, u, base, maps, nmaps, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!i || c[i].file != c[i - 1].file) {
+			GROW(d->files, alloc, d->nfiles + 1);
+			d->files[d->nfiles++] = (struct cm_diff_file){.file = c[i].file};
+			amissed = 0;
+		}
+		struct cm_diff_file *df = &d->files[d->nfiles - 1];
+		df->nchanged++;
+		d->stmts++;
+		if (c[i].line->count == 0) {
+			APPEND(df->missed, df->nmissed, amissed, c[i].line->lineno);
+			d->miss++;
+		}
+	}
+	free(c);
 	return d;
 }
 

@@ -180,6 +180,17 @@ assert_line ex.out "FAIL Required coverage of changed lines of 80% not reached. 
 assert_line ex.out "Changed lines (against -):" "the section names the patch"
 assert_line ex.out "calc.c       6      2    67%   11, 15" "calc.c: 6 changed statements, 2 missed: 11 and 15"
 
+# two diff paths that meet on one file (src/calc.c mapped by --path-map,
+# and calc.c itself) count each changed line once: still 4 of 6
+sed -n '1,13p' ex.patch >twice.patch
+sed -n '1,13p' ex.patch | sed 's|src/calc.c|calc.c|g' >>twice.patch
+rc=0
+"$COVMERGE" -q --root "$repo" build --path-map "$repo/src=$repo" --diff-file twice.patch \
+	--report term >twice.out 2>&1 || rc=$?
+assert_eq 0 "$rc" "--diff-file naming calc.c twice exits 0"
+assert_line twice.out "calc.c       6      2    67%   11, 15" \
+	"two diff paths onto one file: 6 changed statements, not 12"
+
 # a change without executable lines passes and says so
 printf -- '--- a/calc.c\n+++ b/calc.c\n@@ -13,0 +14 @@\n+\n--- a/NOTES.txt\n+++ b/NOTES.txt\n@@ -1,0 +2 @@\n+x\n' >blank.patch
 rc=0
