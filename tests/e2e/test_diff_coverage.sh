@@ -190,6 +190,8 @@ rc=0
 assert_eq 0 "$rc" "--diff-file naming calc.c twice exits 0"
 assert_line twice.out "calc.c       6      2    67%   11, 15" \
 	"two diff paths onto one file: 6 changed statements, not 12"
+assert_eq 1 "$(grep -c '^calc\.c ' twice.out)" "calc.c is listed once in each table"
+assert_line twice.out "TOTAL        6      2    67%" "the changed-lines total is 6, 2 missed"
 
 # a change without executable lines passes and says so
 printf -- '--- a/calc.c\n+++ b/calc.c\n@@ -13,0 +14 @@\n+\n--- a/NOTES.txt\n+++ b/NOTES.txt\n@@ -1,0 +2 @@\n+x\n' >blank.patch
