@@ -274,7 +274,7 @@ int main(int argc, char **argv)
 			rc = cli_usage(&cli, "%s", cm_job_usage_error(job));
 		} else if (cm_job_output_clash(job)) {
 			rc = cli_usage(&cli, "\"%s\" is named by two outputs (--report, "
-					 "--export): each needs its own file",
+					 "--export, --write-baseline): each needs its own file",
 					 cm_job_output_clash(job));
 		} else {
 			/* Ctrl-C while a report is written leaves no temporary

@@ -127,13 +127,14 @@ check_clash() {
 	shift 2
 	run_cm clash -q "$@" "$work/s1"
 	assert_eq 1 "$cm_rc" "(d) $what: exit code"
-	assert_line "$cm_err" "covmerge: \"$shown\" is named by two outputs (--report, --export): each needs its own file" \
+	assert_line "$cm_err" "covmerge: \"$shown\" is named by two outputs (--report, --export, --write-baseline): each needs its own file" \
 		"(d) $what"
 	assert_eq 0 "$(find "$work/d" -type f | wc -l)" "(d) $what: files written"
 }
 check_clash "the same path" "$work/d/r.out" --report "xml:$work/d/r.out" --report "lcov:$work/d/r.out"
 check_clash "a path spelled two ways" "$work/d/../d/r.out" --report "xml:$work/d/r.out" --report "json:$work/d/../d/r.out"
 check_clash "a report and the export" "$work/d/r.out" --report "xml:$work/d/r.out" --export "$work/d/r.out"
+check_clash "a report and the baseline" "$work/d/r.out" --report "xml:$work/d/r.out" --write-baseline "$work/d/r.out"
 echo old >"$work/d/real"
 ln -s real "$work/d/link"
 run_cm clash_link -q --report "xml:$work/d/real" --report "lcov:$work/d/link" "$work/s1"
