@@ -242,30 +242,29 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 		root = default_root(r);
 		cmd->filter.root = root;
 	}
+	/* nothing to report, and no gate may pass at "100%" on nothing: no
+	 * data at all, or no source file left after the filters (a wrong
+	 * --root) */
+	char *no_data = NULL;
 	if (r->nobjects == 0 && r->ntracefiles == 0) {
-		char *msg = r->nobjects_unread
+		no_data = r->nobjects_unread
 			? xasprintf("no coverage data: the %zu notes file%s found "
 				    "could not be read (see above)", r->nobjects_unread,
 				    r->nobjects_unread == 1 ? "" : "s")
 			: xstrdup("no coverage data: no .gcda or .gcno files under "
 				  "the given paths");
-		covmerge_print_message(NULL, CM_ERROR, msg);
-		free(msg);
-		outfile_batch_end(0, NULL, NULL);
-		cm_report_free(r);
-		free(root);
-		return CM_EXIT_ERROR;
+	} else {
+		cm_report_filter(r, &cmd->filter, covmerge_print_message, NULL);
+		print_left_out(r, root);
+		if (r->nfiles == 0)
+			no_data = xasprintf("no data to report: no source file left "
+					    "under the root \"%s\"%s", root,
+					    cmd->filter.ninclude || cmd->filter.nomit
+					    ? " after --include/--omit" : "");
 	}
-	cm_report_filter(r, &cmd->filter, covmerge_print_message, NULL);
-	print_left_out(r, root);
-	if (r->nfiles == 0) {
-		/* a wrong --root must not pass a gate at "100%" */
-		char *msg = xasprintf("no data to report: no source file left under "
-				      "the root \"%s\"%s", root,
-				      cmd->filter.ninclude || cmd->filter.nomit
-				      ? " after --include/--omit" : "");
-		covmerge_print_message(NULL, CM_ERROR, msg);
-		free(msg);
+	if (no_data) {
+		covmerge_print_message(NULL, CM_ERROR, no_data);
+		free(no_data);
 		outfile_batch_end(0, NULL, NULL);
 		cm_report_free(r);
 		free(root);
