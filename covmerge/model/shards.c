@@ -374,10 +374,13 @@ static void list_worker_dirs(const char *dir, struct path_list *out)
 }
 
 /* One root per shard: a runner coverage directory (it has a
- * manifest.json) is one root per worker directory. */
+ * manifest.json) is one root per worker directory. A data file given on
+ * its own is a root that stands for its one object: no search for the
+ * objects that never ran starts from it. */
 struct root {
 	char *path;
 	struct path_list gcdas;
+	int single;
 };
 
 /* What shards_discover gathers on its way. */
@@ -420,7 +423,7 @@ static void collect_roots(struct discovery *ds, struct inventory *inv)
 		if (S_ISREG(st.st_mode) && path_has_suffix(in, ".gcda")) {
 			char *abs = path_absolute(NULL, in);
 			GROW(ds->roots, ds->aroots, ds->nroots + 1);
-			ds->roots[ds->nroots] = (struct root){single_gcda_root(abs), {0}};
+			ds->roots[ds->nroots] = (struct root){single_gcda_root(abs), {0}, 1};
 			path_list_add(&ds->roots[ds->nroots++].gcdas, abs);
 			continue;
 		}
@@ -446,7 +449,7 @@ static void collect_roots(struct discovery *ds, struct inventory *inv)
 			struct path_list lists[2] = {{0}, {0}};
 			walk_or_report(sub.v[k], both, lists, d, "shard");
 			GROW(ds->roots, ds->aroots, ds->nroots + 1);
-			ds->roots[ds->nroots++] = (struct root){xstrdup(sub.v[k]), lists[0]};
+			ds->roots[ds->nroots++] = (struct root){xstrdup(sub.v[k]), lists[0], 0};
 			for (size_t q = 0; q < lists[1].n; q++)
 				path_list_add(&ds->index, lists[1].v[q]);
 			free(lists[1].v);
@@ -474,7 +477,7 @@ static void pair_root(struct discovery *ds, struct root *r,
 		char *real = real_or_copy(gcno);
 		free(gcno);
 		gcno = real;
-		if (!opts->nobject_dirs || opts->only_object_dirs)
+		if ((!opts->nobject_dirs || opts->only_object_dirs) && !r->single)
 			path_list_add(&objs, xstrdup(gcno));
 		add_pair(ds, gcno, g->v[k]);
 		g->v[k] = NULL;
