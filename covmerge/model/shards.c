@@ -139,20 +139,20 @@ static int under_any_real(const char *path, char *const *dirs, size_t n)
 	return in;
 }
 
-/* Finds the notes file of gcda (found under root); NULL if none. With
- * only (n_only directories), data whose object lies elsewhere is skipped
- * silently. */
+/* The object a data file found under root stands for: its path under the
+ * root, taken as absolute (the file itself when root is "/"). */
+static const char *object_of(const char *gcda, const char *root)
+{
+	size_t lr = strlen(root);
+	return strncmp(gcda, root, lr) == 0 && gcda[lr] == '/' && lr > 1
+		? gcda + lr : gcda;
+}
+
+/* Finds the notes file of gcda (found under root); NULL if none. */
 static char *find_gcno(const char *gcda, const char *root,
 		       const struct path_list *index, struct diag *d,
-		       enum cm_severity sev, char *const *only, size_t n_only)
+		       enum cm_severity sev)
 {
-	if (only) {
-		size_t lr = strlen(root);
-		const char *obj = strncmp(gcda, root, lr) == 0 && gcda[lr] == '/' &&
-				  lr > 1 ? gcda + lr : gcda;
-		if (!under_any_real(obj, only, n_only) && !under_any(gcda, only, n_only))
-			return NULL;
-	}
 	char *beside = path_replace_suffix(gcda, ".gcda", ".gcno");
 	if (bsearch_path(index, beside) || is_file(beside))
 		return beside;
@@ -397,6 +397,7 @@ struct discovery {
 	struct path_list trees;     /* build trees to search for notes */
 	struct path_list only;      /* the object dirs' names, with
 				     * only_object_dirs */
+	struct path_list outside;   /* objects with data outside them */
 };
 
 static void add_pair(struct discovery *ds, char *gcno, char *gcda)
@@ -469,8 +470,15 @@ static void pair_root(struct discovery *ds, struct root *r,
 	struct path_list *g = &r->gcdas, objs = {0};
 	path_list_sort(g);
 	for (size_t k = 0; k < g->n; k++) {
-		char *gcno = find_gcno(g->v[k], root, &ds->index, ds->d, ds->sev,
-				       ds->only.n ? ds->only.v : NULL, ds->only.n);
+		/* only_object_dirs: data whose object lies outside them is not
+		 * measured (counted for the note that says so) */
+		const char *obj = object_of(g->v[k], root);
+		if (ds->only.n && !under_any_real(obj, ds->only.v, ds->only.n) &&
+		    !under_any(g->v[k], ds->only.v, ds->only.n)) {
+			path_list_add(&ds->outside, path_normalize(obj));
+			continue;
+		}
+		char *gcno = find_gcno(g->v[k], root, &ds->index, ds->d, ds->sev);
 		if (!gcno)
 			continue;
 		/* one object, one name, whichever path led to it */
@@ -564,6 +572,10 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 		pair_root(&ds, &ds.roots[i], scope);
 	free(ds.roots);
 	path_list_release(&ds.only);
+	dedup(&ds.outside);
+	inv->nleft_out = ds.outside.n;
+	inv->left_out_first = ds.outside.n ? xstrdup(ds.outside.v[0]) : NULL;
+	path_list_release(&ds.outside);
 
 	scan_trees(&ds.trees, &ds.index, d);
 	path_list_release(&ds.trees);
@@ -591,5 +603,6 @@ void inventory_release(struct inventory *inv)
 	}
 	free(inv->v);
 	path_list_release(&inv->tracefiles);
+	free(inv->left_out_first);
 	memset(inv, 0, sizeof(*inv));
 }
