@@ -12,6 +12,7 @@
 #ifndef COVMERGE_H
 #define COVMERGE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -91,6 +92,11 @@ struct cm_report {
 	size_t nleft_out;
 	char *left_out_first;
 	unsigned left_out_by;
+	/* Set by cm_merge with only_object_dirs: the objects whose data was
+	 * not measured, lying outside the object directories, and the first
+	 * of them (by path, as the data file's object path). */
+	size_t nobjects_outside;
+	char *outside_first;
 };
 
 enum cm_left_out {
@@ -112,8 +118,9 @@ struct cm_options {
 	const char *const *object_dirs;
 	size_t nobject_dirs;
 	/* Measure only the objects under object_dirs: data of other objects
-	 * (a test's own helper programs, say) is skipped without a word, as
-	 * pytest-cov's --cov=SRC measures only SRC. */
+	 * (a test's own helper programs, say) is left out, as pytest-cov's
+	 * --cov=SRC measures only SRC; the report counts them
+	 * (nobjects_outside) and the job says so in one note line. */
 	int only_object_dirs;
 	int jobs;             /* worker threads; <= 0 means one per core */
 	int ignore_stale;     /* stale/broken data: warn and leave it out */
@@ -130,6 +137,9 @@ struct cm_options {
 	const char *export_path;
 	cm_emit_fn *emit;
 	void *emit_ctx;
+	/* When *stop becomes non-zero (a signal handler's flag), the merge
+	 * takes no further object and fails without a message. NULL: never. */
+	const volatile sig_atomic_t *stop;
 };
 
 /* Reads and merges everything the options name. On success returns 0 and
@@ -302,6 +312,7 @@ enum cm_exit {
 	CM_EXIT_OK = 0,
 	CM_EXIT_ERROR = 1,        /* bad input, no data, unwritable output, usage */
 	CM_EXIT_UNDER = 2,        /* coverage under a fail-under threshold */
+	CM_EXIT_INTERRUPTED = 3,  /* the stop flag was raised: no file written */
 };
 
 enum cm_threshold {
@@ -376,6 +387,10 @@ size_t cm_job_ninputs(const struct cm_job *job);
  * last, a usage error. The text belongs to the job. */
 const char *cm_job_output_clash(const struct cm_job *job);
 
+/* A flag that a signal handler raises (Ctrl-C): once non-zero, the job
+ * stops at the next object, writes no file at all and cm_job_run returns
+ * CM_EXIT_INTERRUPTED, saying nothing (the caller says why). */
+void cm_job_set_stop_flag(struct cm_job *job, const volatile sig_atomic_t *flag);
 enum cm_exit cm_job_run(struct cm_job *job);
 /* How many error messages the last cm_job_run printed. */
 size_t cm_job_errors(const struct cm_job *job);

@@ -50,6 +50,8 @@ packages=(
 	# tools/test.sh's clang pass: ASan + UBSan at -O0, and libFuzzer
 	clang
 	libclang-rt-14-dev
+	# llvm-cov gcov: the oracle of the tests on clang's --coverage data
+	llvm
 )
 
 # The compiler CI's matrix asks for through CC, when it is not there yet.

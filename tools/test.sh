@@ -8,10 +8,10 @@
 #   tools/test.sh --fuzz-time S   seconds per fuzz target (default 10; 0: none)
 #   tools/test.sh --no-sanitize   without sanitizers (build-cov/; no clang pass)
 #   tools/test.sh --no-coverage   without coverage and its gate (build-asan/,
-#                                 or build-plain/ with --no-sanitize; for
-#                                 compilers whose coverage data is not gcc's)
+#                                 or build-plain/ with --no-sanitize)
 #   tools/test.sh --junit FILE    where the JUnit XML goes
 #                                 (default: <build dir>/junit.xml)
+#   CC=clang tools/test.sh        the main pass built by clang (below)
 #
 # Installs missing packages first (tools/setup.sh --no-build). With the
 # sanitizers, the suite first runs built by clang at -O0 with ASan + UBSan
@@ -24,6 +24,13 @@
 # project's own objects (tests excluded) and the run fails under 90%. The
 # last line printed is the main pass's
 # "runner: N passed, N failed, N skipped".
+#
+# With CC=clang the main pass is clang's --coverage build (LLVM's gcov
+# data, read by the project's own covmerge), in build-ci-clang/ (or
+# build-cov-clang/, build-asan-clang/, build-plain-clang/). With the
+# sanitizers it is built at -O0 with the libFuzzer targets: it is the clang
+# pass, so no separate one runs; the fuzz budget runs on it before the
+# suite (--no-clang: no fuzzing).
 #
 # Exit status: the main pass's (0 all passed; 1 failures or coverage under
 # 90%; see README), 1 when it passed but the clang pass or a fuzz target
@@ -38,7 +45,7 @@ fuzz_time=10
 junit=
 
 usage() {
-	sed -n '2,32s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+	sed -n '2,39s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 while (($#)); do
@@ -73,6 +80,13 @@ fi
 cd "$root"
 bash tools/setup.sh --no-build
 
+# clang as the main compiler: its own build directories, and it is the
+# clang pass too (with the sanitizers)
+main_clang=0
+if "${CC:-cc}" --version 2>/dev/null | head -n 1 | grep -q clang; then
+	main_clang=1
+fi
+
 build_dir=build
 cov_opt=OFF
 if ((sanitize)); then
@@ -91,13 +105,14 @@ if ((coverage)); then
 elif [[ $build_dir == build ]]; then
 	build_dir=build-plain
 fi
+((main_clang)) && build_dir+=-clang
 junit=${junit:-$root/$build_dir/junit.xml}
 
 # The clang pass: the whole suite at -O0 with ASan + UBSan, then the fuzz
 # budget. Its failure is reported here, before the main pass, so that the
 # last line printed stays the main pass's count.
 early_rc=0
-if ((sanitize && clang_pass)); then
+if ((sanitize && clang_pass && !main_clang)); then
 	clang_dir=build-clang-asan
 	CC=clang cmake -S . -B "$clang_dir" -DCMAKE_BUILD_TYPE=Debug -DCM_SANITIZE=ON \
 		-DCM_COVERAGE=OFF -DCM_FUZZ=ON -DCM_TESTS=ON
@@ -117,8 +132,25 @@ if ((sanitize && clang_pass)); then
 	echo "test.sh: clang pass done; the main pass follows"
 fi
 
-cmake -S . -B "$build_dir" -DCM_SANITIZE="$sanitize_opt" -DCM_COVERAGE="$cov_opt" -DCM_TESTS=ON
+config=()
+if ((main_clang && sanitize)); then
+	# what the clang pass is for: -O0, and the fuzz targets
+	config=(-DCMAKE_BUILD_TYPE=Debug -DCM_FUZZ="$( ((clang_pass)) && echo ON || echo OFF)")
+fi
+cmake -S . -B "$build_dir" -DCM_SANITIZE="$sanitize_opt" -DCM_COVERAGE="$cov_opt" -DCM_TESTS=ON \
+	"${config[@]}"
 cmake --build "$build_dir" -j"$(nproc)"
+if ((main_clang && sanitize && clang_pass && fuzz_time > 0)); then
+	# before the suite, whose last line stays last (the fuzz targets'
+	# own coverage data is deleted below)
+	fuzz_rc=0
+	bash tools/fuzz.sh "$build_dir" "$fuzz_time" || fuzz_rc=$?
+	if ((fuzz_rc)); then
+		echo "test.sh: a fuzz target found a problem (exit $fuzz_rc): see above" >&2
+		early_rc=1
+	fi
+	echo "test.sh: fuzzing done; the suite follows"
+fi
 mkdir -p "$(dirname "$junit")"
 # gcov data left by an earlier run of an earlier build: libgcov would
 # complain about its checksum, and nothing here may read stale counts
@@ -132,7 +164,8 @@ if ((coverage)); then
 	# tests build and run fixture programs that must write their gcov data
 	# where they expect it, so the shard directory travels in
 	# COVTOOLS_GCOV_PREFIX, which only this project's coverage build turns
-	# into GCOV_PREFIX (at exit).
+	# into GCOV_PREFIX (at exit, before libgcov's or compiler-rt's
+	# writeout: common/alloc.c).
 	run+=(--cov="$build_dir/CMakeFiles" --cov-dir "$build_dir/cov"
 		--cov-prefix-env COVTOOLS_GCOV_PREFIX
 		--cov-report term-missing --cov-report "xml:$build_dir/coverage.xml"

@@ -181,6 +181,23 @@ static void print_left_out(const struct cm_report *r, const char *root)
 	strbuf_release(&why);
 }
 
+/* One line for the objects whose data only_object_dirs left out. */
+static void print_outside(const struct cm_report *r, const struct cm_options *m)
+{
+	if (!r->nobjects_outside)
+		return;
+	struct strbuf dirs;
+	strbuf_init(&dirs);
+	for (size_t i = 0; i < m->nobject_dirs; i++)
+		strbuf_addf(&dirs, "%s\"%s\"", i ? ", " : "", m->object_dirs[i]);
+	fflush(stdout);
+	fprintf(stderr, "covmerge: note: %zu object%s with coverage data %s not "
+		"measured (outside %s), the first \"%s\"\n", r->nobjects_outside,
+		r->nobjects_outside == 1 ? "" : "s",
+		r->nobjects_outside == 1 ? "is" : "are", dirs.buf, r->outside_first);
+	strbuf_release(&dirs);
+}
+
 static void print_header(const struct cm_report *r)
 {
 	printf("covmerge: %zu objects (%zu never run), %zu data files",
@@ -221,6 +238,12 @@ static struct cm_diff *changed_lines(const struct cm_command *cmd,
 	return d;
 }
 
+/* The stop flag raised (runner's Ctrl-C): no file is written. */
+static int stopped(const struct cm_command *cmd)
+{
+	return cmd->merge.stop && *cmd->merge.stop;
+}
+
 enum cm_exit covmerge_command(struct cm_command *cmd)
 {
 	cmd->merge.emit = covmerge_print_message;
@@ -232,40 +255,41 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 	/* every output file (reports and the export) is put in place at the
 	 * end, all or none */
 	outfile_batch_begin();
-	if (cm_merge(&cmd->merge, &r) != 0) {
+	if (cm_merge(&cmd->merge, &r) != 0 || stopped(cmd)) {
 		outfile_batch_end(0, NULL, NULL);
+		cm_report_free(r);
 		free(root);
-		return CM_EXIT_ERROR;
+		return stopped(cmd) ? CM_EXIT_INTERRUPTED : CM_EXIT_ERROR;
 	}
+	print_outside(r, &cmd->merge);
 	if (cmd->auto_root) {
 		free(root);
 		root = default_root(r);
 		cmd->filter.root = root;
 	}
+	/* nothing to report, and no gate may pass at "100%" on nothing: no
+	 * data at all, or no source file left after the filters (a wrong
+	 * --root) */
+	char *no_data = NULL;
 	if (r->nobjects == 0 && r->ntracefiles == 0) {
-		char *msg = r->nobjects_unread
+		no_data = r->nobjects_unread
 			? xasprintf("no coverage data: the %zu notes file%s found "
 				    "could not be read (see above)", r->nobjects_unread,
 				    r->nobjects_unread == 1 ? "" : "s")
 			: xstrdup("no coverage data: no .gcda or .gcno files under "
 				  "the given paths");
-		covmerge_print_message(NULL, CM_ERROR, msg);
-		free(msg);
-		outfile_batch_end(0, NULL, NULL);
-		cm_report_free(r);
-		free(root);
-		return CM_EXIT_ERROR;
+	} else {
+		cm_report_filter(r, &cmd->filter, covmerge_print_message, NULL);
+		print_left_out(r, root);
+		if (r->nfiles == 0)
+			no_data = xasprintf("no data to report: no source file left "
+					    "under the root \"%s\"%s", root,
+					    cmd->filter.ninclude || cmd->filter.nomit
+					    ? " after --include/--omit" : "");
 	}
-	cm_report_filter(r, &cmd->filter, covmerge_print_message, NULL);
-	print_left_out(r, root);
-	if (r->nfiles == 0) {
-		/* a wrong --root must not pass a gate at "100%" */
-		char *msg = xasprintf("no data to report: no source file left under "
-				      "the root \"%s\"%s", root,
-				      cmd->filter.ninclude || cmd->filter.nomit
-				      ? " after --include/--omit" : "");
-		covmerge_print_message(NULL, CM_ERROR, msg);
-		free(msg);
+	if (no_data) {
+		covmerge_print_message(NULL, CM_ERROR, no_data);
+		free(no_data);
 		outfile_batch_end(0, NULL, NULL);
 		cm_report_free(r);
 		free(root);
@@ -370,7 +394,9 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 		free(msg);
 		rc = CM_EXIT_ERROR;
 	}
-	if (rc == CM_EXIT_ERROR)
+	if (stopped(cmd))
+		rc = CM_EXIT_INTERRUPTED;
+	if (rc == CM_EXIT_ERROR || rc == CM_EXIT_INTERRUPTED)
 		outfile_batch_end(0, NULL, NULL);
 	else if (outfile_batch_end(1, covmerge_print_message, NULL))
 		rc = CM_EXIT_ERROR;

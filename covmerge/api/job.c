@@ -90,6 +90,11 @@ void cm_job_set_only_object_dirs(struct cm_job *job, int on)
 	job->cmd.merge.only_object_dirs = on;
 }
 
+void cm_job_set_stop_flag(struct cm_job *job, const volatile sig_atomic_t *flag)
+{
+	job->cmd.merge.stop = flag;
+}
+
 void cm_job_set_threads(struct cm_job *job, int n)
 {
 	job->cmd.merge.jobs = n;

@@ -557,12 +557,17 @@ static void run_job(const struct cm_options *opts, struct job *job)
 	}
 }
 
+static int stop_raised(const struct cm_options *opts)
+{
+	return opts->stop && *opts->stop;
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
 	for (;;) {
 		size_t i = atomic_fetch_add(&p->next, 1);
-		if (i >= p->njobs)
+		if (i >= p->njobs || stop_raised(p->opts))
 			break;
 		run_job(p->opts, &p->jobs[i]);
 	}
@@ -937,6 +942,9 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 		if (!jobs[i].ndata)
 			unrun++;
 	}
+	/* stopped: the jobs not run would count as never run; no report */
+	if (stop_raised(opts))
+		errors++;
 	if (!errors && opts->export_path && write_export(opts, &js, root))
 		errors++;
 	if (!errors) {
@@ -947,6 +955,9 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 		(*out)->ntracefiles = ntrace;
 		(*out)->ndata = ndata + ntrace;
 		(*out)->runs = runs;
+		(*out)->nobjects_outside = inv.nleft_out;
+		(*out)->outside_first = inv.left_out_first;
+		inv.left_out_first = NULL;
 		char **notes = xcalloc(inv.n ? inv.n : 1, sizeof(*notes));
 		for (size_t i = 0; i < inv.n; i++)
 			notes[i] = inv.v[i].gcno;

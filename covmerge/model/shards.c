@@ -139,20 +139,20 @@ static int under_any_real(const char *path, char *const *dirs, size_t n)
 	return in;
 }
 
-/* Finds the notes file of gcda (found under root); NULL if none. With
- * only (n_only directories), data whose object lies elsewhere is skipped
- * silently. */
+/* The object a data file found under root stands for: its path under the
+ * root, taken as absolute (the file itself when root is "/"). */
+static const char *object_of(const char *gcda, const char *root)
+{
+	size_t lr = strlen(root);
+	return strncmp(gcda, root, lr) == 0 && gcda[lr] == '/' && lr > 1
+		? gcda + lr : gcda;
+}
+
+/* Finds the notes file of gcda (found under root); NULL if none. */
 static char *find_gcno(const char *gcda, const char *root,
 		       const struct path_list *index, struct diag *d,
-		       enum cm_severity sev, char *const *only, size_t n_only)
+		       enum cm_severity sev)
 {
-	if (only) {
-		size_t lr = strlen(root);
-		const char *obj = strncmp(gcda, root, lr) == 0 && gcda[lr] == '/' &&
-				  lr > 1 ? gcda + lr : gcda;
-		if (!under_any_real(obj, only, n_only) && !under_any(gcda, only, n_only))
-			return NULL;
-	}
 	char *beside = path_replace_suffix(gcda, ".gcda", ".gcno");
 	if (bsearch_path(index, beside) || is_file(beside))
 		return beside;
@@ -374,10 +374,13 @@ static void list_worker_dirs(const char *dir, struct path_list *out)
 }
 
 /* One root per shard: a runner coverage directory (it has a
- * manifest.json) is one root per worker directory. */
+ * manifest.json) is one root per worker directory. A data file given on
+ * its own is a root that stands for its one object: no search for the
+ * objects that never ran starts from it. */
 struct root {
 	char *path;
 	struct path_list gcdas;
+	int single;
 };
 
 /* What shards_discover gathers on its way. */
@@ -394,6 +397,7 @@ struct discovery {
 	struct path_list trees;     /* build trees to search for notes */
 	struct path_list only;      /* the object dirs' names, with
 				     * only_object_dirs */
+	struct path_list outside;   /* objects with data outside them */
 };
 
 static void add_pair(struct discovery *ds, char *gcno, char *gcda)
@@ -420,7 +424,7 @@ static void collect_roots(struct discovery *ds, struct inventory *inv)
 		if (S_ISREG(st.st_mode) && path_has_suffix(in, ".gcda")) {
 			char *abs = path_absolute(NULL, in);
 			GROW(ds->roots, ds->aroots, ds->nroots + 1);
-			ds->roots[ds->nroots] = (struct root){single_gcda_root(abs), {0}};
+			ds->roots[ds->nroots] = (struct root){single_gcda_root(abs), {0}, 1};
 			path_list_add(&ds->roots[ds->nroots++].gcdas, abs);
 			continue;
 		}
@@ -446,7 +450,7 @@ static void collect_roots(struct discovery *ds, struct inventory *inv)
 			struct path_list lists[2] = {{0}, {0}};
 			walk_or_report(sub.v[k], both, lists, d, "shard");
 			GROW(ds->roots, ds->aroots, ds->nroots + 1);
-			ds->roots[ds->nroots++] = (struct root){xstrdup(sub.v[k]), lists[0]};
+			ds->roots[ds->nroots++] = (struct root){xstrdup(sub.v[k]), lists[0], 0};
 			for (size_t q = 0; q < lists[1].n; q++)
 				path_list_add(&ds->index, lists[1].v[q]);
 			free(lists[1].v);
@@ -466,15 +470,22 @@ static void pair_root(struct discovery *ds, struct root *r,
 	struct path_list *g = &r->gcdas, objs = {0};
 	path_list_sort(g);
 	for (size_t k = 0; k < g->n; k++) {
-		char *gcno = find_gcno(g->v[k], root, &ds->index, ds->d, ds->sev,
-				       ds->only.n ? ds->only.v : NULL, ds->only.n);
+		/* only_object_dirs: data whose object lies outside them is not
+		 * measured (counted for the note that says so) */
+		const char *obj = object_of(g->v[k], root);
+		if (ds->only.n && !under_any_real(obj, ds->only.v, ds->only.n) &&
+		    !under_any(g->v[k], ds->only.v, ds->only.n)) {
+			path_list_add(&ds->outside, path_normalize(obj));
+			continue;
+		}
+		char *gcno = find_gcno(g->v[k], root, &ds->index, ds->d, ds->sev);
 		if (!gcno)
 			continue;
 		/* one object, one name, whichever path led to it */
 		char *real = real_or_copy(gcno);
 		free(gcno);
 		gcno = real;
-		if (!opts->nobject_dirs || opts->only_object_dirs)
+		if ((!opts->nobject_dirs || opts->only_object_dirs) && !r->single)
 			path_list_add(&objs, xstrdup(gcno));
 		add_pair(ds, gcno, g->v[k]);
 		g->v[k] = NULL;
@@ -561,6 +572,10 @@ void shards_discover(const struct cm_options *opts, struct inventory *inv,
 		pair_root(&ds, &ds.roots[i], scope);
 	free(ds.roots);
 	path_list_release(&ds.only);
+	dedup(&ds.outside);
+	inv->nleft_out = ds.outside.n;
+	inv->left_out_first = ds.outside.n ? xstrdup(ds.outside.v[0]) : NULL;
+	path_list_release(&ds.outside);
 
 	scan_trees(&ds.trees, &ds.index, d);
 	path_list_release(&ds.trees);
@@ -588,5 +603,6 @@ void inventory_release(struct inventory *inv)
 	}
 	free(inv->v);
 	path_list_release(&inv->tracefiles);
+	free(inv->left_out_first);
 	memset(inv, 0, sizeof(*inv));
 }

@@ -19,6 +19,10 @@ struct inventory {
 	struct object *v;         /* sorted by gcno path */
 	size_t n, alloc;
 	struct path_list tracefiles; /* lcov inputs, in command-line order */
+	/* only_object_dirs: the objects whose data was left out, lying
+	 * outside the object directories, and the first of them (by path) */
+	size_t nleft_out;
+	char *left_out_first;
 };
 
 /* Fills inv from the options: directories and .gcda files are shards,

@@ -13,5 +13,6 @@ void cm_report_free(struct cm_report *r)
 	free(r->files);
 	free(r->project_root);
 	free(r->left_out_first);
+	free(r->outside_first);
 	free(r);
 }

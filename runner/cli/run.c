@@ -894,7 +894,13 @@ static enum runner_exit finish_run(struct run *r, double elapsed,
 			int crc = cov_report(o, r->cov_dir, r->nslots, &cerrors);
 			/* the last line counts the coverage errors too */
 			r->rp.errors += cerrors;
-			if (crc == 3)
+			if (crc == 2) {
+				/* Ctrl-C: the shards and the manifest stay, for
+				 * covmerge to merge later */
+				fprintf(stderr, "runner: interrupted during the coverage "
+					"merge: no report written\n");
+				r->interrupted = 1;
+			} else if (crc == 3)
 				rc = RUNNER_EXIT_INTERNAL;
 			else if (crc == 1 && rc == RUNNER_EXIT_OK)
 				rc = RUNNER_EXIT_FAILED;

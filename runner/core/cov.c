@@ -11,6 +11,7 @@
 #include "json.h"
 #include "outfile.h"
 #include "path.h"
+#include "proc.h"
 
 static int is_worker_dir(const char *name)
 {
@@ -146,6 +147,7 @@ int cov_report(const struct runner_opts *o, const char *dir, int nworkers,
 	else
 		cm_job_add_object_dir(job, ".");
 	cm_job_set_only_object_dirs(job, 1);
+	cm_job_set_stop_flag(job, &proc_interrupt);
 	cm_job_set_branch(job, o->cov_branch);
 	cm_job_set_root(job, o->cov_root);
 	cm_job_set_export(job, o->cov_export);
@@ -166,5 +168,6 @@ int cov_report(const struct runner_opts *o, const char *dir, int nworkers,
 	enum cm_exit rc = cm_job_run(job);
 	*nerrors = cm_job_errors(job);
 	cm_job_free(job);
-	return rc == CM_EXIT_OK ? 0 : rc == CM_EXIT_UNDER ? 1 : 3;
+	return rc == CM_EXIT_OK ? 0 : rc == CM_EXIT_UNDER ? 1
+	       : rc == CM_EXIT_INTERRUPTED ? 2 : 3;
 }

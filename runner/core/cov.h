@@ -22,7 +22,8 @@ int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 		       int complete, struct strbuf *err);
 
 /* Merges the shards and prints/writes the --cov-report reports and the
- * gate. Returns 0 ok, 1 under --cov-fail-under, 3 when the merge failed;
+ * gate. Returns 0 ok, 1 under --cov-fail-under, 2 when Ctrl-C or SIGTERM
+ * (proc_interrupt) stopped it (no file written), 3 when the merge failed;
  * *nerrors is the number of error messages it printed. */
 int cov_report(const struct runner_opts *o, const char *dir, int nworkers,
 	       size_t *nerrors);

@@ -10,7 +10,8 @@
 #  (c) truncated data files (cut inside the header and inside records)
 #  (d) garbage named .gcda, a notes file named .gcda
 #  (e) a missing shard directory or object directory
-#  (f) an empty shard directory and no objects
+#  (f) an empty shard directory and no objects; data but no source file
+#      under the root or past --omit (the same exit: one message, no report)
 #  (g) an unwritable report path; an existing report is not replaced by a
 #      failed run; no temporary file is left behind
 #  (h) corrupt notes files (a length word flipped, truncated, bad magic)
@@ -169,6 +170,18 @@ assert_line "$cm_err" "covmerge: no coverage data: no .gcda or .gcno files under
 [[ ! -e $work/empty.info ]] || fail "(f) a report was written"
 expect_fail empty_obj -q --object-dir "$work/empty2" "$work/empty"
 assert_contains "$cm_err" "covmerge: no coverage data" "(f) empty shard and object directory"
+# data, but no source file under the root: the same exit (one message,
+# status 1, no report, no gate passing at "100%")
+mkdir -p "$work/elsewhere"
+expect_fail no_source --root "$work/elsewhere" --fail-under 50 \
+	--report "lcov:$work/no_source.info" "$work/s1"
+assert_eq "covmerge: no data to report: no source file left under the root \"$work/elsewhere\"" \
+	"$(grep -v '^covmerge: note:' "$cm_err")" "(f) no source under the root"
+[[ ! -e $work/no_source.info ]] || fail "(f) a report was written with no source under the root"
+expect_fail no_source_omit --root "$s" --omit '*' --report "lcov:$work/no_source.info" "$work/s1"
+assert_eq "covmerge: no data to report: no source file left under the root \"$s\" after --include/--omit" \
+	"$(grep -v '^covmerge: note:' "$cm_err")" "(f) every source omitted"
+[[ ! -e $work/no_source.info ]] || fail "(f) a report was written with every source omitted"
 
 # ------------------------------------------------------------ (g) unwritable report
 [[ ! -e /nonexistent-dir ]] || fail "setup: /nonexistent-dir exists"

@@ -11,6 +11,9 @@
 # 3. One tree ($work/t/main and $work/t/lib ran): the never-run object in
 #    $work/t/idle, a directory with no data, is found and reported at 0%,
 #    with nothing on stderr.
+# 4. A .gcda file given on its own is that object only: no search starts
+#    from it (1 object, 0 never run); --object-dir or a directory input
+#    beside it bring the never-run objects as before.
 set -euo pipefail
 # shellcheck source=tests/lib/oracle.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/oracle.sh"
@@ -73,4 +76,32 @@ rc=0
 [[ ! -s $work/one.err ]] || die "one tree: stderr: $(cat "$work/one.err")"
 grep -Eq '^idle/idle\.c +1 +1 +0%$' "$work/one.out" ||
 	die "one tree: the never-run idle/idle.c is not at 0%: $(cat "$work/one.out")"
+# 4. one data file: that object only (not even the never-run object
+# beside it, which a search would find first)
+cat >"$work/t/main/spare.c" <<'C'
+int spare(int v) { return v - 1; }
+C
+(cd "$work/t/main" && "$cc" --coverage -c spare.c -o spare.o) || die "compiling spare.c failed"
+one_gcda=$work/shard$work/t/main/main.gcda
+[[ -f $one_gcda ]] || die "no $one_gcda"
+# one_file NAME ARG...: covmerge exits 0, silent on stderr
+one_file() {
+	local name=$1 rc=0
+	shift
+	"$COVMERGE" --root "$work/t" --report "lcov:$work/$name.info" "$@" \
+		>"$work/$name.out" 2>"$work/$name.err" || rc=$?
+	((rc == 0)) || die "$name: exit $rc: $(cat "$work/$name.err")"
+	[[ ! -s $work/$name.err ]] || die "$name: stderr: $(cat "$work/$name.err")"
+}
+one_file file "$one_gcda"
+assert_eq "covmerge: 1 objects (0 never run), 1 data files" "$(head -n 1 "$work/file.out")" \
+	"a single .gcda: that object only"
+assert_eq "main/main.c" "$(sed -n 's|^SF:'"$work"'/t/||p' "$work/file.info" | tr '\n' ' ' | sed 's/ $//')" \
+	"a single .gcda: the one source"
+one_file file_od --object-dir "$work/t" "$one_gcda"
+assert_eq "covmerge: 4 objects (3 never run), 1 data files" "$(head -n 1 "$work/file_od.out")" \
+	"a single .gcda with --object-dir: its never-run objects"
+one_file file_dir "$one_gcda" "$work/shard"
+assert_eq "covmerge: 4 objects (2 never run), 2 data files" "$(head -n 1 "$work/file_dir.out")" \
+	"a single .gcda beside its shard directory: the directory's search"
 note "PASS: never-run objects found in the shared build tree; one line when there is none"

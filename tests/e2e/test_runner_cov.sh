@@ -5,8 +5,9 @@
 # with covmerge over a direct run), the reports (term-missing, lcov, json,
 # xml, markdown; repeatable) agree on the numbers, --cov-fail-under is
 # pytest-cov's gate (FAIL message, exit 1 even when every test passed),
-# and objects whose sources lie outside the current directory are still
-# reported.
+# objects whose sources lie outside the current directory are still
+# reported, and data of objects outside PATH is left out with one note
+# line that says so.
 set -euo pipefail
 # shellcheck source=tests/lib/runner.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
@@ -129,5 +130,24 @@ $(cat "$work/outside.info")
 stdout:
 $(cat "$rr_out")"
 rt_expect_da "$work/outside.info" lib.c "LIB positive" 1 "sources outside the current directory"
+
+# ------------------------------------------------------------ data outside --cov
+# --cov=obj/test_calc0: test_calc1's objects have data (in the shard,
+# outside obj/test_calc0) and are not measured; one note line says how
+# many, why, and names the first, nothing else is said about them
+rt_run narrow -n 2 --cov=obj/test_calc0 --cov-report "lcov:$work/narrow.info" bin
+rt_expect_rc 0 "--cov=obj/test_calc0"
+first=$(find "$work/obj/test_calc1" -name '*.gcno' | LC_ALL=C sort | head -n 1)
+first=${first%.gcno}.gcda
+assert_eq 2 "$(find "$work/obj/test_calc1" -name '*.gcno' | wc -l)" "test_calc1: two objects"
+assert_eq "covmerge: note: 2 objects with coverage data are not measured (outside \"obj/test_calc0\"), the first \"$first\"" \
+	"$(cat "$rr_err")" "--cov=obj/test_calc0: one note for test_calc1's objects"
+[[ $(grep -c '^SF:' "$work/narrow.info") == 2 ]] ||
+	fail "--cov=obj/test_calc0: not test_calc0's two sources: $(grep '^SF:' "$work/narrow.info")"
+ok "--cov=obj/test_calc0: test_calc0's two sources reported"
+# everything under --cov: no note
+rt_run wide -n 2 --cov=obj bin
+rt_expect_rc 0 "--cov=obj"
+assert_empty "$rr_err" "--cov=obj: nothing left out, no note"
 
 note "ok"

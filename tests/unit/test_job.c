@@ -1,7 +1,8 @@
 /* The job API of include/covmerge.h (what runner --cov and the covmerge
  * command call): report specs, option values out of range, two outputs
  * into one file, and cm_job_run's exit codes on a real lcov tracefile
- * (gate passed, gate failed, report written) and on no data. */
+ * (gate passed, gate failed, report written), on no data, and with its
+ * stop flag raised. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -126,6 +127,42 @@ static void test_run_gate(void **state)
 	free(dir);
 }
 
+/* The stop flag (runner's Ctrl-C) raised: CM_EXIT_INTERRUPTED, and the
+ * report that the same job writes when it is not raised is not written. */
+static void test_run_stopped(void **state)
+{
+	(void)state;
+	char *dir = ut_tmpdir("job-stop");
+	char *out = ut_join(dir, "out.json");
+	char *spec = malloc(strlen(out) + 6);
+	sprintf(spec, "json:%s", out);
+	static volatile sig_atomic_t stop;
+	struct cm_job *job = job_on(dir, 50);
+	assert_int_equal(cm_job_add_report(job, spec), 0);
+	cm_job_set_stop_flag(job, &stop);
+	stop = 1;
+	assert_int_equal(cm_job_run(job), CM_EXIT_INTERRUPTED);
+	assert_int_equal(cm_job_errors(job), 0);
+	cm_job_free(job);
+	size_t len = 0;
+	unsigned char *bytes = ut_read_file(out, &len);
+	assert_null(bytes);
+
+	stop = 0;
+	job = job_on(dir, 50);
+	assert_int_equal(cm_job_add_report(job, spec), 0);
+	cm_job_set_stop_flag(job, &stop);
+	assert_int_equal(cm_job_run(job), CM_EXIT_OK);
+	cm_job_free(job);
+	bytes = ut_read_file(out, &len);
+	assert_non_null(bytes);
+	free(bytes);
+	free(spec);
+	free(out);
+	ut_rm_rf(dir);
+	free(dir);
+}
+
 static void test_run_no_data(void **state)
 {
 	(void)state;
@@ -146,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_values_checked),
 		cmocka_unit_test(test_output_clash),
 		cmocka_unit_test(test_run_gate),
+		cmocka_unit_test(test_run_stopped),
 		cmocka_unit_test(test_run_no_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
