@@ -230,6 +230,13 @@ int cm_write_json(const struct cm_report *r, const struct cm_format *fmt,
 		  const char *path, cm_emit_fn *emit, void *emit_ctx);
 int cm_write_markdown(const struct cm_report *r, const struct cm_format *fmt,
 		      const char *path, cm_emit_fn *emit, void *emit_ctx);
+/* The HTML report: the directory dir with index.html, a page per source
+ * file and cm.css, cm.js; written into a temporary directory beside it and
+ * put in place whole (an existing dir must be empty or an earlier HTML
+ * report of covmerge). Returns 0, or -1 with a message emitted (dir is
+ * untouched then). */
+int cm_write_html(const struct cm_report *r, const struct cm_format *fmt,
+		  const char *dir, cm_emit_fn *emit, void *emit_ctx);
 /* The coverage.py-style table (term / term-missing) as text; the caller
  * frees it. */
 char *cm_term_table(const struct cm_report *r, const struct cm_format *fmt);
@@ -358,7 +365,7 @@ int cm_job_set_sort(struct cm_job *job, const char *key);
 void cm_job_set_quiet(struct cm_job *job, int on);
 
 /* Whether spec is a report: term, term-missing[:skip-covered], xml:FILE
- * (or cobertura:FILE), lcov:FILE, json:FILE, markdown:FILE. */
+ * (or cobertura:FILE), lcov:FILE, json:FILE, markdown:FILE, html:DIR. */
 int cm_report_spec_valid(const char *spec);
 /* Adds a report (none: the term table); -1 when spec is not one. */
 int cm_job_add_report(struct cm_job *job, const char *spec);
@@ -391,6 +398,13 @@ const char *cm_job_output_clash(const struct cm_job *job);
  * stops at the next object, writes no file at all and cm_job_run returns
  * CM_EXIT_INTERRUPTED, saying nothing (the caller says why). */
 void cm_job_set_stop_flag(struct cm_job *job, const volatile sig_atomic_t *flag);
+
+/* The first output (report file or directory, export, baseline) that lies
+ * inside the directory of an html report, or NULL: the directory is
+ * replaced whole, so it would be lost (a usage error). The text belongs to
+ * the job. */
+const char *cm_job_output_in_html(const struct cm_job *job);
+
 enum cm_exit cm_job_run(struct cm_job *job);
 /* How many error messages the last cm_job_run printed. */
 size_t cm_job_errors(const struct cm_job *job);

@@ -70,6 +70,7 @@ int cm_parse_report(const char *arg, struct cm_report_req *q)
 		{"cobertura", CM_REPORT_XML, 1},
 		{"json", CM_REPORT_JSON, 1},
 		{"markdown", CM_REPORT_MARKDOWN, 1},
+		{"html", CM_REPORT_HTML, 1},
 	};
 	const char *colon = strchr(arg, ':');
 	size_t flen = colon ? (size_t)(colon - arg) : strlen(arg);
@@ -80,6 +81,9 @@ int cm_parse_report(const char *arg, struct cm_report_req *q)
 		q->kind = kinds[i].kind;
 		if (kinds[i].file) {
 			if (!colon || !colon[1])
+				return -1;
+			/* a directory cannot go to standard output */
+			if (q->kind == CM_REPORT_HTML && !strcmp(colon + 1, "-"))
 				return -1;
 			q->path = colon + 1;
 			return 0;
@@ -122,6 +126,24 @@ const char *cm_output_clash(const char *const *paths, size_t n)
 				return paths[i];
 	}
 	return NULL;
+}
+
+const char *cm_output_in_dir(const char *dir, const char *const *paths,
+			     size_t n, size_t skip)
+{
+	char *d = path_absolute(NULL, dir);
+	size_t l = strlen(d);
+	const char *found = NULL;
+	for (size_t i = 0; i < n && !found; i++) {
+		if (i == skip || !paths[i] || !strcmp(paths[i], "-"))
+			continue;
+		char *p = path_absolute(NULL, paths[i]);
+		if (!strncmp(p, d, l) && (p[l] == '/' || (l == 1 && d[0] == '/')))
+			found = paths[i];
+		free(p);
+	}
+	free(d);
+	return found;
 }
 
 /* Whether one of the n paths lies under dir. */
@@ -347,6 +369,9 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 		case CM_REPORT_MARKDOWN:
 			bad = cm_write_markdown(r, &fmt, q->path, covmerge_print_message,
 						NULL);
+			break;
+		case CM_REPORT_HTML:
+			bad = cm_write_html(r, &fmt, q->path, covmerge_print_message, NULL);
 			break;
 		}
 		if (bad)

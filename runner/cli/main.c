@@ -62,7 +62,7 @@ static const char usage_text[] =
 	"  --cov-dir DIR          where the shards go (default .runner-cov)\n"
 	"  --cov-report TYPE      term, term-missing[:skip-covered], xml:FILE,\n"
 	"                         lcov:FILE, lcov-ext:FILE, json:FILE,\n"
-	"                         markdown:FILE (repeatable)\n"
+	"                         markdown:FILE, html:DIR (repeatable)\n"
 	"  --cov-branch           branch coverage in the totals\n"
 	"  --cov-root DIR         report sources under DIR, named relative to it\n"
 	"                         (default: the project's source tree: CMake's\n"
@@ -284,7 +284,8 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 			if (!cm_report_spec_valid(optarg))
 				return cli_usage(&cli, "bad --cov-report \"%s\": expected term, "
 					     "term-missing[:skip-covered], xml:FILE, lcov:FILE, "
-					     "lcov-ext:FILE, json:FILE or markdown:FILE", optarg);
+					     "lcov-ext:FILE, json:FILE, markdown:FILE or html:DIR",
+					     optarg);
 			APPEND(o->cov_reports, o->ncov_reports, a_rep, optarg);
 			break;
 		}
@@ -381,6 +382,14 @@ static int check_options(struct runner_opts *o)
 		if (clash) {
 			int rc = cli_usage(&cli, "\"%s\" is named by two outputs (--cov-report, "
 				       "--cov-export): each needs its own file", clash);
+			cm_job_free(outs);
+			return rc;
+		}
+		const char *inside = cm_job_output_in_html(outs);
+		if (inside) {
+			int rc = cli_usage(&cli, "\"%s\" lies inside the directory of an "
+				       "html report, which is replaced whole: write it "
+				       "elsewhere", inside);
 			cm_job_free(outs);
 			return rc;
 		}
