@@ -204,7 +204,8 @@ static int merge_inputs(struct cm_command *cmd, struct cm_report **r,
 			size_t *nprofiles, size_t *nbinaries)
 {
 	struct llvm_binaries bins = {cmd->binaries, cmd->nbinaries,
-				     cmd->ran_binaries, cmd->nran_binaries};
+				     cmd->ran_binaries, cmd->nran_binaries,
+				     cmd->format.branch};
 	struct llvm_export lx;
 	*r = NULL;
 	if (llvm_export_run(cmd->merge.inputs, cmd->merge.ninputs, &bins, &lx,

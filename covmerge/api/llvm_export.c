@@ -486,19 +486,47 @@ static void add_line_plain_names(struct strbuf *out, const char *line,
 	strbuf_addch(out, '\n');
 }
 
-/* The export with plain function names into out; *counted tells whether
- * any line ran. */
+/* What the export holds, besides its text. */
+struct export_scan {
+	int counted;            /* some line ran */
+	/* records listing more branches (BRDA) than their summary (BRF)
+	 * counts: code compiled into several binaries, whose branches
+	 * llvm-cov lists once per binary */
+	size_t nrepeated;
+	char *first;            /* the first such file */
+	size_t listed, summary; /* its counts */
+};
+
+/* The export with plain function names into out, scanned into sc. */
 static void plain_names(const struct strbuf *in, struct strbuf *out,
-			int *counted)
+			struct export_scan *sc)
 {
-	*counted = 0;
+	const char *sf = NULL;
+	size_t sf_len = 0, nbrda = 0;
+	unsigned long long brf = 0;
 	for (const char *p = in->buf, *end = in->buf + in->len; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		if (n > 3 && !strncmp(p, "DA:", 3)) {
 			const char *comma = memchr(p, ',', n);
 			if (comma && comma + 1 < p + n && comma[1] != '0')
-				*counted = 1;
+				sc->counted = 1;
+		} else if (n > 3 && !strncmp(p, "SF:", 3)) {
+			sf = p + 3;
+			sf_len = n - 3;
+			nbrda = 0;
+			brf = 0;
+		} else if (n > 5 && !strncmp(p, "BRDA:", 5)) {
+			nbrda++;
+		} else if (n > 4 && !strncmp(p, "BRF:", 4)) {
+			brf = strtoull(p + 4, NULL, 10);
+		} else if (n == 13 && !strncmp(p, "end_of_record", 13) && sf &&
+			   nbrda > brf) {
+			if (!sc->nrepeated++) {
+				sc->first = xstrndup(sf, sf_len);
+				sc->listed = nbrda;
+				sc->summary = (size_t)brf;
+			}
 		}
 		add_line_plain_names(out, p, n);
 		p += n + 1;
@@ -508,7 +536,7 @@ static void plain_names(const struct strbuf *in, struct strbuf *out,
 static int export_lcov(const char *tool, const struct path_list *bins,
 		       const char *profdata, const char *tmp,
 		       const struct path_list *profiles, const char *tracefile,
-		       struct ctx *c)
+		       int branch, struct ctx *c)
 {
 	char **argv = xcalloc(2 * bins->n + 6, sizeof(*argv));
 	size_t argc = 0;
@@ -537,7 +565,7 @@ static int export_lcov(const char *tool, const struct path_list *bins,
 		read_stderr(err, &warn);
 		struct strbuf why;
 		strbuf_init(&why);
-		int counted = 0;
+		struct export_scan sc = {0};
 		if (infile_load(out, &text, &why)) {
 			say(c, CM_ERROR, "%s: %s", what.buf, why.buf);
 			rc = -1;
@@ -549,8 +577,8 @@ static int export_lcov(const char *tool, const struct path_list *bins,
 			    path_basename(tool), warn.buf);
 			rc = -1;
 		} else {
-			plain_names(&text, &plain, &counted);
-			if (!counted) {
+			plain_names(&text, &plain, &sc);
+			if (!sc.counted) {
 				say(c, CM_ERROR, "%s: no line of the binaries ran in "
 				    "these profiles (were they written by other "
 				    "programs?)%s%s", what.buf,
@@ -560,6 +588,14 @@ static int export_lcov(const char *tool, const struct path_list *bins,
 				say(c, CM_WARNING, "`%s export` said:\n%s",
 				    path_basename(tool), warn.buf);
 			}
+			if (!rc && branch && sc.nrepeated)
+				say(c, CM_WARNING, "branches of code compiled into "
+				    "several binaries count once per binary: llvm-cov's "
+				    "export lists %zu branches of \"%s\", its own summary "
+				    "%zu (%zu file%s so)", sc.listed, sc.first,
+				    sc.summary, sc.nrepeated,
+				    sc.nrepeated == 1 ? "" : "s");
+			free(sc.first);
 		}
 		if (!rc) {
 			FILE *fp = fopen(tracefile, "w");
@@ -602,8 +638,8 @@ static char *make_tmpdir(struct ctx *c)
 
 /* Runs the tools on the profiles and binaries into x. */
 static int run_tools(const struct path_list *profiles,
-		     const struct path_list *bins, struct llvm_export *x,
-		     struct ctx *c)
+		     const struct path_list *bins, int branch,
+		     struct llvm_export *x, struct ctx *c)
 {
 	char *profdata_tool = find_tool("llvm-profdata", "LLVM_PROFDATA", NULL, c);
 	char *cov_tool = profdata_tool
@@ -617,7 +653,7 @@ static int run_tools(const struct path_list *profiles,
 		rc = merge_profiles(profdata_tool, profiles, x->tmpdir, profdata, c);
 		if (!rc)
 			rc = export_lcov(cov_tool, bins, profdata, x->tmpdir, profiles,
-					 tracefile, c);
+					 tracefile, branch, c);
 		if (!rc)
 			path_list_add(&x->inputs, tracefile);
 		else
@@ -663,7 +699,7 @@ int llvm_export_run(const char *const *inputs, size_t n,
 		if (c.errors)
 			rc = -1;
 		else
-			rc = run_tools(&profiles, &bins, x, &c);
+			rc = run_tools(&profiles, &bins, b->branch, x, &c);
 	}
 	x->nprofiles = rc ? 0 : profiles.n;
 	x->nbinaries = rc ? 0 : bins.n;

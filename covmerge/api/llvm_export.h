@@ -35,6 +35,10 @@ struct llvm_binaries {
 	size_t nnamed;
 	const char *const *ran;
 	size_t nran;
+	/* branches are reported: a warning when llvm-cov's export lists the
+	 * branches of code compiled into several binaries once per binary
+	 * (more than its own summary counts) */
+	int branch;
 };
 
 /* Finds the profiles among inputs[0..n) (files, and the .profraw and

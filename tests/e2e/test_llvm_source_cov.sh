@@ -13,7 +13,11 @@
 #    fails (exit 1, pytest-cov's message).
 # 3. covmerge with the .profraw files and --binary, and covmerge on the
 #    runner's coverage directory (its manifest names the binaries): the
-#    same tracefile.
+#    same tracefile. With --branch, a warning says that the branches of
+#    code compiled into several programs count once per program, as
+#    llvm-cov's lcov export lists them.
+#    A shared library found through the test program's RUNPATH is read
+#    too.
 # 4. The errors, with their messages: profiles without --binary, a PATH
 #    without llvm-profdata, a corrupt .profraw, a binary without coverage
 #    mapping, a binary rebuilt since the run; temporary files gone each
@@ -139,6 +143,18 @@ rc=0
 "$COVMERGE" -q --report "lcov:$work/cm-dir.info" "$cov" >"$work/cm.out" 2>"$work/cm.err" || rc=$?
 assert_eq 0 "$rc" "covmerge COV-DIR (binaries from the manifest): exit status"
 assert_same "$work/run.info" "$work/cm-dir.info" "covmerge COV-DIR: runner's tracefile"
+# with --branch: tap.h's static functions are in two programs, whose
+# branches llvm-cov's export lists once per program (16) where its summary
+# counts them once (BRF:8); said, not hidden
+rc=0
+"$COVMERGE" -q --branch --report "lcov:$work/cm-br.info" "$cov" >"$work/cm.out" 2>"$work/cm.err" || rc=$?
+assert_eq 0 "$rc" "covmerge --branch COV-DIR: exit status"
+cat >"$work/want.err" <<EOF
+covmerge: warning: branches of code compiled into several binaries count once per binary: llvm-cov's export lists 16 branches of "$src/tests/tap.h", its own summary 8 (1 file so)
+EOF
+assert_same "$work/want.err" "$work/cm.err" "covmerge --branch: the warning on tap.h's branches"
+assert_eq "$(grep -c '^BRDA:' "$work/llvm.info")" "$(grep -c '^BRDA:' "$work/cm-br.info")" \
+	"covmerge --branch: llvm-cov export's branches, each"
 llvm-profdata merge -sparse "$cov"/gw*/*.profraw -o "$work/all.profdata"
 rc=0
 "$COVMERGE" -q --report "lcov:$work/cm-pd.info" "${bin_args[@]}" "$work/all.profdata" \
@@ -146,6 +162,29 @@ rc=0
 assert_eq 0 "$rc" "covmerge .profdata --binary: exit status"
 assert_same "$work/run.info" "$work/cm-pd.info" "covmerge .profdata --binary: runner's tracefile"
 assert_eq "" "$(tmp_left)" "covmerge: no temporary file left"
+
+# ------------------------------------------------------------ shared library
+# the library built shared, the test program finding it through its
+# RUNPATH ($ORIGIN/../lib): runner --cov reads the library's profile too
+sl=$work/shared
+mkdir -p "$sl/lib" "$sl/bin"
+# shellcheck disable=SC2086  # $flags is two flags
+clang $flags -fPIC -shared -I"$src/include" -o "$sl/lib/libshapes.so" "$src"/src/*.c -lm &&
+	clang $flags -I"$src/include" -o "$sl/bin/test_dispatch" "$src/tests/test_dispatch.c" \
+		-L"$sl/lib" -lshapes -Wl,-rpath,'$ORIGIN/../lib' ||
+	die "building the shared library and its test failed"
+rc=0
+(cd "$sl" && "$RUNNER" -n 2 -q --cov --cov-dir "$sl/cov" --cov-report "lcov:$sl/run.info" bin) \
+	>"$sl/run.out" 2>"$sl/run.err" || rc=$?
+assert_eq 0 "$rc" "shared library: runner --cov exit status"
+assert_line "$sl/run.out" "covmerge: 0 objects (0 never run), 0 data files, 2 LLVM profiles of 2 binaries" \
+	"shared library: one profile each for the program and the library"
+llvm-profdata merge -sparse "$sl"/cov/gw*/*.profraw -o "$sl/oracle.profdata" &&
+	llvm-cov export -format=lcov -instr-profile="$sl/oracle.profdata" "$sl/bin/test_dispatch" \
+		-object "$sl/lib/libshapes.so" >"$sl/llvm.info" 2>/dev/null || die "the oracle failed"
+assert_eq "$(da_lines "$sl/llvm.info")" "$(da_lines "$sl/run.info")" \
+	"shared library: every line's count equals llvm-cov export's with the library"
+assert_grep "$sl/run.info" "^SF:$src/src/shape.c$" "shared library: the library's sources are measured"
 
 # ------------------------------------------------------------ 4. errors
 one=$(find "$cov" -name '*.profraw' | LC_ALL=C sort | head -n 1)
