@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -412,6 +411,21 @@ static int run_step(char *const *argv, const char *out_path,
 	return rc;
 }
 
+/* Writes text to path whole; an error said when it cannot. */
+static int write_file(const char *path, const char *text, size_t len,
+		      struct ctx *c)
+{
+	FILE *fp = fopen(path, "w");
+	int bad = !fp;
+	if (fp) {
+		bad = fwrite(text, 1, len, fp) != len;
+		bad |= fclose(fp) != 0;
+	}
+	if (bad)
+		say(c, CM_ERROR, "cannot write \"%s\": %s", path, strerror(errno));
+	return bad ? -1 : 0;
+}
+
 static int merge_profiles(const char *tool, const struct path_list *profiles,
 			  const char *tmp, const char *profdata, struct ctx *c)
 {
@@ -432,13 +446,9 @@ static int merge_profiles(const char *tool, const struct path_list *profiles,
 		strbuf_init(&sb);
 		for (size_t i = 0; i < profiles->n; i++)
 			strbuf_addf(&sb, "%s\n", profiles->v[i]);
-		FILE *fp = fopen(list, "w");
-		if (!fp || fwrite(sb.buf, 1, sb.len, fp) != sb.len || fclose(fp)) {
-			say(c, CM_ERROR, "cannot write \"%s\": %s", list, strerror(errno));
-			rc = -1;
-		}
+		rc = write_file(list, sb.buf, sb.len, c);
 		strbuf_release(&sb);
-		argv[argc++] = xasprintf("-f=%s", list);
+		argv[argc++] = xasprintf("--input-files=%s", list);
 	} else {
 		for (size_t i = 0; i < profiles->n; i++)
 			argv[argc++] = xstrdup(profiles->v[i]);
@@ -533,6 +543,90 @@ static void plain_names(const struct strbuf *in, struct strbuf *out,
 	}
 }
 
+static int mtime_after(const struct stat *a, const struct stat *b)
+{
+	if (a->st_mtim.tv_sec != b->st_mtim.tv_sec)
+		return a->st_mtim.tv_sec > b->st_mtim.tv_sec;
+	return a->st_mtim.tv_nsec > b->st_mtim.tv_nsec;
+}
+
+/* The first binary written after the newest profile, or NULL. */
+static const char *newer_binary(const struct path_list *bins,
+				const struct path_list *profiles)
+{
+	struct stat newest = {0}, st;
+	for (size_t i = 0; i < profiles->n; i++)
+		if (stat(profiles->v[i], &st) == 0 && mtime_after(&st, &newest))
+			newest = st;
+	for (size_t i = 0; i < bins->n; i++)
+		if (stat(bins->v[i], &st) == 0 && mtime_after(&st, &newest))
+			return bins->v[i];
+	return NULL;
+}
+
+/* Checks llvm-cov's export (its output in out, its standard error in
+ * err) and writes it, function names plain, to tracefile. what names the
+ * step in errors. Functions with mismatched data are an error when a
+ * binary is newer than every profile (rebuilt since the run: its counts
+ * would read as 0), else a warning: a function whose name several
+ * binaries share, run in one of them only, reads so too. */
+static int take_export(const char *tool, const char *what, const char *out,
+		       const char *err, const char *tracefile,
+		       const struct path_list *bins,
+		       const struct path_list *profiles, int branch,
+		       struct ctx *c)
+{
+	const char *newer;
+	struct strbuf text, warn, plain, why;
+	strbuf_init(&text);
+	strbuf_init(&warn);
+	strbuf_init(&plain);
+	strbuf_init(&why);
+	read_stderr(err, &warn);
+	struct export_scan sc = {0};
+	int rc = 0;
+	if (infile_load(out, &text, &why)) {
+		say(c, CM_ERROR, "%s: %s", what, why.buf);
+		rc = -1;
+	} else if (strstr(warn.buf, "mismatched data") &&
+		   (newer = newer_binary(bins, profiles))) {
+		/* counters of another build of a function: its counts would
+		 * read as 0 */
+		say(c, CM_ERROR, "%s: the profiles do not match the binaries: "
+		    "\"%s\" is newer than every profile (rebuilt since the "
+		    "run?); `%s` said:\n%s", what, newer, path_basename(tool),
+		    warn.buf);
+		rc = -1;
+	} else {
+		plain_names(&text, &plain, &sc);
+		if (!sc.counted) {
+			say(c, CM_ERROR, "%s: no line of the binaries ran in these "
+			    "profiles (were they written by other programs?)%s%s",
+			    what, warn.len ? "; llvm-cov said:\n" : "", warn.buf);
+			rc = -1;
+		} else if (warn.len) {
+			/* a function whose name several binaries share, run
+			 * in one of them only, reads as mismatched in the
+			 * others (and counts 0 there, as it should) */
+			say(c, CM_WARNING, "`%s export` said:\n%s",
+			    path_basename(tool), warn.buf);
+		}
+	}
+	if (!rc && branch && sc.nrepeated)
+		say(c, CM_WARNING, "branches of code compiled into several binaries "
+		    "count once per binary: llvm-cov's export lists %zu branches "
+		    "of \"%s\", its own summary %zu (%zu file%s so)", sc.listed,
+		    sc.first, sc.summary, sc.nrepeated, sc.nrepeated == 1 ? "" : "s");
+	if (!rc)
+		rc = write_file(tracefile, plain.buf, plain.len, c);
+	free(sc.first);
+	strbuf_release(&text);
+	strbuf_release(&warn);
+	strbuf_release(&plain);
+	strbuf_release(&why);
+	return rc;
+}
+
 static int export_lcov(const char *tool, const struct path_list *bins,
 		       const char *profdata, const char *tmp,
 		       const struct path_list *profiles, const char *tracefile,
@@ -549,11 +643,8 @@ static int export_lcov(const char *tool, const struct path_list *bins,
 			argv[argc++] = xstrdup("-object");
 		argv[argc++] = xstrdup(bins->v[i]);
 	}
-	struct strbuf what, text, warn, plain;
+	struct strbuf what;
 	strbuf_init(&what);
-	strbuf_init(&text);
-	strbuf_init(&warn);
-	strbuf_init(&plain);
 	strbuf_addstr(&what, "cannot read the LLVM profiles ");
 	name_files(&what, profiles);
 	strbuf_addstr(&what, " with the binaries ");
@@ -561,62 +652,15 @@ static int export_lcov(const char *tool, const struct path_list *bins,
 	char *out = path_join(tmp, "export.info");
 	char *err = path_join(tmp, "export.err");
 	int rc = run_step(argv, out, err, what.buf, c);
-	if (!rc) {
-		read_stderr(err, &warn);
-		struct strbuf why;
-		strbuf_init(&why);
-		struct export_scan sc = {0};
-		if (infile_load(out, &text, &why)) {
-			say(c, CM_ERROR, "%s: %s", what.buf, why.buf);
-			rc = -1;
-		} else if (strstr(warn.buf, "mismatched data")) {
-			/* counters of another build of a function: its counts
-			 * would read as 0 */
-			say(c, CM_ERROR, "%s: the profiles do not match the binaries "
-			    "(rebuilt since the run?); `%s` said:\n%s", what.buf,
-			    path_basename(tool), warn.buf);
-			rc = -1;
-		} else {
-			plain_names(&text, &plain, &sc);
-			if (!sc.counted) {
-				say(c, CM_ERROR, "%s: no line of the binaries ran in "
-				    "these profiles (were they written by other "
-				    "programs?)%s%s", what.buf,
-				    warn.len ? "; llvm-cov said:\n" : "", warn.buf);
-				rc = -1;
-			} else if (warn.len) {
-				say(c, CM_WARNING, "`%s export` said:\n%s",
-				    path_basename(tool), warn.buf);
-			}
-			if (!rc && branch && sc.nrepeated)
-				say(c, CM_WARNING, "branches of code compiled into "
-				    "several binaries count once per binary: llvm-cov's "
-				    "export lists %zu branches of \"%s\", its own summary "
-				    "%zu (%zu file%s so)", sc.listed, sc.first,
-				    sc.summary, sc.nrepeated,
-				    sc.nrepeated == 1 ? "" : "s");
-			free(sc.first);
-		}
-		if (!rc) {
-			FILE *fp = fopen(tracefile, "w");
-			if (!fp || fwrite(plain.buf, 1, plain.len, fp) != plain.len ||
-			    fclose(fp)) {
-				say(c, CM_ERROR, "cannot write \"%s\": %s", tracefile,
-				    strerror(errno));
-				rc = -1;
-			}
-		}
-		strbuf_release(&why);
-	}
+	if (!rc)
+		rc = take_export(tool, what.buf, out, err, tracefile, bins,
+				 profiles, branch, c);
 	free(out);
 	free(err);
 	for (size_t i = 0; i < argc; i++)
 		free(argv[i]);
 	free(argv);
 	strbuf_release(&what);
-	strbuf_release(&text);
-	strbuf_release(&warn);
-	strbuf_release(&plain);
 	return rc;
 }
 

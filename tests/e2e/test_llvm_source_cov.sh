@@ -20,8 +20,10 @@
 #    too.
 # 4. The errors, with their messages: profiles without --binary, a PATH
 #    without llvm-profdata, a corrupt .profraw, a binary without coverage
-#    mapping, a binary rebuilt since the run; temporary files gone each
-#    time.
+#    mapping, a binary rebuilt since the run (newer than the profiles);
+#    temporary files gone each time. Functions that llvm-cov reads as
+#    mismatched without a newer binary (a name several programs share,
+#    run in one only) are its warning, shown.
 # 5. A gcc --coverage shard and a .profraw of the same sources merge per
 #    line: each line's count is the gcc count plus the clang count.
 set -euo pipefail
@@ -189,6 +191,27 @@ assert_grep "$sl/run.info" "^SF:$src/src/shape.c$" "shared library: the library'
 # ------------------------------------------------------------ 4. errors
 one=$(find "$cov" -name '*.profraw' | LC_ALL=C sort | head -n 1)
 cp "$one" "$work/one.profraw"
+# past 64 KiB of names the profiles go to llvm-profdata as a list file:
+# 700 copies of one profile count 700 times its counts
+mkdir -p "$work/many"
+long=$(printf 'p%.0s' {1..100})
+for i in $(seq 1 700); do cp "$one" "$work/many/$long-$i.profraw"; done
+for what in one many; do
+	rc=0
+	"$COVMERGE" -q --report "lcov:$work/$what.info" --binary "${bins[0]}" --binary "${bins[1]}" \
+		--binary "${bins[2]}" --binary "${bins[3]}" "$work/$what"* >"$work/cm.out" 2>"$work/cm.err" || rc=$?
+	assert_eq 0 "$rc" "$what profile(s): exit status"
+done
+# (one process's profile: the other programs' main functions, which share
+# its name, read as mismatched and count 0; said as a warning)
+assert_eq "covmerge: warning: \`llvm-cov export\` said:" "$(head -n 1 "$work/cm.err")" \
+	"one profile of four programs: llvm-cov's warning shown"
+[[ $(sed -n 2p "$work/cm.err") =~ ^warning:\ [2-3]\ functions\ have\ mismatched\ data$ &&
+	$(wc -l <"$work/cm.err") == 2 ]] ||
+	fail "one profile of four programs: not llvm-cov's warning: $(cat "$work/cm.err")"
+ok "one profile of four programs: the other mains (2 or 3 functions) mismatched"
+assert_eq "$(da_lines "$work/one.info" | awk -F, '{print $1 "," $2 * 700}')" \
+	"$(da_lines "$work/many.info")" "700 profiles through a list file: 700 times the counts"
 expect_error() { # WHAT: exit status 1, stderr as $work/want.err
 	assert_eq 1 "$rc" "$1: exit status 1"
 	assert_same "$work/want.err" "$work/cm.err" "$1: the message"
@@ -263,7 +286,7 @@ rc=0
 	>"$work/cm.out" 2>"$work/cm.err" || rc=$?
 profs=$(find "$cov" -name '*.profraw' | LC_ALL=C sort | head -n 1)
 cat >"$work/want.err" <<EOF
-covmerge: cannot read the LLVM profiles "$profs" and 8 more with the binaries "$work/build2/test_circle" and 4 more: the profiles do not match the binaries (rebuilt since the run?); \`llvm-cov\` said:
+covmerge: cannot read the LLVM profiles "$profs" and 8 more with the binaries "$work/build2/test_circle" and 4 more: the profiles do not match the binaries: "$work/build2/test_circle" is newer than every profile (rebuilt since the run?); \`llvm-cov\` said:
 warning: 1 functions have mismatched data
 EOF
 expect_error "a binary rebuilt since the run"
