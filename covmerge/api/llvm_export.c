@@ -21,6 +21,7 @@
 #include "elf_cov.h"
 #include "infile.h"
 #include "manifest.h"
+#include "outfile.h"
 #include "strbuf.h"
 
 /* Past this much argument text the profiles go to llvm-profdata as a
@@ -666,7 +667,16 @@ static int export_lcov(const char *tool, const struct path_list *bins,
 
 /* ------------------------------------------------------------- public */
 
-static char *make_tmpdir(struct ctx *c)
+/* The names the tools' files get in the temporary directory. */
+static const char *const tmp_names[] = {
+	"profiles.txt", "profdata.out", "profdata.err", "merged.profdata",
+	"export.info", "export.err", "llvm-cov-export.info",
+};
+#define NTMP (sizeof(tmp_names) / sizeof(tmp_names[0]))
+
+/* Makes x->tmpdir, its files tracked for removal on SIGINT, SIGTERM and
+ * SIGHUP (outfile_cleanup_on_signals) and the directory after them. */
+static int make_tmpdir(struct llvm_export *x, struct ctx *c)
 {
 	const char *base = getenv("TMPDIR");
 	char *templ = xasprintf("%s/covmerge-llvm.XXXXXX",
@@ -675,9 +685,15 @@ static char *make_tmpdir(struct ctx *c)
 		say(c, CM_ERROR, "cannot create a temporary directory \"%s\": %s",
 		    templ, strerror(errno));
 		free(templ);
-		return NULL;
+		return -1;
 	}
-	return templ;
+	x->tmpdir = templ;
+	for (size_t i = 0; i < NTMP; i++) {
+		path_list_add(&x->tracked, path_join(templ, tmp_names[i]));
+		outfile_track(x->tracked.v[i]);
+	}
+	outfile_track(x->tmpdir);
+	return 0;
 }
 
 /* Runs the tools on the profiles and binaries into x. */
@@ -691,7 +707,7 @@ static int run_tools(const struct path_list *profiles,
 			    version_suffix(profdata_tool, "llvm-profdata"), c)
 		: NULL;
 	int rc = -1;
-	if (cov_tool && (x->tmpdir = make_tmpdir(c))) {
+	if (cov_tool && !make_tmpdir(x, c)) {
 		char *profdata = path_join(x->tmpdir, "merged.profdata");
 		char *tracefile = path_join(x->tmpdir, "llvm-cov-export.info");
 		rc = merge_profiles(profdata_tool, profiles, x->tmpdir, profdata, c);
@@ -761,6 +777,11 @@ void llvm_export_release(struct llvm_export *x)
 	path_list_release(&x->inputs);
 	if (x->tmpdir)
 		path_remove_tree(x->tmpdir);
+	if (x->tmpdir)
+		outfile_untrack(x->tmpdir);
+	for (size_t i = 0; i < x->tracked.n; i++)
+		outfile_untrack(x->tracked.v[i]);
+	path_list_release(&x->tracked);
 	free(x->tmpdir);
 	memset(x, 0, sizeof(*x));
 }

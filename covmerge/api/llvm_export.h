@@ -21,6 +21,7 @@
 struct llvm_export {
 	struct path_list inputs;  /* the other inputs, then the tracefile */
 	char *tmpdir;             /* where the tools wrote, or NULL */
+	struct path_list tracked; /* its files, removed on a signal too */
 	size_t nprofiles;         /* profile files merged */
 	size_t nbinaries;         /* binaries read, libraries found included */
 };

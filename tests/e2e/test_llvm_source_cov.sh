@@ -272,6 +272,27 @@ covmerge: --binary names the binaries that LLVM profiles (.profraw, .profdata) a
 EOF
 expect_error "--binary without profiles"
 
+# SIGTERM while llvm-profdata runs (a stand-in that says where it writes,
+# then waits): covmerge dies by the signal, its temporary files with it
+cat >"$work/slow-profdata" <<EOF
+#!/bin/bash
+echo "\$\$ \$4" >"$work/slow.pid"
+exec sleep 60
+EOF
+chmod +x "$work/slow-profdata"
+LLVM_PROFDATA=$work/slow-profdata "$COVMERGE" --binary "${bins[0]}" "$work/one.profraw" \
+	>"$work/cm.out" 2>"$work/cm.err" &
+cm_pid=$!
+for _ in $(seq 1 600); do [[ -s $work/slow.pid ]] && break; sleep 0.1; done
+read -r slow_pid slow_out <"$work/slow.pid" || die "the stand-in did not start"
+[[ -d $(dirname "$slow_out") ]] || die "no temporary directory while the tool runs"
+kill -TERM "$cm_pid"
+rc=0
+wait "$cm_pid" || rc=$?
+kill "$slow_pid" 2>/dev/null || true
+assert_eq 143 "$rc" "SIGTERM: covmerge dies by it"
+assert_eq "" "$(tmp_left)" "SIGTERM: no temporary file left"
+
 # the program rebuilt with another branch in shape_circle: its counters no
 # longer fit the profiles (read with it and the manifest's four programs)
 cp -R "$src" "$work/src2"
