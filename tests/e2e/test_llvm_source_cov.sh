@@ -226,6 +226,22 @@ hint: pass --binary FILE (repeatable) naming the instrumented programs and share
 EOF
 expect_error "no --binary"
 
+# only versioned tools on PATH: the highest llvm-profdata-N, and the
+# llvm-cov-N of its version (the lower ones would fail)
+mkdir -p "$work/versioned"
+ln -s "$(readlink -f "$(command -v llvm-profdata)")" "$work/versioned/llvm-profdata-14"
+ln -s "$(readlink -f "$(command -v llvm-cov)")" "$work/versioned/llvm-cov-14"
+printf '#!/bin/sh\necho "the old tool ran" >&2\nexit 1\n' >"$work/versioned/llvm-profdata-9"
+cp "$work/versioned/llvm-profdata-9" "$work/versioned/llvm-cov-9"
+cp "$work/versioned/llvm-profdata-9" "$work/versioned/llvm-cov-15"
+chmod +x "$work/versioned"/*-9 "$work/versioned/llvm-cov-15"
+rc=0
+PATH=$work/versioned "$COVMERGE" -q --report "lcov:$work/versioned.info" "${bin_args[@]}" \
+	"$cov"/gw*/*.profraw >"$work/cm.out" 2>"$work/cm.err" || rc=$?
+assert_eq 0 "$rc" "llvm-profdata-14 and llvm-cov-14: exit status"
+assert_empty "$work/cm.err" "llvm-profdata-14 and llvm-cov-14: no message"
+assert_same "$work/run.info" "$work/versioned.info" "llvm-profdata-14 and llvm-cov-14: runner's tracefile"
+
 mkdir -p "$work/nollvm"
 ln -s "$(command -v env)" "$work/nollvm/env"
 rc=0
