@@ -121,8 +121,11 @@ static void read_dynamic(const struct elf *e, const struct shdr *dyn,
 				tag == DT_RUNPATH ? str_at(e, &strtab, val) : NULL;
 		if (!s)
 			continue;
-		if (tag == DT_NEEDED)
-			path_list_add(&out->needed, xstrdup(s));
+		if (tag == DT_NEEDED) {
+			/* an empty name names no library */
+			if (*s)
+				path_list_add(&out->needed, xstrdup(s));
+		}
 		else if (tag == DT_RUNPATH)
 			runpath = s;
 		else
