@@ -40,11 +40,22 @@ static void clear_active(const char *tmp)
 
 static void on_signal(int sig)
 {
+	/* files, then the directories tracked after them (outfile_track) */
 	for (int i = 0; i < MAX_ACTIVE; i++)
-		if (active[i])
-			unlink(active[i]);
+		if (active[i] && unlink(active[i]) != 0)
+			rmdir(active[i]);
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+void outfile_track(const char *path)
+{
+	set_active(path);
+}
+
+void outfile_untrack(const char *path)
+{
+	clear_active(path);
 }
 
 void outfile_cleanup_on_signals(void)

@@ -51,6 +51,11 @@ int outfile_batch_add_dir(char *path, char *tmp);
  * SIGTERM or SIGHUP, remove the temporary file being written (if any),
  * then die by the signal. */
 void outfile_cleanup_on_signals(void);
+/* Another temporary file (or empty directory: track it after the files
+ * in it) for those signals to remove, until outfile_untrack. path must
+ * stay valid until then. */
+void outfile_track(const char *path);
+void outfile_untrack(const char *path);
 
 /* Writes text to path atomically, emitting a message naming the file on
  * failure. Returns 0 or -1. */

@@ -346,6 +346,15 @@ void cm_job_set_allow_missing(struct cm_job *job, int on);
 /* "OLD=NEW"; returns -1 (and keeps nothing) when map is not one. */
 int cm_job_add_path_map(struct cm_job *job, const char *map);
 void cm_job_set_export(struct cm_job *job, const char *path);
+/* Source-based coverage (clang -fprofile-instr-generate
+ * -fcoverage-mapping): .profraw and .profdata inputs (files, or found under
+ * directory inputs) are merged by llvm-profdata and read by llvm-cov export
+ * with the binaries, then reported like a tracefile. A binary added here
+ * (--binary) must hold a coverage mapping; one a run merely ran counts
+ * when it holds one. Either way the project's instrumented shared
+ * libraries that a binary finds through its RUNPATH count too. */
+void cm_job_add_binary(struct cm_job *job, const char *path);
+void cm_job_add_ran_binary(struct cm_job *job, const char *path);
 /* The largest input file read, in bytes (0: the default). */
 void cm_job_set_max_input(struct cm_job *job, size_t bytes);
 

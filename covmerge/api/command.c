@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "diff_source.h"
 #include "diffcov.h"
+#include "llvm_export.h"
 #include "outfile.h"
 #include "path.h"
 #include "project.h"
@@ -220,13 +221,43 @@ static void print_outside(const struct cm_report *r, const struct cm_options *m)
 	strbuf_release(&dirs);
 }
 
-static void print_header(const struct cm_report *r)
+/* nprofiles: LLVM profiles read (through one tracefile of llvm-cov's)
+ * with nbinaries binaries. */
+static void print_header(const struct cm_report *r, size_t nprofiles,
+			 size_t nbinaries)
 {
+	size_t ntrace = r->ntracefiles - (nprofiles ? 1 : 0);
 	printf("covmerge: %zu objects (%zu never run), %zu data files",
 	       r->nobjects, r->nobjects_unrun, r->ndata - r->ntracefiles);
-	if (r->ntracefiles)
-		printf(", %zu tracefiles", r->ntracefiles);
+	if (ntrace)
+		printf(", %zu tracefiles", ntrace);
+	if (nprofiles)
+		printf(", %zu LLVM profiles of %zu binar%s", nprofiles, nbinaries,
+		       nbinaries == 1 ? "y" : "ies");
 	printf("\n");
+}
+
+/* cm_merge, with the LLVM profiles among the inputs read through LLVM's
+ * tools first (their temporary files gone again when it returns). */
+static int merge_inputs(struct cm_command *cmd, struct cm_report **r,
+			size_t *nprofiles, size_t *nbinaries)
+{
+	struct llvm_binaries bins = {cmd->binaries, cmd->nbinaries,
+				     cmd->ran_binaries, cmd->nran_binaries,
+				     cmd->format.branch};
+	struct llvm_export lx;
+	*r = NULL;
+	if (llvm_export_run(cmd->merge.inputs, cmd->merge.ninputs, &bins, &lx,
+			    covmerge_print_message, NULL))
+		return -1;
+	struct cm_options opts = cmd->merge;
+	opts.inputs = (const char *const *)lx.inputs.v;
+	opts.ninputs = lx.inputs.n;
+	int rc = cm_merge(&opts, r);
+	*nprofiles = lx.nprofiles;
+	*nbinaries = lx.nbinaries;
+	llvm_export_release(&lx);
+	return rc;
 }
 
 static long long report_time(void)
@@ -274,10 +305,11 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 	cmd->filter.root = root;
 	cmd->merge.root = root;
 	struct cm_report *r = NULL;
+	size_t nprofiles = 0, nbinaries = 0;
 	/* every output file (reports and the export) is put in place at the
 	 * end, all or none */
 	outfile_batch_begin();
-	if (cm_merge(&cmd->merge, &r) != 0 || stopped(cmd)) {
+	if (merge_inputs(cmd, &r, &nprofiles, &nbinaries) != 0 || stopped(cmd)) {
 		outfile_batch_end(0, NULL, NULL);
 		cm_report_free(r);
 		free(root);
@@ -331,7 +363,7 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 
 	enum cm_exit rc = CM_EXIT_OK;
 	if (!cmd->quiet)
-		print_header(r);
+		print_header(r, nprofiles, nbinaries);
 	struct cm_report_req dflt = {.kind = CM_REPORT_TERM};
 	size_t nreq = cmd->nreports ? cmd->nreports : (cmd->quiet ? 0 : 1);
 	for (size_t i = 0; i < nreq; i++) {

@@ -46,6 +46,13 @@ struct cm_command {
 	const char *baseline;     /* check against it (NULL: no) */
 	double baseline_tolerance;
 	const char *write_baseline;
+	/* Source-based coverage: the binaries that LLVM profiles among the
+	 * inputs are read with (--binary: each must hold a coverage mapping),
+	 * and the programs a run ran (counted when they hold one). */
+	const char *const *binaries;
+	size_t nbinaries;
+	const char *const *ran_binaries;
+	size_t nran_binaries;
 };
 
 /* Parses one --report value ("term", "term-missing:skip-covered",

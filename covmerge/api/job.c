@@ -20,6 +20,7 @@ struct strlist {
 struct cm_job {
 	struct cm_command cmd;
 	struct strlist inputs, object_dirs, path_maps, include, omit, specs;
+	struct strlist binaries, ran_binaries;
 	size_t areports;
 	char *root, *export_path, *diff_rev, *diff_file;
 	char *baseline, *write_baseline;
@@ -65,6 +66,8 @@ void cm_job_free(struct cm_job *job)
 	strlist_release(&job->include);
 	strlist_release(&job->omit);
 	strlist_release(&job->specs);
+	strlist_release(&job->binaries);
+	strlist_release(&job->ran_binaries);
 	free(job->cmd.reports);
 	free(job->root);
 	free(job->export_path);
@@ -83,6 +86,16 @@ void cm_job_add_input(struct cm_job *job, const char *path)
 void cm_job_add_object_dir(struct cm_job *job, const char *dir)
 {
 	strlist_add(&job->object_dirs, dir);
+}
+
+void cm_job_add_binary(struct cm_job *job, const char *path)
+{
+	strlist_add(&job->binaries, path);
+}
+
+void cm_job_add_ran_binary(struct cm_job *job, const char *path)
+{
+	strlist_add(&job->ran_binaries, path);
 }
 
 void cm_job_set_only_object_dirs(struct cm_job *job, int on)
@@ -313,6 +326,10 @@ enum cm_exit cm_job_run(struct cm_job *job)
 	cmd.merge.path_maps = (const char *const *)job->path_maps.v;
 	cmd.merge.npath_maps = job->path_maps.n;
 	cmd.merge.export_path = job->export_path;
+	cmd.binaries = (const char *const *)job->binaries.v;
+	cmd.nbinaries = job->binaries.n;
+	cmd.ran_binaries = (const char *const *)job->ran_binaries.v;
+	cmd.nran_binaries = job->ran_binaries.n;
 	cmd.filter.root = job->root;
 	cmd.auto_root = job->root == NULL;
 	cmd.filter.include = (const char *const *)job->include.v;

@@ -20,8 +20,16 @@ static const char usage_text[] =
 	"GCOV_PREFIX_STRIP=0, or a plain build tree, or a runner coverage\n"
 	"directory), a single .gcda file, an lcov tracefile (.info, .info.gz) or\n"
 	"a portable shard (--export). Each .gcda is mapped back to its .gcno.\n"
+	"LLVM profiles of clang's source-based coverage (.profraw, .profdata;\n"
+	"files, or found in directories) are merged by llvm-profdata and read by\n"
+	"llvm-cov export with the --binary programs (tools: $LLVM_PROFDATA and\n"
+	"$LLVM_COV, else llvm-profdata and llvm-cov on PATH, else llvm-*-N).\n"
 	"\n"
 	"input:\n"
+	"  --binary FILE         an instrumented program or shared library that\n"
+	"                        LLVM profiles are read with (repeatable; the\n"
+	"                        instrumented libraries it finds through its\n"
+	"                        RUNPATH are read too)\n"
 	"  --object-dir DIR      where .gcno files live (recursive, repeatable);\n"
 	"                        objects there with no data count as never run\n"
 	"  --ignore-stale        stale, foreign or corrupt data files are warnings\n"
@@ -104,10 +112,11 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 		OPT_FAIL_UNDER, OPT_FAIL_LINE, OPT_FAIL_BRANCH, OPT_FAIL_FUNCTION,
 		OPT_PATH_MAP, OPT_ALLOW_MISSING, OPT_EXPORT, OPT_MAX_INPUT,
 		OPT_DIFF, OPT_DIFF_FILE, OPT_FAIL_DIFF, OPT_FAIL_FILE, OPT_BASELINE,
-		OPT_WRITE_BASELINE, OPT_BASELINE_TOLERANCE,
+		OPT_WRITE_BASELINE, OPT_BASELINE_TOLERANCE, OPT_BINARY,
 	};
 	static const struct option longopts[] = {
 		{"object-dir", required_argument, NULL, OPT_OBJECT_DIR},
+		{"binary", required_argument, NULL, OPT_BINARY},
 		{"report", required_argument, NULL, OPT_REPORT},
 		{"jobs", required_argument, NULL, 'j'},
 		{"ignore-stale", no_argument, NULL, OPT_IGNORE_STALE},
@@ -145,6 +154,9 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 		switch (c) {
 		case OPT_OBJECT_DIR:
 			cm_job_add_object_dir(job, optarg);
+			break;
+		case OPT_BINARY:
+			cm_job_add_binary(job, optarg);
 			break;
 		case OPT_REPORT:
 			if (cm_job_add_report(job, optarg))

@@ -24,7 +24,11 @@
  * FUNCTION of ident, checksums, name, source, start line; a BLOCKS record
  * of one flags word per block. Its lines keep their order (llvm-cov's
  * rules use a block's last listed line) and all go to the function's own
- * source (see docs/gcov-format.md).
+ * source (see docs/gcov-format.md). clang 14 told to write gcc 10's or
+ * 11's version word (-Xclang -coverage-version=B01* or B11*) writes their
+ * layout (word lengths, an empty cwd, the unexecuted-blocks word, FUNCTION
+ * with artificial, columns and end line, BLOCKS as a count): LLVM's
+ * checksums tell it (check_writer), and it is counted by LLVM's rules.
  *
  * The byte order is whatever the writer's was: the magic tells. Unknown
  * records are skipped by their length; every length is checked against the
@@ -228,7 +232,7 @@ static void finish_function(struct parse *p)
 		if (p->nplocs > 1)
 			qsort(p->plocs, p->nplocs, sizeof(*p->plocs),
 			      cmp_ploc_block);
-		int llvm = g->major == GCOV_LLVM_408;
+		int llvm = g->llvm;
 		size_t i = 0;
 		while (i < p->nplocs) {
 			size_t j = i;
@@ -275,6 +279,14 @@ static int parse_function(struct parse *p, struct reader *rd)
 	fn->ident = rd_u32(rd);
 	fn->lineno_checksum = rd_u32(rd);
 	fn->cfg_checksum = rd_u32(rd);
+	if (!g->nfuncs && g->major != GCOV_LLVM_408 && fn->cfg_checksum == g->stamp &&
+	    !rd->err) {
+		/* LLVM's writer (check_writer checks every function): it
+		 * records no working directory, an empty string */
+		g->llvm = 1;
+		if (g->cwd && !g->cwd[0])
+			g->cwd = NULL;
+	}
 	size_t n;
 	const char *s = rd_string(rd, words, &n);
 	fn->name = s ? arena_strndup(p->a, s, n) : "";
@@ -413,11 +425,10 @@ static int parse_arcs(struct parse *p, struct reader *sub, size_t start,
 /* Who wrote a notes file, from its bytes rather than its version word:
  * LLVM's writer gives every function the file's stamp as its CFG
  * checksum; gcc computes a CRC of each function's flow graph (equal to
- * its file's stamp by chance once in 2^32 functions).
- * clang with -Xclang -coverage-version=B01* writes a gcc version word
- * (read by gcc's rules it would give gcc's numbers, not llvm-cov's), and
- * gcc 4.8 wrote the same 408* as clang: both are refused, named for
- * what they are. Returns 0, or -1 with the cause in err. */
+ * its file's stamp by chance once in 2^32 functions). parse_function
+ * took the first function's word for it (g->llvm); every other function
+ * must agree. gcc 4.8 wrote the same 408* as clang: refused, named for
+ * what it is. Returns 0, or -1 with the cause in err. */
 static int check_writer(const struct gcno *g, struct strbuf *err)
 {
 	int stamp_cfg = 1;
@@ -435,16 +446,12 @@ static int check_writer(const struct gcno *g, struct strbuf *err)
 			    "or newer, or with clang --coverage", t);
 		return -1;
 	}
-	/* (clang 14 also records no working directory; newer clangs may:
-	 * the checksums decide) */
-	if (!stamp_cfg || !g->nfuncs)
+	if (!g->llvm || stamp_cfg)
 		return 0;
 	strbuf_addf(err, "LLVM gcov format with gcc's version word %s (clang "
-		    "-Xclang -coverage-version=%s: every function's checksum "
-		    "is the file's stamp), which covmerge "
-		    "does not read: gcc's counting rules would not give "
-		    "llvm-cov's numbers\nhint: rebuild with clang --coverage "
-		    "(no -coverage-version), which writes 408*", t, t);
+		    "-Xclang -coverage-version=%s), but not every function's "
+		    "checksum is the file's stamp, as LLVM writes them\nhint: "
+		    "the notes file is corrupt; rebuild the object", t, t);
 	return -1;
 }
 
@@ -465,6 +472,7 @@ int gcno_parse(struct gcno *g, const void *data, size_t len, struct strbuf *err)
 	g->stamp = rd_u32(&rd);
 	if (g->major >= 12)
 		(void)rd_u32(&rd); /* checksum: always 0 in notes */
+	g->llvm = g->major == GCOV_LLVM_408;
 	if (g->major != GCOV_LLVM_408) {
 		size_t n;
 		const char *cwd = rd_string(&rd, words, &n);

@@ -49,7 +49,11 @@ struct gcno_func {
 
 struct gcno {
 	uint32_t version;
-	int major;           /* gcc major version that wrote it */
+	int major;           /* gcc major version that wrote it (the layout) */
+	/* LLVM wrote it (clang --coverage: 408*, or a gcc version word
+	 * chosen with -Xclang -coverage-version=B01* or B11*): counted by
+	 * llvm-cov gcov's rules */
+	int llvm;
 	int foreign;         /* gcno_parse failed: a format we do not read */
 	uint32_t stamp;
 	const char *cwd;     /* compiler's working directory, or NULL */

@@ -13,6 +13,22 @@
 /* More data files than any run writes: a larger count is a corrupt file. */
 #define MANIFEST_MAX_COUNT 1e9
 
+/* The count key of shard s into *n (0 when there is none). Returns -1
+ * when it is there but no count (range-checked before it is converted). */
+static int count_field(const struct json *s, const char *key, size_t *n)
+{
+	const struct json *v = json_get(s, key);
+	*n = 0;
+	if (!v)
+		return 0;
+	if (v->type != J_NUMBER || !(v->number >= 0) ||
+	    v->number > MANIFEST_MAX_COUNT ||
+	    v->number != (double)(size_t)v->number)
+		return -1;
+	*n = (size_t)v->number;
+	return 0;
+}
+
 void manifest_check(const char *dir, int allow_missing, struct diag *d)
 {
 	enum cm_severity sev = allow_missing ? CM_WARNING : CM_ERROR;
@@ -56,7 +72,6 @@ void manifest_check(const char *dir, int allow_missing, struct diag *d)
 		const struct json *s = &shards->items[i];
 		const struct json *w = json_get(s, "worker");
 		const struct json *sd = json_get(s, "dir");
-		const struct json *n = json_get(s, "gcda_files");
 		const struct json *tests = json_get(s, "tests");
 		if (!w || w->type != J_STRING || !sd || sd->type != J_STRING ||
 		    strstr(sd->string, ".."))
@@ -69,16 +84,17 @@ void manifest_check(const char *dir, int allow_missing, struct diag *d)
 			continue;
 		}
 		size_t ran = tests && tests->type == J_ARRAY ? tests->n : 0;
-		/* a count, range-checked before it is converted */
-		if (n && (n->type != J_NUMBER || !(n->number >= 0) ||
-			  n->number > MANIFEST_MAX_COUNT ||
-			  n->number != (double)(size_t)n->number)) {
+		size_t expected = 0, expected_prof = 0;
+		const char *bad = count_field(s, "gcda_files", &expected)
+			? "gcda_files"
+			: count_field(s, "profraw_files", &expected_prof)
+			? "profraw_files" : NULL;
+		if (bad) {
 			diag_add(d, sev, "cannot read the runner manifest \"%s\": shard "
-				 "%zu: \"gcda_files\" is not a count from 0 to %.0f%s",
-				 path, i + 1, MANIFEST_MAX_COUNT, hint);
+				 "%zu: \"%s\" is not a count from 0 to %.0f%s",
+				 path, i + 1, bad, MANIFEST_MAX_COUNT, hint);
 			continue;
 		}
-		size_t expected = n ? (size_t)n->number : 0;
 		char *shard = path_join(dir, sd->string);
 		struct stat sst;
 		if (stat(shard, &sst) != 0 || !S_ISDIR(sst.st_mode)) {
@@ -88,14 +104,21 @@ void manifest_check(const char *dir, int allow_missing, struct diag *d)
 					 w->string, path, ran, hint);
 		} else {
 			size_t have = path_count_files(shard, ".gcda");
+			size_t have_prof = path_count_files(shard, ".profraw");
 			if (have < expected)
 				diag_add(d, sev, "shard \"%s\" of worker %s has %zu data files, "
 					 "the manifest \"%s\" recorded %zu%s", shard, w->string,
 					 have, path, expected, hint);
-			else if (ran && !have)
+			else if (have_prof < expected_prof)
+				diag_add(d, sev, "shard \"%s\" of worker %s has %zu LLVM "
+					 "profiles (.profraw), the manifest \"%s\" recorded "
+					 "%zu%s", shard, w->string, have_prof, path,
+					 expected_prof, hint);
+			else if (ran && !have && !have_prof)
 				diag_add(d, sev, "shard \"%s\" of worker %s is empty although "
 					 "it ran %zu tests (were the tests built with "
-					 "--coverage?)%s", shard, w->string, ran, hint);
+					 "--coverage or -fprofile-instr-generate?)%s", shard,
+					 w->string, ran, hint);
 		}
 		free(shard);
 	}
@@ -106,7 +129,10 @@ out:
 	free(path);
 }
 
-void manifest_cov_paths(const char *dir, struct path_list *out)
+/* Adds the absolute paths of the string array key of dir/manifest.json
+ * to out. */
+static void manifest_paths(const char *dir, const char *key,
+			   struct path_list *out)
 {
 	char *path = path_join(dir, "manifest.json");
 	struct strbuf data, err;
@@ -115,7 +141,7 @@ void manifest_cov_paths(const char *dir, struct path_list *out)
 	struct json *j = NULL;
 	if (infile_load(path, &data, &err) == 0 &&
 	    (j = json_parse(data.buf, data.len, &err)) != NULL) {
-		const struct json *cp = json_get(j, "cov_paths");
+		const struct json *cp = json_get(j, key);
 		for (size_t i = 0; cp && cp->type == J_ARRAY && i < cp->n; i++) {
 			const struct json *p = &cp->items[i];
 			if (p->type == J_STRING && p->string[0] == '/')
@@ -126,4 +152,14 @@ void manifest_cov_paths(const char *dir, struct path_list *out)
 	strbuf_release(&data);
 	strbuf_release(&err);
 	free(path);
+}
+
+void manifest_cov_paths(const char *dir, struct path_list *out)
+{
+	manifest_paths(dir, "cov_paths", out);
+}
+
+void manifest_binaries(const char *dir, struct path_list *out)
+{
+	manifest_paths(dir, "binaries", out);
 }

@@ -17,4 +17,9 @@ void manifest_check(const char *dir, int allow_missing, struct diag *d);
  * the manifest has none or cannot be read (manifest_check says why). */
 void manifest_cov_paths(const char *dir, struct path_list *out);
 
+/* Adds the absolute paths of the programs dir/manifest.json says the run
+ * ran ("binaries": what source-based coverage is read with; older
+ * manifests have none) to out. */
+void manifest_binaries(const char *dir, struct path_list *out);
+
 #endif

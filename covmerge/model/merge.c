@@ -409,7 +409,7 @@ static int load_notes(struct job *job, enum cm_severity sev, struct gcno *g,
 		job->broken = 1;
 		return -1;
 	}
-	if (g->major == GCOV_LLVM_408 && job->gcno_path)
+	if (g->llvm && job->gcno_path)
 		llvm_guess_compile_dir(g, job->gcno_path);
 	return 0;
 }
@@ -523,7 +523,7 @@ static void run_object_job(const struct cm_options *opts, struct job *job)
 		int64_t **sums = xcalloc(g.nfuncs ? g.nfuncs : 1, sizeof(*sums));
 		sum_counters(job, sev, &g, ix, sums, &err);
 
-		if (g.major == GCOV_LLVM_408)
+		if (g.llvm)
 			lines_compute_llvm(&g, sums, &job->cov);
 		else
 			lines_compute(&g, sums, &job->cov);

@@ -56,9 +56,12 @@ static const char usage_text[] =
 	"  --durations N          list the N slowest tests (0 = all)\n"
 	"  --junitxml FILE        write JUnit XML\n"
 	"  --cache-file FILE      durations cache (default .runner-cache)\n"
-	"coverage (gcov):\n"
+	"coverage (gcov, and clang's source-based coverage):\n"
 	"  --cov[=PATH]           measure the .gcno under PATH (repeatable;\n"
 	"                         default: the current directory)\n"
+	"  --cov-binary FILE      an instrumented shared library (or program)\n"
+	"                         that the LLVM profiles are read with, besides\n"
+	"                         the test programs (repeatable)\n"
 	"  --cov-dir DIR          where the shards go (default .runner-cov)\n"
 	"  --cov-report TYPE      term, term-missing[:skip-covered], xml:FILE,\n"
 	"                         lcov:FILE, lcov-ext:FILE, json:FILE,\n"
@@ -92,8 +95,9 @@ static const char usage_text[] =
 	"                         0 = no limit)\n"
 	"\n"
 	"Each test process gets RUNNER_WORKER=gwK, RUNNER_WORKER_COUNT and\n"
-	"RUNNER_TESTRUN_UID; with --cov GCOV_PREFIX=<cov-dir>/gwK and\n"
-	"GCOV_PREFIX_STRIP=0; with --db PGDATABASE, DATABASE_URL, PGAPPNAME and\n"
+	"RUNNER_TESTRUN_UID; with --cov GCOV_PREFIX=<cov-dir>/gwK,\n"
+	"GCOV_PREFIX_STRIP=0 and LLVM_PROFILE_FILE=<cov-dir>/gwK/%m-%p.profraw;\n"
+	"with --db PGDATABASE, DATABASE_URL, PGAPPNAME and\n"
 	"the connection settings.\n"
 	"\n"
 	"exit codes: 0 all passed, 1 tests failed or coverage under the gate,\n"
@@ -118,7 +122,7 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION, O_COV_ROOT,
 		O_COV_PREFIX_ENV, O_SPLIT_FIXTURED, O_RERUN_ALONE, O_NO_RERUN_ALONE,
 		O_STILL_RUNNING, O_DURATIONS_FILE, O_DB_SETUP_TIMEOUT, O_COV_DIFF,
-		O_COV_FAIL_DIFF, O_COV_FAIL_FILE, O_COV_BASELINE,
+		O_COV_FAIL_DIFF, O_COV_FAIL_FILE, O_COV_BASELINE, O_COV_BINARY,
 	};
 	static const struct option longopts[] = {
 		{"numprocesses", required_argument, NULL, 'n'},
@@ -150,6 +154,7 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		{"cov-prefix-env", required_argument, NULL, O_COV_PREFIX_ENV},
 		{"cov-fail-under", required_argument, NULL, O_COV_FAIL},
 		{"cov-export", required_argument, NULL, O_COV_EXPORT},
+		{"cov-binary", required_argument, NULL, O_COV_BINARY},
 		{"cov-diff", required_argument, NULL, O_COV_DIFF},
 		{"cov-fail-under-diff", required_argument, NULL, O_COV_FAIL_DIFF},
 		{"cov-fail-under-file", required_argument, NULL, O_COV_FAIL_FILE},
@@ -165,7 +170,7 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		{"version", no_argument, NULL, O_VERSION},
 		{NULL, 0, NULL, 0},
 	};
-	size_t a_serial = 0, a_kw = 0, a_cov = 0, a_rep = 0, a_lab = 0;
+	size_t a_serial = 0, a_kw = 0, a_cov = 0, a_rep = 0, a_lab = 0, a_bin = 0;
 	long v;
 	int c;
 	opterr = 0; /* our own messages, without the binary's path */
@@ -280,6 +285,9 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		case O_COV_DIR:
 			o->cov_dir = optarg;
 			break;
+		case O_COV_BINARY:
+			APPEND(o->cov_binaries, o->ncov_binaries, a_bin, optarg);
+			break;
 		case O_COV_REPORT: {
 			if (!cm_report_spec_valid(optarg))
 				return cli_usage(&cli, "bad --cov-report \"%s\": expected term, "
@@ -368,7 +376,7 @@ static int check_options(struct runner_opts *o)
 	if ((o->cov_dir || o->ncov_reports || o->cov_branch || o->cov_fail_under >= 0 ||
 	     o->cov_export || o->cov_root || o->cov_diff ||
 	     o->cov_fail_under_diff >= 0 || o->cov_fail_under_file >= 0 ||
-	     o->cov_baseline) && !o->cov)
+	     o->cov_baseline || o->ncov_binaries) && !o->cov)
 		o->cov = 1; /* asking for a coverage report means measuring it */
 	if (o->split_fixtured && o->dist != DIST_LOAD)
 		return cli_usage(&cli, "%s", "--split-fixtured-groups needs --dist load "
@@ -414,6 +422,7 @@ static void opts_release(struct runner_opts *o)
 	free(o->labels);
 	free(o->cov_paths);
 	free(o->cov_reports);
+	free(o->cov_binaries);
 }
 
 /* Runs; the report itself could not be written (a full disk, a closed

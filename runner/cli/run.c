@@ -180,6 +180,7 @@ struct run {
 	struct rerun rerun;
 	int in_rerun;          /* results go to rerun_record, not the counts */
 	char *cov_scratch;     /* coverage prefix of reruns (no shard), or NULL */
+	struct path_list cov_binaries; /* the programs, for LLVM profiles */
 };
 
 static char *filter_for(const struct run *r, const struct item *it)
@@ -212,6 +213,14 @@ static char **item_env(const struct run *r, const struct item *it, int k)
 				    r->cov_dir, k);
 		if (!var)
 			set[n++] = xstrdup("GCOV_PREFIX_STRIP=0");
+		/* clang's source-based coverage: one raw profile per process
+		 * (%p) and binary (%m) in the same shard (harmless for gcc's
+		 * programs) */
+		set[n++] = r->cov_scratch
+			? xasprintf("LLVM_PROFILE_FILE=%s/%%m-%%p.profraw",
+				    r->cov_scratch)
+			: xasprintf("LLVM_PROFILE_FILE=%s/gw%d/%%m-%%p.profraw",
+				    r->cov_dir, k);
 		set[n++] = xstrdup("RUNNER_FLUSH_ON_SIGNAL=1");
 	}
 	if (r->preload && (r->cov_dir || it->prog->cmocka)) {
@@ -775,7 +784,7 @@ static int collect_and_plan(struct run *r, const char *searched,
 			return RUNNER_EXIT_INTERNAL;
 		}
 		if (cov_write_manifest(r->cov_dir, r->uid, r->nslots, &r->results, 0,
-				       o->cov_paths, o->ncov_paths, 0, err)) {
+				       o->cov_paths, o->ncov_paths, NULL, 0, err)) {
 			fprintf(stderr, "runner: cannot write the manifest: %s\n", err->buf);
 			return RUNNER_EXIT_INTERNAL;
 		}
@@ -883,15 +892,17 @@ static enum runner_exit finish_run(struct run *r, double elapsed,
 		reporter_durations(&r->results, o->durations);
 	if (r->cov_dir) {
 		strbuf_reset(err);
+		cov_binaries(&r->suite, &r->cov_binaries);
 		if (cov_write_manifest(r->cov_dir, r->uid, r->nslots, &r->results,
 				       r->interrupted || r->infra, o->cov_paths,
-				       o->ncov_paths, 1, err)) {
+				       o->ncov_paths, &r->cov_binaries, 1, err)) {
 			fprintf(stderr, "runner: cannot write the manifest: %s\n", err->buf);
 			rc = RUNNER_EXIT_INTERNAL;
 		}
 		if (!r->interrupted && !r->infra) {
 			size_t cerrors = 0;
-			int crc = cov_report(o, r->cov_dir, r->nslots, &cerrors);
+			int crc = cov_report(o, r->cov_dir, r->nslots,
+					     &r->cov_binaries, &cerrors);
 			/* the last line counts the coverage errors too */
 			r->rp.errors += cerrors;
 			if (crc == 2) {
@@ -952,6 +963,7 @@ static void run_release(struct run *r, struct strbuf *err)
 	free(r->uid);
 	free(r->preload);
 	free(r->cov_dir);
+	path_list_release(&r->cov_binaries);
 	free(r->infra);
 	if (r->cov_lock >= 0)
 		close(r->cov_lock);

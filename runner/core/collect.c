@@ -223,7 +223,9 @@ static size_t list_cmocka(struct suite *s, struct program *p, const char *preloa
 {
 	char *ld = preload_entry(preload);
 	char *pfx = xasprintf("GCOV_PREFIX=%s", scratch_prefix);
-	char *set[] = {ld, pfx, "GCOV_PREFIX_STRIP=0", "RUNNER_CMOCKA_LIST=1",
+	char *llvm = xasprintf("LLVM_PROFILE_FILE=%s/%%m-%%p.profraw",
+			       scratch_prefix);
+	char *set[] = {ld, pfx, "GCOV_PREFIX_STRIP=0", llvm, "RUNNER_CMOCKA_LIST=1",
 		       "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0", NULL};
 	char **penv = p->env ? env_with(env, p->env) : NULL;
 	char **e = env_with(penv ? penv : env, set);
@@ -262,6 +264,7 @@ static size_t list_cmocka(struct suite *s, struct program *p, const char *preloa
 	strv_free(penv);
 	free(ld);
 	free(pfx);
+	free(llvm);
 	return added;
 }
 

@@ -75,10 +75,29 @@ static const char *status_word(enum test_status st)
 	return "notrun";
 }
 
+void cov_binaries(const struct suite *s, struct path_list *out)
+{
+	for (size_t i = 0; i < s->nprogs; i++) {
+		const char *exe = s->progs[i]->argv ? s->progs[i]->argv[0] : NULL;
+		/* a command found on PATH is no program of the project */
+		if (!exe || !strchr(exe, '/'))
+			continue;
+		char *abs = path_absolute(NULL, exe);
+		int dup = 0;
+		for (size_t k = 0; k < out->n && !dup; k++)
+			dup = !strcmp(out->v[k], abs);
+		if (dup)
+			free(abs);
+		else
+			path_list_add(out, abs);
+	}
+}
+
 int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 		       const struct result_list *rl, int interrupted,
 		       const char *const *cov_paths, size_t ncov_paths,
-		       int complete, struct strbuf *err)
+		       const struct path_list *binaries, int complete,
+		       struct strbuf *err)
 {
 	struct strbuf sb;
 	strbuf_init(&sb);
@@ -96,14 +115,23 @@ int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 		free(abs);
 	}
 	strbuf_addstr(&sb, "]");
+	/* the programs, which LLVM profiles are read with */
+	strbuf_addstr(&sb, ", \"binaries\": [");
+	for (size_t i = 0; binaries && i < binaries->n; i++) {
+		strbuf_addstr(&sb, i ? ", " : "");
+		json_add_string(&sb, binaries->v[i]);
+	}
+	strbuf_addstr(&sb, "]");
 	strbuf_addf(&sb, ", \"complete\": %s", complete ? "true" : "false");
 	strbuf_addf(&sb, ", \"interrupted\": %s, \"workers\": %d, \"shards\": [",
 		    interrupted ? "true" : "false", nworkers);
 	for (int k = 0; k < nworkers; k++) {
 		char *sd = xasprintf("%s/gw%d", dir, k);
 		strbuf_addf(&sb, "%s\n  {\"worker\": \"gw%d\", \"dir\": \"gw%d\", "
-			    "\"gcda_files\": %zu, \"tests\": [", k ? "," : "", k, k,
-			    path_count_files(sd, ".gcda"));
+			    "\"gcda_files\": %zu, \"profraw_files\": %zu, "
+			    "\"tests\": [", k ? "," : "", k, k,
+			    path_count_files(sd, ".gcda"),
+			    path_count_files(sd, ".profraw"));
 		free(sd);
 		int first = 1;
 		for (size_t i = 0; i < rl->n; i++) {
@@ -133,9 +161,13 @@ int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 }
 
 int cov_report(const struct runner_opts *o, const char *dir, int nworkers,
-	       size_t *nerrors)
+	       const struct path_list *binaries, size_t *nerrors)
 {
 	struct cm_job *job = cm_job_new();
+	for (size_t i = 0; binaries && i < binaries->n; i++)
+		cm_job_add_ran_binary(job, binaries->v[i]);
+	for (size_t i = 0; i < o->ncov_binaries; i++)
+		cm_job_add_binary(job, o->cov_binaries[i]);
 	for (int k = 0; k < nworkers; k++) {
 		char *shard = xasprintf("%s/gw%d", dir, k);
 		cm_job_add_input(job, shard);

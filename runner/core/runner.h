@@ -122,6 +122,8 @@ struct runner_opts {
 	const char **cov_paths;
 	size_t ncov_paths;
 	const char *cov_dir;
+	const char **cov_binaries; /* --cov-binary: read LLVM profiles with */
+	size_t ncov_binaries;
 	const char **cov_reports;
 	size_t ncov_reports;
 	int cov_branch;

@@ -4,9 +4,10 @@
 # CFG checksum, gcc a CRC of the function's flow graph.
 #
 #  (a) clang --coverage -Xclang -coverage-version=B01* (a real clang build
-#      of the exactness fixture): gcc 11's version word on LLVM's notes;
-#      read by gcc's rules it would count wrongly, so each notes file is
-#      refused, named for what it is, never called corrupt
+#      of the exactness fixture): gcc 10's version word and layout on
+#      LLVM's notes, read by LLVM's rules (test_clang_gcov_versions checks
+#      the numbers); the same file with one later function's checksum
+#      changed is neither LLVM's nor gcc's: refused, named
 #  (b) gcc 4.8's notes share clang's 408*: a clang notes file whose first
 #      function's CFG checksum is not the stamp (as gcc 4.8 wrote it) is
 #      refused as gcc 4.8's
@@ -26,10 +27,33 @@ cp "$fixture_dir/exact/"*.c "$fixture_dir/exact/"*.h "$fixture_dir/exact/"*.inc 
 assert_eq "oncg*10B" "$(head -c 8 "$a/logic.gcno")" "(a) clang wrote B01*"
 rc=0
 "$COVMERGE" --root "$a" "$a" >"$work/a.out" 2>"$work/a.err" || rc=$?
-assert_eq 1 "$rc" "(a) exit status"
-assert_eq "covmerge: cannot read \"$a/logic.gcno\": LLVM gcov format with gcc's version word B01* (clang -Xclang -coverage-version=B01*: every function's checksum is the file's stamp), which covmerge does not read: gcc's counting rules would not give llvm-cov's numbers
-hint: rebuild with clang --coverage (no -coverage-version), which writes 408*" \
-	"$(cat "$work/a.err")" "(a) named LLVM's, with what to do"
+assert_eq 0 "$rc" "(a) B01* read: exit status"
+assert_empty "$work/a.err" "(a) B01* read: no message"
+assert_contains "$work/a.out" "logic.c" "(a) B01* read: logic.c reported"
+# the second FUNCTION record's CFG checksum (its third word) changed
+"$PYTHON" - "$a/logic.gcno" <<'PY' || die "(a) patching the notes failed"
+import struct, sys
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+pos, seen = 24, 0   # magic, version, stamp, empty cwd (2 words), flag
+while pos + 8 <= len(data):
+    tag, length = struct.unpack_from("<II", data, pos)
+    if tag == 0x01000000:
+        seen += 1
+        if seen == 2:
+            struct.pack_into("<I", data, pos + 16, 0x01020304)
+            break
+    pos += 8 + 4 * length
+else:
+    sys.exit(1)
+open(path, "wb").write(data)
+PY
+rc=0
+"$COVMERGE" --root "$a" "$a" >"$work/a.out" 2>"$work/a.err" || rc=$?
+assert_eq 1 "$rc" "(a) a mixed B01* file: exit status"
+assert_eq "covmerge: cannot read \"$a/logic.gcno\": LLVM gcov format with gcc's version word B01* (clang -Xclang -coverage-version=B01*), but not every function's checksum is the file's stamp, as LLVM writes them
+hint: the notes file is corrupt; rebuild the object" \
+	"$(cat "$work/a.err")" "(a) a mixed B01* file: named, with what to do"
 [[ ! -s $work/a.out ]] || fail "(a) a report was written: $(cat "$work/a.out")"
 
 # ------------------------------------------------------------ (b), (c)
