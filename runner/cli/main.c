@@ -81,6 +81,9 @@ static const char usage_text[] =
 	"                         run programs of their own; see README)\n"
 	"  --cov-export FILE      also write the run's coverage as one portable\n"
 	"                         shard (for covmerge on another machine)\n"
+	"  --cov-context=test     record which tests ran each line and branch\n"
+	"                         (contexts.cmctx in the coverage directory,\n"
+	"                         kept for --affected-by; see README)\n"
 	"databases (PostgreSQL):\n"
 	"  --db CONNINFO|URL|temp one database per worker (also $RUNNER_DB);\n"
 	"                         temp starts a private server for the run\n"
@@ -118,7 +121,7 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION, O_COV_ROOT,
 		O_COV_PREFIX_ENV, O_SPLIT_FIXTURED, O_RERUN_ALONE, O_NO_RERUN_ALONE,
 		O_STILL_RUNNING, O_DURATIONS_FILE, O_DB_SETUP_TIMEOUT, O_COV_DIFF,
-		O_COV_FAIL_DIFF, O_COV_FAIL_FILE, O_COV_BASELINE,
+		O_COV_FAIL_DIFF, O_COV_FAIL_FILE, O_COV_BASELINE, O_COV_CONTEXT,
 	};
 	static const struct option longopts[] = {
 		{"numprocesses", required_argument, NULL, 'n'},
@@ -154,6 +157,7 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		{"cov-fail-under-diff", required_argument, NULL, O_COV_FAIL_DIFF},
 		{"cov-fail-under-file", required_argument, NULL, O_COV_FAIL_FILE},
 		{"cov-baseline", required_argument, NULL, O_COV_BASELINE},
+		{"cov-context", required_argument, NULL, O_COV_CONTEXT},
 		{"db", required_argument, NULL, O_DB},
 		{"db-schema", required_argument, NULL, O_DB_SCHEMA},
 		{"db-setup", required_argument, NULL, O_DB_SETUP},
@@ -324,6 +328,12 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		case O_COV_BASELINE:
 			o->cov_baseline = optarg;
 			break;
+		case O_COV_CONTEXT:
+			if (strcmp(optarg, "test"))
+				return cli_usage(&cli, "bad --cov-context \"%s\": expected "
+					     "test", optarg);
+			o->cov_context = 1;
+			break;
 		case O_DB:
 			o->db = optarg;
 			break;
@@ -367,7 +377,7 @@ static int check_options(struct runner_opts *o)
 	if ((o->cov_dir || o->ncov_reports || o->cov_branch || o->cov_fail_under >= 0 ||
 	     o->cov_export || o->cov_root || o->cov_diff ||
 	     o->cov_fail_under_diff >= 0 || o->cov_fail_under_file >= 0 ||
-	     o->cov_baseline) && !o->cov)
+	     o->cov_baseline || o->cov_context) && !o->cov)
 		o->cov = 1; /* asking for a coverage report means measuring it */
 	if (o->split_fixtured && o->dist != DIST_LOAD)
 		return cli_usage(&cli, "%s", "--split-fixtured-groups needs --dist load "

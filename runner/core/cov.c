@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "covmerge.h"
+#include "covmerge_contexts.h"
 #include "json.h"
 #include "outfile.h"
 #include "path.h"
@@ -38,7 +39,8 @@ int cov_prepare(const char *dir, int nworkers, struct strbuf *err)
 	struct dirent *de;
 	int rc = 0;
 	while ((de = readdir(d)) && !rc) {
-		if (!is_worker_dir(de->d_name) && strcmp(de->d_name, "manifest.json"))
+		if (!is_worker_dir(de->d_name) && strcmp(de->d_name, "manifest.json") &&
+		    strcmp(de->d_name, CM_CTX_FILE))
 			continue;
 		char *p = path_join(dir, de->d_name);
 		if (path_remove_tree(p) != 0) {

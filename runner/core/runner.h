@@ -134,6 +134,7 @@ struct runner_opts {
 	const char *cov_root;  /* NULL: the sources' common directory */
 	const char *cov_prefix_env; /* variable for the shard prefix
 				       (NULL: GCOV_PREFIX) */
+	int cov_context;     /* --cov-context=test: per-test contexts */
 	/* databases */
 	const char *db;
 	const char *db_schema;
