@@ -1,5 +1,8 @@
 #include "command.h"
 
+#include "contexts_merge.h"
+#include "diag.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +161,29 @@ static char *default_root(const struct cm_report *r)
 	return root ? root : path_absolute(NULL, ".");
 }
 
+/* --context: only what the matching tests ran. Returns 0, or -1 with an
+ * error printed (no contexts, or no test matches). */
+static int select_contexts(const struct cm_command *cmd, struct cm_report *r)
+{
+	struct diag d = {0};
+	long n = ctx_select(r, cmd->contexts, cmd->ncontexts, &d);
+	if (n == 0) {
+		struct strbuf pats;
+		strbuf_init(&pats);
+		for (size_t i = 0; i < cmd->ncontexts; i++)
+			strbuf_addf(&pats, "%s\"%s\"", i ? ", " : "", cmd->contexts[i]);
+		diag_add(&d, CM_ERROR, "--context: no recorded test matches %s (%zu "
+			 "tests recorded)", pats.buf, r->contexts->store.ntests);
+		strbuf_release(&pats);
+	}
+	size_t errors = diag_flush(&d, covmerge_print_message, NULL);
+	diag_release(&d);
+	if (!errors && !cmd->quiet)
+		printf("contexts: %ld of %zu tests match --context\n", n,
+		       r->contexts->store.ntests);
+	return errors ? -1 : 0;
+}
+
 /* One line for the measured files a filter left out. */
 static void print_left_out(const struct cm_report *r, const char *root)
 {
@@ -251,6 +277,12 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 				  "the given paths");
 		covmerge_print_message(NULL, CM_ERROR, msg);
 		free(msg);
+		outfile_batch_end(0, NULL, NULL);
+		cm_report_free(r);
+		free(root);
+		return CM_EXIT_ERROR;
+	}
+	if (cmd->ncontexts && select_contexts(cmd, r) != 0) {
 		outfile_batch_end(0, NULL, NULL);
 		cm_report_free(r);
 		free(root);

@@ -45,6 +45,9 @@ struct cm_command {
 	const char *baseline;     /* check against it (NULL: no) */
 	double baseline_tolerance;
 	const char *write_baseline;
+	/* --context: report only what the matching tests ran (globs) */
+	const char *const *contexts;
+	size_t ncontexts;
 };
 
 /* Parses one --report value ("term", "term-missing:skip-covered",

@@ -48,7 +48,7 @@ struct cobj {
 	struct ident_ix *ix;
 	uint32_t *file_ids;       /* per notes file name: the store's file */
 	uint32_t *sources;        /* notes files and dependencies (store) */
-	size_t nsources;
+	size_t nsources, asources;
 	uint32_t *progs;          /* programs whose sources include these */
 	size_t nprogs, aprogs;
 	struct wsum *w;           /* per worker */
@@ -176,9 +176,8 @@ static void add_depfile(struct cm_ctx_collector *c, struct cobj *o,
 		} else if (seen_colon) {
 			char *abs = path_absolute(base, tok.buf);
 			uint32_t id = ctx_file_index(&c->store, abs);
-			GROW(o->sources, o->nsources, o->nsources + 1);
+			APPEND(o->sources, o->nsources, o->asources, id);
 			free(abs);
-			o->sources[o->nsources - 1] = id;
 		}
 		strbuf_reset(&tok);
 	}
@@ -240,8 +239,7 @@ static struct cobj *object_of(struct cm_ctx_collector *c, const char *gcda)
 		char *abs = path_absolute(base, o->g.files[i]);
 		o->file_ids[i] = ctx_file_index(&c->store, abs);
 		free(abs);
-		GROW(o->sources, o->nsources, o->nsources + 1);
-		o->sources[o->nsources - 1] = o->file_ids[i];
+		APPEND(o->sources, o->nsources, o->asources, o->file_ids[i]);
 	}
 	/* cmake's dir/x.c.gcno has dir/x.c.o.d, gcc -MMD's dir/x.gcno x.d */
 	char *stem = path_replace_suffix(o->gcno, ".gcno", "");

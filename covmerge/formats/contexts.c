@@ -157,6 +157,11 @@ uint32_t ctx_file_index(struct ctx_store *s, const char *path)
 	return (uint32_t)s->nfiles++;
 }
 
+int64_t ctx_file_lookup(const struct ctx_store *s, const char *path)
+{
+	return table_get(&s->names->files, s, file_name, path);
+}
+
 void ctx_prog_add_source(struct ctx_prog *p, uint32_t file)
 {
 	size_t lo = 0, hi = p->nsources;

@@ -78,6 +78,8 @@ void ctx_store_release(struct ctx_store *s);
 uint32_t ctx_test_index(struct ctx_store *s, const char *id, uint32_t prog);
 uint32_t ctx_prog_index(struct ctx_store *s, const char *name);
 uint32_t ctx_file_index(struct ctx_store *s, const char *path);
+/* The index of the file with that path, or -1. */
+int64_t ctx_file_lookup(const struct ctx_store *s, const char *path);
 /* Adds file to the program's sources (once). */
 void ctx_prog_add_source(struct ctx_prog *p, uint32_t file);
 /* The entry of (line, branch) in f, or NULL. */

@@ -147,6 +147,12 @@ int cov_report(const struct runner_opts *o, const char *dir, int nworkers,
 			cm_job_add_object_dir(job, o->cov_paths[i]);
 	else
 		cm_job_add_object_dir(job, ".");
+	if (o->cov_context) {
+		/* the contexts the run recorded */
+		char *store = path_join(dir, CM_CTX_FILE);
+		cm_job_add_input(job, store);
+		free(store);
+	}
 	cm_job_set_only_object_dirs(job, 1);
 	cm_job_set_branch(job, o->cov_branch);
 	cm_job_set_root(job, o->cov_root);
