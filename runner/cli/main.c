@@ -35,6 +35,12 @@ static const char usage_text[] =
 	"  -L, --label LABEL      only tests with this CTest label (a glob when it\n"
 	"                         has * ? [; repeatable: any of them)\n"
 	"  --lf                   only the tests that failed last time\n"
+	"  --affected-by REV      only the tests that the changes of the working\n"
+	"                         tree since REV can affect, by the contexts of\n"
+	"                         the last full --cov-context=test run (made at\n"
+	"                         REV); new tests run too\n"
+	"  --contexts-file FILE   the contexts --affected-by reads (default: the\n"
+	"                         cache file's name + .contexts)\n"
 	"  --serial PATTERN       run matching tests alone, after the others\n"
 	"  --rerun-alone, --no-rerun-alone  after the parallel phase, rerun the\n"
 	"                         failed tests alone once, to name the ones that\n"
@@ -121,7 +127,7 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		O_DB_SCHEMA, O_DB_SETUP, O_DB_KEEP, O_VERSION, O_COV_ROOT,
 		O_COV_PREFIX_ENV, O_SPLIT_FIXTURED, O_RERUN_ALONE, O_NO_RERUN_ALONE,
 		O_STILL_RUNNING, O_DURATIONS_FILE, O_DB_SETUP_TIMEOUT, O_COV_DIFF,
-		O_COV_FAIL_DIFF, O_COV_FAIL_FILE, O_COV_BASELINE, O_COV_CONTEXT,
+		O_COV_FAIL_DIFF, O_COV_FAIL_FILE, O_COV_BASELINE, O_COV_CONTEXT, O_AFFECTED_BY, O_CONTEXTS_FILE,
 	};
 	static const struct option longopts[] = {
 		{"numprocesses", required_argument, NULL, 'n'},
@@ -158,6 +164,8 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		{"cov-fail-under-file", required_argument, NULL, O_COV_FAIL_FILE},
 		{"cov-baseline", required_argument, NULL, O_COV_BASELINE},
 		{"cov-context", required_argument, NULL, O_COV_CONTEXT},
+		{"affected-by", required_argument, NULL, O_AFFECTED_BY},
+		{"contexts-file", required_argument, NULL, O_CONTEXTS_FILE},
 		{"db", required_argument, NULL, O_DB},
 		{"db-schema", required_argument, NULL, O_DB_SCHEMA},
 		{"db-setup", required_argument, NULL, O_DB_SETUP},
@@ -333,6 +341,12 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 				return cli_usage(&cli, "bad --cov-context \"%s\": expected "
 					     "test", optarg);
 			o->cov_context = 1;
+			break;
+		case O_AFFECTED_BY:
+			o->affected_by = optarg;
+			break;
+		case O_CONTEXTS_FILE:
+			o->contexts_file = optarg;
 			break;
 		case O_DB:
 			o->db = optarg;

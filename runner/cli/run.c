@@ -18,6 +18,7 @@
 #include "alloc.h"
 #include "cache.h"
 #include "collect.h"
+#include "affected.h"
 #include "contexts.h"
 #include "cov.h"
 #include "cpus.h"
@@ -824,6 +825,10 @@ static int collect_and_plan(struct run *r, const char *searched,
 		fprintf(stderr, "runner: %s\n", err->buf);
 		return RUNNER_EXIT_USAGE;
 	}
+	if (o->affected_by && affected_select(&r->suite, o, err)) {
+		fprintf(stderr, "runner: %s\n", err->buf);
+		return RUNNER_EXIT_USAGE;
+	}
 	sched_plan(&r->plan, &r->suite, o, &r->cache,
 		   o->durations_file ? &r->durations : NULL, err);
 	if (r->plan.ntests == 0) {
@@ -868,6 +873,8 @@ static void run_tests(struct run *r)
 	r->slots = xcalloc((size_t)r->nslots, sizeof(*r->slots));
 	orphans_subreaper();
 	reporter_init(&r->rp, o->verbose, o->quiet, r->nslots, r->plan.ntests);
+	if (o->affected_by)
+		r->rp.deselected = r->plan.deselected;
 	run_phase(r, r->plan.items, r->plan.nitems, r->nslots);
 	rerun_alone(r);
 	if (!r->stopping && r->plan.nserial) {
@@ -886,7 +893,7 @@ static int full_run(const struct run *r)
 {
 	const struct runner_opts *o = r->o;
 	return !o->nkeywords && !o->nlabels && !o->last_failed && !o->shard_n &&
-	       !r->stopping && !r->interrupted && !r->infra;
+	       !r->plan.deselected && !r->stopping && !r->interrupted && !r->infra;
 }
 
 /* After the tests: the cache, JUnit, the failures, the coverage report
