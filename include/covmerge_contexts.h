@@ -1,14 +1,13 @@
 /* Per-test contexts: the public API the runner uses (runner
  * --cov-context=test, --affected-by). See docs/contexts.md.
  *
- * Collecting: every test process writes its gcov data under a fresh
- * scratch prefix; when it ends, cm_ctx_collect reads that data natively
- * (the notes parsed once per object and kept), records which lines and
- * branch arcs each of the process's tests ran, adds the counters into the
- * worker's sums and removes the scratch files. cm_ctx_finish writes the
- * sums as each worker shard's .gcda files (the same counters libgcov would
- * have merged there) and the context store, contexts.cmctx, in the
- * coverage directory.
+ * Collecting: the test processes write their gcov data into their
+ * worker's shard as without contexts (libgcov merges them there). When a
+ * test process ends, cm_ctx_collect reads the worker's data natively (the
+ * notes parsed once per object and kept): what moved since the last test
+ * is what this one ran, and it records the lines and branch arcs under the
+ * process's tests. cm_ctx_finish writes the context store,
+ * contexts.cmctx, in the coverage directory.
  *
  * Selecting: cm_ctx_affected reads a context store and the changes of the
  * working tree against a revision and says which tests a change can
@@ -28,24 +27,22 @@ struct cm_ctx_collector;
 struct cm_ctx_collector *cm_ctx_collector_new(int nworkers);
 void cm_ctx_collector_free(struct cm_ctx_collector *c);
 
-/* One ended test process of program `program` on worker `worker`, its
- * data under scratch (GCOV_PREFIX with GCOV_PREFIX_STRIP=0). Data that
+/* One ended test process of program `program` on worker `worker`, whose
+ * shard (GCOV_PREFIX with GCOV_PREFIX_STRIP=0) is `shard`. Data that
  * cannot be read natively here (no notes beside the object, another
- * compiler's format, stale) is moved as is under raw_dir, where covmerge
- * reads it or names the problem, like any shard's data; its lines belong
- * to no test. Returns the number of data files read; problems are
- * appended to warn as lines. */
+ * compiler's format, stale) stays as it is, for covmerge to read or
+ * reject; its lines belong to no test. Returns the number of data files
+ * the test wrote; problems are appended to warn as lines. */
 size_t cm_ctx_collect(struct cm_ctx_collector *c, int worker,
-		      const char *scratch, const char *program,
+		      const char *shard, const char *program,
 		      const char *const *test_ids, size_t ntests,
-		      const char *raw_dir, struct strbuf *warn);
+		      struct strbuf *warn);
 
-/* Writes worker k's summed data files under shard_dirs[k] and the store
- * to store_path (atomically). The store records `git rev-parse HEAD` and
- * the source files' git blob ids, when git can tell. Returns 0, or -1
- * with the cause in err. */
-int cm_ctx_finish(struct cm_ctx_collector *c, char *const *shard_dirs,
-		  const char *store_path, struct strbuf *err);
+/* Writes the store to store_path (atomically). It records `git rev-parse
+ * HEAD` and the source files' git blob ids, when git can tell. Returns 0,
+ * or -1 with the cause in err. */
+int cm_ctx_finish(struct cm_ctx_collector *c, const char *store_path,
+		  struct strbuf *err);
 
 /* Affected-test selection. */
 struct cm_ctx_selection {

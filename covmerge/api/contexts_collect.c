@@ -1,12 +1,20 @@
 /* Collecting per-test contexts in the runner (see covmerge_contexts.h).
  *
+ * The tests write into their worker's shard as without contexts (libgcov
+ * merges each process's counters into the files there), so the shard's
+ * files and every number made from them are the same. After each test
+ * the collector reads the worker's data files: a file whose run count did
+ * not move was not written by that test; for the others, the counters
+ * minus those the collector saw last time are what the test ran.
+ *
  * Cost: an object's notes are read and parsed once per run (the first
- * time a test writes data for it) and kept; each data file of a test is
- * parsed, its counters added into the worker's sums, and its lines
- * computed by gcov's rules over only the functions the test ran (those
- * with a non-zero counter), so a test that touches two functions of a big
- * object pays for two functions. What a test ran is kept as (file, line,
- * branch, test) records, sorted into the store at the end. */
+ * time its data appears) and kept; after each test every data file of
+ * the worker is read (a few small files), and for those the test wrote,
+ * the lines are computed by gcov's rules over only the functions whose
+ * counters moved, so a test that ran two functions of a big object pays
+ * for two functions. No file is created or removed per test. What a test
+ * ran is kept as (file, line, branch, test) records, sorted into the
+ * store at the end. */
 #include "covmerge_contexts.h"
 
 #include <errno.h>
@@ -19,7 +27,6 @@
 #include "alloc.h"
 #include "contexts.h"
 #include "gcda.h"
-#include "gcda_write.h"
 #include "gcno.h"
 #include "infile.h"
 #include "lines.h"
@@ -31,11 +38,9 @@ struct ident_ix {
 	uint32_t ident, func;
 };
 
-/* One worker's sums for one object. */
+/* What the collector last saw of one worker's data file of one object. */
 struct wsum {
-	int used;
-	uint32_t version, stamp, checksum, runs;
-	int major;
+	uint32_t runs;
 	int64_t **sums;           /* per notes function, or NULL */
 };
 
@@ -67,7 +72,6 @@ struct cm_ctx_collector {
 	size_t cap;
 	struct rec *recs;
 	size_t nrecs, arecs;
-	size_t raw_seq;
 };
 
 static uint64_t hash_str(const char *s)
@@ -224,7 +228,7 @@ static struct cobj *object_of(struct cm_ctx_collector *c, const char *gcda)
 	    gcno_parse(&o->g, o->data.buf, o->data.len, &err) ||
 	    o->g.major == GCOV_LLVM_408) {
 		strbuf_release(&err);
-		return o;   /* not ok: its data goes raw */
+		return o;   /* not ok: its data counts for no test */
 	}
 	strbuf_release(&err);
 	o->ok = 1;
@@ -252,20 +256,6 @@ static struct cobj *object_of(struct cm_ctx_collector *c, const char *gcda)
 	free(stem);
 	free(dir);
 	return o;
-}
-
-/* Moves a data file the collector cannot read into raw_dir (a fresh
- * numbered directory keeps its path below it). */
-static void move_raw(struct cm_ctx_collector *c, const char *path,
-		     const char *own, const char *raw_dir, struct strbuf *warn)
-{
-	char *dst = xasprintf("%s/%zu%s", raw_dir, c->raw_seq++, own);
-	char *dir = path_dirname(dst);
-	if (path_mkdirs(dir) != 0 || rename(path, dst) != 0)
-		strbuf_addf(warn, "cannot keep the coverage data \"%s\": %s\n", path,
-			    strerror(errno));
-	free(dir);
-	free(dst);
 }
 
 /* Whether data file gd fits object o's notes (version, stamp, every
@@ -296,22 +286,17 @@ static void add_rec(struct cm_ctx_collector *c, uint32_t file, uint32_t line,
 		c->recs[c->nrecs++] = (struct rec){file, line, branch, tests[t]};
 }
 
-/* Adds gd's counters into worker k's sums of o and records what the
- * process's tests ran: the lines of the functions with a non-zero
- * counter, computed by gcov's rules on those functions alone. */
+/* Data file gd of o in worker k's shard moved since the collector last
+ * saw it: what moved is what the process's tests ran. Records the lines of
+ * the functions whose counters moved, computed by gcov's rules on those
+ * functions alone. */
 static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
 		      const struct gcda *gd, const uint32_t *tests, size_t ntests)
 {
 	struct wsum *w = &o->w[k];
-	if (!w->used) {
-		w->used = 1;
-		w->version = gd->version;
-		w->major = gd->major;
-		w->stamp = gd->stamp;
-		w->checksum = gd->checksum;
+	if (!w->sums)
 		w->sums = xcalloc(o->g.nfuncs ? o->g.nfuncs : 1, sizeof(*w->sums));
-	}
-	w->runs += gd->runs;
+	w->runs = gd->runs;
 	struct gcno sub = o->g;
 	sub.funcs = xcalloc(gd->nfuncs ? gd->nfuncs : 1, sizeof(*sub.funcs));
 	sub.nfuncs = 0;
@@ -328,10 +313,11 @@ static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
 					sizeof(int64_t));
 		int any = 0;
 		for (uint32_t n = 0; n < df->ncounters; n++) {
-			uint64_t v = gcda_counter(gd, df, n);
-			w->sums[f][n] = (int64_t)((uint64_t)w->sums[f][n] + v);
-			mine[n] = (int64_t)v;
-			any |= v != 0;
+			int64_t now = (int64_t)gcda_counter(gd, df, n);
+			int64_t d = now - w->sums[f][n];
+			mine[n] = d > 0 ? d : 0;
+			w->sums[f][n] = now;
+			any |= d > 0;
 		}
 		if (!any || o->g.funcs[f].artificial) {
 			free(mine);
@@ -377,16 +363,16 @@ static void note_program(struct cm_ctx_collector *c, struct cobj *o, uint32_t p)
 }
 
 size_t cm_ctx_collect(struct cm_ctx_collector *c, int worker,
-		      const char *scratch, const char *program,
+		      const char *shard, const char *program,
 		      const char *const *test_ids, size_t ntests,
-		      const char *raw_dir, struct strbuf *warn)
+		      struct strbuf *warn)
 {
 	static const char *const suffixes[] = {".gcda", NULL};
 	struct path_list lists[1] = {{0}};
 	char *bad = NULL;
-	if (path_walk(scratch, suffixes, lists, &bad)) {
+	if (path_walk(shard, suffixes, lists, &bad)) {
 		strbuf_addf(warn, "cannot read the coverage data in \"%s\": %s\n",
-			    bad ? bad : scratch, strerror(errno));
+			    bad ? bad : shard, strerror(errno));
 		free(bad);
 	}
 	if (worker < 0 || worker >= c->nworkers)
@@ -395,7 +381,7 @@ size_t cm_ctx_collect(struct cm_ctx_collector *c, int worker,
 	uint32_t *tests = xcalloc(ntests ? ntests : 1, sizeof(*tests));
 	for (size_t i = 0; i < ntests; i++)
 		tests[i] = ctx_test_index(&c->store, test_ids[i], prog);
-	size_t nread = 0, ls = strlen(scratch);
+	size_t nread = 0, ls = strlen(shard);
 	struct strbuf data, err;
 	strbuf_init(&data);
 	strbuf_init(&err);
@@ -406,16 +392,17 @@ size_t cm_ctx_collect(struct cm_ctx_collector *c, int worker,
 		struct gcda gd;
 		memset(&gd, 0, sizeof(gd));
 		strbuf_reset(&err);
+		/* what the collector cannot read stays in the shard for
+		 * covmerge, which reads it or names the problem */
 		if (!o || !o->ok || infile_load(path, &data, &err) ||
-		    gcda_parse(&gd, data.buf, data.len, &err) || !data_fits(o, &gd)) {
-			move_raw(c, path, *own == '/' ? own : "/data.gcda", raw_dir, warn);
+		    gcda_parse(&gd, data.buf, data.len, &err) || !data_fits(o, &gd) ||
+		    (o->w[worker].sums && gd.runs == o->w[worker].runs)) {
 			gcda_release(&gd);
 			continue;
 		}
 		take_data(c, o, worker, &gd, tests, ntests);
 		note_program(c, o, prog);
 		gcda_release(&gd);
-		unlink(path);
 		nread++;
 	}
 	strbuf_release(&data);
@@ -508,48 +495,9 @@ out:
 	strbuf_release(&err);
 }
 
-/* Writes worker k's sums of o as the shard's data file. */
-static int write_sums(const struct cobj *o, const struct wsum *w,
-		      const char *shard, struct strbuf *err)
+int cm_ctx_finish(struct cm_ctx_collector *c, const char *store_path,
+		  struct strbuf *err)
 {
-	struct gcda_out_func *fs = xcalloc(o->g.nfuncs ? o->g.nfuncs : 1,
-					   sizeof(*fs));
-	for (size_t f = 0; f < o->g.nfuncs; f++) {
-		const struct gcno_func *nf = &o->g.funcs[f];
-		fs[f] = (struct gcda_out_func){nf->ident, nf->lineno_checksum,
-					       nf->cfg_checksum, nf->ncounters,
-					       w->sums[f]};
-	}
-	struct gcda_out out = {w->version, w->major, w->stamp, w->checksum,
-			       w->runs, o->g.nfuncs, fs};
-	struct strbuf bytes;
-	strbuf_init(&bytes);
-	gcda_write(&out, &bytes);
-	free(fs);
-	char *path = xasprintf("%s%s", shard, o->gcda);
-	char *dir = path_dirname(path);
-	int rc = -1;
-	struct outfile of;
-	if (path_mkdirs(dir) != 0) {
-		strbuf_addf(err, "cannot create \"%s\": %s", dir, strerror(errno));
-	} else if (outfile_open(&of, path, err) == 0) {
-		fwrite(bytes.buf, 1, bytes.len, of.fp);
-		rc = outfile_commit(&of, err);
-	}
-	free(dir);
-	free(path);
-	strbuf_release(&bytes);
-	return rc;
-}
-
-int cm_ctx_finish(struct cm_ctx_collector *c, char *const *shard_dirs,
-		  const char *store_path, struct strbuf *err)
-{
-	for (size_t i = 0; i < c->nobjs; i++)
-		for (int k = 0; k < c->nworkers; k++)
-			if (c->objs[i].w[k].used &&
-			    write_sums(&c->objs[i], &c->objs[i].w[k], shard_dirs[k], err))
-				return -1;
 	build_entries(c);
 	ctx_store_normalize(&c->store);
 	git_identity(&c->store);

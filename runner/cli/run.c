@@ -211,8 +211,6 @@ static char **item_env(const struct run *r, const struct item *it, int k)
 		const char *var = r->o->cov_prefix_env;
 		set[n++] = r->cov_scratch
 			? xasprintf("%s=%s", var ? var : "GCOV_PREFIX", r->cov_scratch)
-			: r->ctx ? xasprintf("%s=%s", var ? var : "GCOV_PREFIX",
-					     run_contexts_prefix(r->ctx, k))
 			: xasprintf("%s=%s/gw%d", var ? var : "GCOV_PREFIX",
 				    r->cov_dir, k);
 		if (!var)

@@ -14,8 +14,6 @@
 struct run_contexts {
 	char *cov_dir;
 	int nworkers;
-	char **prefix;        /* per worker: its scratch prefix */
-	char **raw;           /* per worker: data kept as is */
 	char **shard;         /* per worker: its shard directory */
 	struct cm_ctx_collector *col;
 };
@@ -25,14 +23,9 @@ struct run_contexts *run_contexts_new(const char *cov_dir, int nworkers)
 	struct run_contexts *rc = xcalloc(1, sizeof(*rc));
 	rc->cov_dir = xstrdup(cov_dir);
 	rc->nworkers = nworkers;
-	rc->prefix = xcalloc((size_t)nworkers, sizeof(char *));
-	rc->raw = xcalloc((size_t)nworkers, sizeof(char *));
 	rc->shard = xcalloc((size_t)nworkers, sizeof(char *));
-	for (int k = 0; k < nworkers; k++) {
+	for (int k = 0; k < nworkers; k++)
 		rc->shard[k] = xasprintf("%s/gw%d", cov_dir, k);
-		rc->prefix[k] = xasprintf("%s/.ctx-scratch", rc->shard[k]);
-		rc->raw[k] = xasprintf("%s/.ctx-raw", rc->shard[k]);
-	}
 	rc->col = cm_ctx_collector_new(nworkers);
 	return rc;
 }
@@ -41,23 +34,12 @@ void run_contexts_free(struct run_contexts *rc)
 {
 	if (!rc)
 		return;
-	for (int k = 0; k < rc->nworkers; k++) {
-		path_remove_tree(rc->prefix[k]);
-		free(rc->prefix[k]);
-		free(rc->raw[k]);
+	for (int k = 0; k < rc->nworkers; k++)
 		free(rc->shard[k]);
-	}
-	free(rc->prefix);
-	free(rc->raw);
 	free(rc->shard);
 	free(rc->cov_dir);
 	cm_ctx_collector_free(rc->col);
 	free(rc);
-}
-
-const char *run_contexts_prefix(const struct run_contexts *rc, int k)
-{
-	return rc->prefix[k];
 }
 
 void run_contexts_item_done(struct run_contexts *rc, int k,
@@ -67,11 +49,9 @@ void run_contexts_item_done(struct run_contexts *rc, int k,
 	const char **ids = xcalloc(it->ntests ? it->ntests : 1, sizeof(*ids));
 	for (size_t i = 0; i < it->ntests; i++)
 		ids[i] = tests[it->tests[i]].id;
-	cm_ctx_collect(rc->col, k, rc->prefix[k], it->prog->name, ids, it->ntests,
-		       rc->raw[k], warn);
+	cm_ctx_collect(rc->col, k, rc->shard[k], it->prog->name, ids, it->ntests,
+		       warn);
 	free(ids);
-	/* what is left (not data files) goes: the next test starts afresh */
-	path_remove_tree(rc->prefix[k]);
 }
 
 static int copy_file(const char *from, const char *to, struct strbuf *err)
@@ -92,7 +72,7 @@ int run_contexts_finish(struct run_contexts *rc, const char *keep_path,
 			struct strbuf *err)
 {
 	char *store = path_join(rc->cov_dir, CM_CTX_FILE);
-	int r = cm_ctx_finish(rc->col, rc->shard, store, err);
+	int r = cm_ctx_finish(rc->col, store, err);
 	if (r == 0 && keep_path && copy_file(store, keep_path, err)) {
 		char *why = strbuf_detach(err, NULL);
 		strbuf_init(err);

@@ -1,10 +1,9 @@
-/* runner --cov-context=test: each test process writes its gcov data under
- * its worker's scratch prefix (<cov dir>/gwK/.ctx-scratch); when it ends,
- * the data is read natively, what each of its tests ran is recorded and
- * the counters are added into the worker's sums (covmerge_contexts.h). At
- * the end of the run the sums become the shards' data files and the
- * contexts are written to <cov dir>/contexts.cmctx and copied beside the
- * cache (for --affected-by). */
+/* runner --cov-context=test: the tests write into their worker's shard as
+ * without contexts; when a test process ends, its worker's data is read
+ * natively and what moved is recorded under the process's tests
+ * (covmerge_contexts.h). At the end of the run the contexts are written to
+ * <cov dir>/contexts.cmctx and copied beside the cache (for
+ * --affected-by). */
 #ifndef RUNNER_CONTEXTS_H
 #define RUNNER_CONTEXTS_H
 
@@ -16,9 +15,6 @@ struct run_contexts;
 struct run_contexts *run_contexts_new(const char *cov_dir, int nworkers);
 void run_contexts_free(struct run_contexts *rc);
 
-/* The coverage prefix of worker k's test processes (owned by rc). */
-const char *run_contexts_prefix(const struct run_contexts *rc, int k);
-
 /* After a test process of item it ended on worker k: records its data
  * under the ids of the item's tests (tests: the run's tests). Problems
  * are appended to warn. */
@@ -26,8 +22,8 @@ void run_contexts_item_done(struct run_contexts *rc, int k,
 			    const struct item *it, const struct test *tests,
 			    struct strbuf *warn);
 
-/* Writes the shards' data files and the store, and copies the store to
- * keep_path (when not NULL). Returns 0, or -1 with the cause in err. */
+/* Writes the store, and copies it to keep_path (when not NULL). Returns
+ * 0, or -1 with the cause in err. */
 int run_contexts_finish(struct run_contexts *rc, const char *keep_path,
 			struct strbuf *err);
 
