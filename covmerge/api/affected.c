@@ -15,6 +15,7 @@
  *     ran it or whose program compiles it;
  *   - a changed C or C++ source or header that no program is known to
  *     compile runs everything;
+ *   - a test whose program wrote no coverage data runs on any change;
  *   - no store, a store made at another revision than REV: everything.
  * Other changed files (documentation, build files) select nothing. */
 #include "covmerge_contexts.h"
@@ -316,6 +317,13 @@ int cm_ctx_affected(const char *store_path, const char *rev,
 	for (size_t i = 0; !rc && i < u.nold; i++)
 		if (changed_file(&sl, s.revision, top, &u.old[i], sel))
 			break;
+	/* a program that wrote no coverage data (built without --coverage):
+	 * nothing tells what it depends on, so any change runs its tests */
+	for (size_t t = 0; !rc && (u.nold || u.nfiles) && t < s.ntests; t++)
+		if (!s.progs[s.tests[t].prog].nsources)
+			select_test(&sl, (uint32_t)t, "its program wrote no coverage "
+				    "data (built without --coverage?): any change may "
+				    "affect it");
 	if (!rc && !sel->run_all) {
 		sel->selected = xcalloc(s.ntests ? s.ntests : 1, sizeof(char *));
 		sel->why = xcalloc(s.ntests ? s.ntests : 1, sizeof(char *));

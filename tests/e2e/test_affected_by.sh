@@ -8,7 +8,8 @@
 #    why, the last line says 3 deselected; broken, that test fails;
 #  - a change to the header every file includes (a macro line no test
 #    "ran"): every test runs;
-#  - a new test program runs with the affected ones;
+#  - a new test program runs with the affected ones; a program built
+#    without --coverage runs on any change;
 #  - contexts made at another revision, or none: everything runs, said
 #    in one line.
 set -euo pipefail
@@ -111,3 +112,19 @@ assert_contains "$rr_out" "affected by HEAD: no recorded contexts ($work/none.cm
 rt_run badrev --affected-by no-such-rev build/bin
 rt_expect_rc 4 "a revision git does not know"
 assert_contains "$rr_err" '"no-such-rev" is not a git revision here' "it says so"
+
+# a program built without --coverage: nothing tells what it depends on
+git -C "$repo" checkout -q HEAD~1
+build
+"$cc" -I"$repo/include" -o "$repo/build/bin/test_nocov" "$repo/tests/test_mul_plain.c" "$repo/src/ops.c" ||
+	fail "cannot build test_nocov"
+rt_run full2 -n 2 --cov=build --cov-context=test build/bin
+rt_expect_summary 5 0 0 "the full run with test_nocov"
+rt_run none2 -v --affected-by HEAD build/bin
+assert_contains "$rr_out" "affected by HEAD: 0 of 5 tests" "no change: not even test_nocov"
+sed -i 's|return r + OPS_BIAS; /\* SUB body \*/|return (r + OPS_BIAS) * 1; /* SUB body */|' "$repo/src/ops.c"
+build
+rt_run nocov -v --affected-by HEAD build/bin
+assert_eq "$(ids_ran)" "build/bin/test_nocov
+build/bin/test_ops::ops::test_sub" "a change: test_sub and the program without coverage data"
+assert_contains "$rr_out" "affected: build/bin/test_nocov: its program wrote no coverage data" "-v says why"
