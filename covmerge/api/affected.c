@@ -183,9 +183,10 @@ static int changed_file(struct selector *sl, const char *rev, const char *top,
 		/* the recorded lines are not REV's lines */
 		char *why = xasprintf("%s changed since the contexts were recorded "
 				      "(they were made from a modified copy)", uf->path);
-		for (size_t e = 0; e < f->nentries; e++)
-			for (uint32_t t = 0; t < f->entries[e].ntests; t++)
-				select_test(sl, f->entries[e].tests[t], "%s", why);
+		for (size_t e = 0; e < f->nentries; e++) {
+			CTX_FOR_TESTS(&f->entries[e], t)
+				select_test(sl, (uint32_t)t, "%s", why);
+		}
 		select_programs_of(sl, (uint32_t)fi, why);
 		free(why);
 		free(blob);
@@ -199,8 +200,8 @@ static int changed_file(struct selector *sl, const char *rev, const char *top,
 		unsigned line = uf->lines[i];
 		const struct ctx_entry *e = ctx_file_find(f, line, 0);
 		if (e) {
-			for (uint32_t t = 0; t < e->ntests; t++)
-				select_test(sl, e->tests[t], "it ran %s:%u", uf->path, line);
+			CTX_FOR_TESTS(e, t)
+				select_test(sl, (uint32_t)t, "it ran %s:%u", uf->path, line);
 			continue;
 		}
 		if (!have_old) {

@@ -10,11 +10,14 @@
  * Cost: an object's notes are read and parsed once per run (the first
  * time its data appears) and kept; after each test every data file of
  * the worker is read (a few small files), and for those the test wrote,
- * the lines are computed by gcov's rules over only the functions whose
- * counters moved, so a test that ran two functions of a big object pays
- * for two functions. No file is created or removed per test. What a test
- * ran is kept as (file, line, branch, test) records, sorted into the
- * store at the end. */
+ * the moved functions and their deltas are kept; at the end of the run
+ * the lines are computed by gcov's rules over only those functions, so a
+ * test that ran two functions of a big object pays for two functions. No
+ * file is created or removed per test. What a test
+ * ran is kept per file, line and branch (a hash finds them) as runs of
+ * consecutive test numbers, so a line most tests run costs a few bytes
+ * however many tests there are; the runs become the store's test lists
+ * at the end. */
 #include "covmerge_contexts.h"
 
 #include <errno.h>
@@ -59,8 +62,36 @@ struct cobj {
 	struct wsum *w;           /* per worker */
 };
 
-struct rec {
-	uint32_t file, line, branch, test;
+/* The tests that ran one line or branch arc of a file, while collecting
+ * (runs of consecutive test numbers: tests are numbered as they end, so a
+ * line most tests run is one run). */
+struct ranges {
+	uint32_t file;
+	struct ctx_entry e;
+};
+
+/* What one process ran in one object, kept until the end of the run: the
+ * lines are computed then, when no test process is started any more (a
+ * fork marks every page of the runner copy-on-write, and the entries
+ * touched after each fork would each cost a page fault). */
+struct pending {
+	uint32_t obj;             /* index into the objects */
+	uint32_t group;           /* index into the groups: its tests */
+	uint32_t nfuncs;
+	uint32_t *funcs;          /* notes functions whose counters moved */
+	int64_t *deltas;          /* their counters' deltas, one after another */
+};
+
+/* The tests of one process. */
+struct group {
+	uint32_t n;
+	uint32_t *tests;
+};
+
+/* (file, line, branch) -> its ranges */
+struct key_slot {
+	uint32_t file, line, branch;
+	uint32_t list;            /* index + 1 into the lists; 0 free */
 };
 
 struct cm_ctx_collector {
@@ -70,8 +101,14 @@ struct cm_ctx_collector {
 	size_t nobjs, aobjs;
 	uint32_t *slots;          /* gcda path hash -> obj index + 1 */
 	size_t cap;
-	struct rec *recs;
-	size_t nrecs, arecs;
+	struct key_slot *keys;
+	size_t nkeys, akeys;      /* used, capacity (a power of 2) */
+	struct ranges *lists;
+	size_t nlists, alists;
+	struct pending *pending;
+	size_t npending, apending;
+	struct group *groups;
+	size_t ngroups, agroups;
 };
 
 static uint64_t hash_str(const char *s)
@@ -113,7 +150,18 @@ void cm_ctx_collector_free(struct cm_ctx_collector *c)
 	}
 	free(c->objs);
 	free(c->slots);
-	free(c->recs);
+	free(c->keys);
+	for (size_t i = 0; i < c->nlists; i++)
+		free(c->lists[i].e.r);
+	free(c->lists);
+	for (size_t i = 0; i < c->npending; i++) {
+		free(c->pending[i].funcs);
+		free(c->pending[i].deltas);
+	}
+	free(c->pending);
+	for (size_t i = 0; i < c->ngroups; i++)
+		free(c->groups[i].tests);
+	free(c->groups);
 	ctx_store_release(&c->store);
 	free(c);
 }
@@ -231,6 +279,9 @@ static struct cobj *object_of(struct cm_ctx_collector *c, const char *gcda)
 		return o;   /* not ok: its data counts for no test */
 	}
 	strbuf_release(&err);
+	/* the parsed notes hold copies of what they need */
+	strbuf_release(&o->data);
+	strbuf_init(&o->data);
 	o->ok = 1;
 	o->ix = xcalloc(o->g.nfuncs ? o->g.nfuncs : 1, sizeof(*o->ix));
 	for (size_t f = 0; f < o->g.nfuncs; f++)
@@ -278,29 +329,82 @@ static int data_fits(const struct cobj *o, const struct gcda *gd)
 	return 1;
 }
 
+static size_t key_hash(uint32_t file, uint32_t line, uint32_t branch)
+{
+	uint64_t h = ((uint64_t)file * 0x9e3779b1u) ^ ((uint64_t)line << 20) ^ branch;
+	h *= 0xff51afd7ed558ccdull;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* The ranges of (file, line, branch), made when new. */
+static struct ranges *ranges_for(struct cm_ctx_collector *c, uint32_t file,
+				 uint32_t line, uint32_t branch)
+{
+	if ((c->nkeys + 1) * 2 > c->akeys) {
+		size_t cap = c->akeys ? c->akeys * 2 : 1024;
+		struct key_slot *keys = xcalloc(cap, sizeof(*keys));
+		for (size_t i = 0; i < c->akeys; i++) {
+			const struct key_slot *k = &c->keys[i];
+			if (!k->list)
+				continue;
+			size_t h = key_hash(k->file, k->line, k->branch) & (cap - 1);
+			while (keys[h].list)
+				h = (h + 1) & (cap - 1);
+			keys[h] = *k;
+		}
+		free(c->keys);
+		c->keys = keys;
+		c->akeys = cap;
+	}
+	size_t h = key_hash(file, line, branch) & (c->akeys - 1);
+	for (; c->keys[h].list; h = (h + 1) & (c->akeys - 1)) {
+		const struct key_slot *k = &c->keys[h];
+		if (k->file == file && k->line == line && k->branch == branch)
+			return &c->lists[k->list - 1];
+	}
+	GROW(c->lists, c->alists, c->nlists + 1);
+	struct ranges *r = &c->lists[c->nlists++];
+	*r = (struct ranges){file, {line, branch, 0, 0, NULL}};
+	c->keys[h] = (struct key_slot){file, line, branch, (uint32_t)c->nlists};
+	c->nkeys++;
+	return r;
+}
+
 static void add_rec(struct cm_ctx_collector *c, uint32_t file, uint32_t line,
 		    uint32_t branch, const uint32_t *tests, size_t ntests)
 {
-	GROW(c->recs, c->arecs, c->nrecs + ntests);
+	struct ranges *r = ranges_for(c, file, line, branch);
 	for (size_t t = 0; t < ntests; t++)
-		c->recs[c->nrecs++] = (struct rec){file, line, branch, tests[t]};
+		ctx_entry_add(&r->e, tests[t]);
+}
+
+/* The runs become the store's entries (unsorted: normalised after). */
+static void build_entries(struct cm_ctx_collector *c)
+{
+	for (size_t i = 0; i < c->nlists; i++) {
+		struct ctx_file *f = &c->store.files[c->lists[i].file];
+		GROW(f->entries, f->aentries, f->nentries + 1);
+		f->entries[f->nentries++] = c->lists[i].e;
+	}
+	c->nlists = 0;
+	free(c->keys);
+	c->keys = NULL;
+	c->nkeys = c->akeys = 0;
 }
 
 /* Data file gd of o in worker k's shard moved since the collector last
- * saw it: what moved is what the process's tests ran. Records the lines of
- * the functions whose counters moved, computed by gcov's rules on those
- * functions alone. */
+ * saw it: what moved is what the process's tests (group) ran. The
+ * functions whose counters moved, with the deltas, are kept until the end
+ * of the run (see record_pending). */
 static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
-		      const struct gcda *gd, const uint32_t *tests, size_t ntests)
+		      const struct gcda *gd, uint32_t group)
 {
 	struct wsum *w = &o->w[k];
 	if (!w->sums)
 		w->sums = xcalloc(o->g.nfuncs ? o->g.nfuncs : 1, sizeof(*w->sums));
 	w->runs = gd->runs;
-	struct gcno sub = o->g;
-	sub.funcs = xcalloc(gd->nfuncs ? gd->nfuncs : 1, sizeof(*sub.funcs));
-	sub.nfuncs = 0;
-	int64_t **ran = xcalloc(gd->nfuncs ? gd->nfuncs : 1, sizeof(*ran));
+	struct pending p = {(uint32_t)(o - c->objs), group, 0, NULL, NULL};
+	size_t ndeltas = 0, adeltas = 0, afuncs = 0;
 	for (size_t i = 0; i < gd->nfuncs; i++) {
 		const struct gcda_func *df = &gd->funcs[i];
 		if (!df->has_arcs || !df->counters)
@@ -309,44 +413,64 @@ static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
 		if (!w->sums[f])
 			w->sums[f] = xcalloc(df->ncounters ? df->ncounters : 1,
 					     sizeof(int64_t));
-		int64_t *mine = xcalloc(df->ncounters ? df->ncounters : 1,
-					sizeof(int64_t));
+		GROW(p.deltas, adeltas, ndeltas + df->ncounters);
 		int any = 0;
 		for (uint32_t n = 0; n < df->ncounters; n++) {
 			int64_t now = (int64_t)gcda_counter(gd, df, n);
 			int64_t d = now - w->sums[f][n];
-			mine[n] = d > 0 ? d : 0;
+			p.deltas[ndeltas + n] = d > 0 ? d : 0;
 			w->sums[f][n] = now;
 			any |= d > 0;
 		}
-		if (!any || o->g.funcs[f].artificial) {
-			free(mine);
+		if (!any || o->g.funcs[f].artificial)
 			continue;
-		}
-		ran[sub.nfuncs] = mine;
-		sub.funcs[sub.nfuncs++] = o->g.funcs[f];
+		ndeltas += df->ncounters;
+		GROW(p.funcs, afuncs, p.nfuncs + 1);
+		p.funcs[p.nfuncs++] = f;
 	}
-	if (sub.nfuncs && ntests) {
-		struct obj_cov oc;
-		memset(&oc, 0, sizeof(oc));
-		lines_compute(&sub, ran, &oc);
-		for (size_t i = 0; i < oc.nfiles; i++) {
-			const struct cm_file *f = &oc.files[i];
-			uint32_t fid = o->file_ids[oc.file_index[i]];
-			for (size_t l = 0; l < f->nlines; l++) {
-				const struct cm_line *ln = &f->lines[l];
-				if (ln->count > 0)
-					add_rec(c, fid, ln->lineno, 0, tests, ntests);
-				for (size_t b = 0; b < ln->nbranches; b++)
-					if (ln->branches[b].count > 0)
-						add_rec(c, fid, ln->lineno, (uint32_t)b + 1,
-							tests, ntests);
-			}
-		}
-		obj_cov_release(&oc);
+	if (!p.nfuncs) {
+		free(p.deltas);
+		free(p.funcs);
+		return;
 	}
-	for (size_t i = 0; i < sub.nfuncs; i++)
-		free(ran[i]);
+	APPEND(c->pending, c->npending, c->apending, p);
+}
+
+/* What one kept record ran: the lines of its functions, computed by
+ * gcov's rules on those functions alone, under its tests. */
+static void record_pending(struct cm_ctx_collector *c, const struct pending *p)
+{
+	const struct cobj *o = &c->objs[p->obj];
+	const struct group *grp = &c->groups[p->group];
+	if (!grp->n)
+		return;
+	struct gcno sub = o->g;
+	sub.funcs = xcalloc(p->nfuncs, sizeof(*sub.funcs));
+	sub.nfuncs = p->nfuncs;
+	int64_t **ran = xcalloc(p->nfuncs, sizeof(*ran));
+	size_t off = 0;
+	for (uint32_t i = 0; i < p->nfuncs; i++) {
+		sub.funcs[i] = o->g.funcs[p->funcs[i]];
+		ran[i] = p->deltas + off;
+		off += sub.funcs[i].ncounters;
+	}
+	struct obj_cov oc;
+	memset(&oc, 0, sizeof(oc));
+	lines_compute_presence(&sub, ran, &oc);
+	for (size_t i = 0; i < oc.nfiles; i++) {
+		const struct cm_file *f = &oc.files[i];
+		uint32_t fid = o->file_ids[oc.file_index[i]];
+		for (size_t l = 0; l < f->nlines; l++) {
+			const struct cm_line *ln = &f->lines[l];
+			if (ln->count > 0)
+				add_rec(c, fid, ln->lineno, 0, grp->tests, grp->n);
+			for (size_t b = 0; b < ln->nbranches; b++)
+				if (ln->branches[b].count > 0)
+					add_rec(c, fid, ln->lineno, (uint32_t)b + 1,
+						grp->tests, grp->n);
+		}
+	}
+	obj_cov_release(&oc);
 	free(ran);
 	free(sub.funcs);
 }
@@ -378,9 +502,12 @@ size_t cm_ctx_collect(struct cm_ctx_collector *c, int worker,
 	if (worker < 0 || worker >= c->nworkers)
 		worker = 0;
 	uint32_t prog = ctx_prog_index(&c->store, program);
-	uint32_t *tests = xcalloc(ntests ? ntests : 1, sizeof(*tests));
+	struct group grp = {(uint32_t)ntests,
+			    xcalloc(ntests ? ntests : 1, sizeof(uint32_t))};
 	for (size_t i = 0; i < ntests; i++)
-		tests[i] = ctx_test_index(&c->store, test_ids[i], prog);
+		grp.tests[i] = ctx_test_index(&c->store, test_ids[i], prog);
+	APPEND(c->groups, c->ngroups, c->agroups, grp);
+	uint32_t group = (uint32_t)(c->ngroups - 1);
 	size_t nread = 0, ls = strlen(shard);
 	struct strbuf data, err;
 	strbuf_init(&data);
@@ -400,7 +527,7 @@ size_t cm_ctx_collect(struct cm_ctx_collector *c, int worker,
 			gcda_release(&gd);
 			continue;
 		}
-		take_data(c, o, worker, &gd, tests, ntests);
+		take_data(c, o, worker, &gd, group);
 		note_program(c, o, prog);
 		gcda_release(&gd);
 		nread++;
@@ -408,45 +535,7 @@ size_t cm_ctx_collect(struct cm_ctx_collector *c, int worker,
 	strbuf_release(&data);
 	strbuf_release(&err);
 	path_list_release(&lists[0]);
-	free(tests);
 	return nread;
-}
-
-static int cmp_rec(const void *a, const void *b)
-{
-	const struct rec *x = a, *y = b;
-	if (x->file != y->file)
-		return x->file < y->file ? -1 : 1;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	if (x->branch != y->branch)
-		return x->branch < y->branch ? -1 : 1;
-	return x->test < y->test ? -1 : x->test > y->test;
-}
-
-/* The records, sorted, become the store's entries. */
-static void build_entries(struct cm_ctx_collector *c)
-{
-	if (c->nrecs > 1)
-		qsort(c->recs, c->nrecs, sizeof(*c->recs), cmp_rec);
-	size_t i = 0;
-	while (i < c->nrecs) {
-		const struct rec *r = &c->recs[i];
-		size_t j = i;
-		while (j < c->nrecs && c->recs[j].file == r->file &&
-		       c->recs[j].line == r->line && c->recs[j].branch == r->branch)
-			j++;
-		struct ctx_file *f = &c->store.files[r->file];
-		GROW(f->entries, f->aentries, f->nentries + 1);
-		struct ctx_entry *e = &f->entries[f->nentries++];
-		*e = (struct ctx_entry){r->line, r->branch, 0,
-					xcalloc(j - i, sizeof(uint32_t))};
-		for (size_t k = i; k < j; k++)
-			if (!e->ntests || e->tests[e->ntests - 1] != c->recs[k].test)
-				e->tests[e->ntests++] = c->recs[k].test;
-		i = j;
-	}
-	c->nrecs = 0;
 }
 
 /* git's revision of the current directory and the blob ids of the
@@ -498,7 +587,15 @@ out:
 int cm_ctx_finish(struct cm_ctx_collector *c, const char *store_path,
 		  struct strbuf *err)
 {
+	for (size_t i = 0; i < c->npending; i++) {
+		record_pending(c, &c->pending[i]);
+		free(c->pending[i].funcs);
+		free(c->pending[i].deltas);
+	}
+	c->npending = 0;
 	build_entries(c);
+	/* entries in line order, test lists sorted (a test repeated with
+	 * --repeat once) */
 	ctx_store_normalize(&c->store);
 	git_identity(&c->store);
 	struct strbuf bytes;

@@ -107,7 +107,7 @@ void ctx_store_release(struct ctx_store *s)
 		free(f->path);
 		free(f->blob);
 		for (size_t e = 0; e < f->nentries; e++)
-			free(f->entries[e].tests);
+			free(f->entries[e].r);
 		free(f->entries);
 	}
 	free(s->files);
@@ -199,12 +199,6 @@ const struct ctx_entry *ctx_file_find(const struct ctx_file *f, uint32_t line,
 	return NULL;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static int cmp_entry(const void *a, const void *b)
 {
 	const struct ctx_entry *x = a, *y = b;
@@ -213,15 +207,70 @@ static int cmp_entry(const void *a, const void *b)
 	return x->branch < y->branch ? -1 : x->branch > y->branch;
 }
 
-static void sort_unique(uint32_t *v, uint32_t *n)
+static void put_run(struct ctx_entry *e, size_t at, uint32_t s, uint32_t end)
 {
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), cmp_u32);
-	uint32_t k = 0;
-	for (uint32_t i = 0; i < *n; i++)
-		if (!k || v[k - 1] != v[i])
-			v[k++] = v[i];
-	*n = k;
+	if (e->nr + 2 > e->ar) {
+		e->ar = e->ar ? e->ar * 2 : 4;
+		e->r = xreallocarray(e->r, e->ar, sizeof(*e->r));
+	}
+	memmove(e->r + at + 2, e->r + at, (e->nr - at) * sizeof(*e->r));
+	e->r[at] = s;
+	e->r[at + 1] = end;
+	e->nr += 2;
+}
+
+/* Joins run k with the next when they touch. */
+static void join_next(struct ctx_entry *e, size_t k)
+{
+	if (k + 2 >= e->nr || (uint64_t)e->r[k + 1] + 1 < e->r[k + 2])
+		return;
+	if (e->r[k + 3] > e->r[k + 1])
+		e->r[k + 1] = e->r[k + 3];
+	memmove(e->r + k + 2, e->r + k + 4, (e->nr - k - 4) * sizeof(*e->r));
+	e->nr -= 2;
+}
+
+void ctx_entry_add(struct ctx_entry *e, uint32_t t)
+{
+	if (e->nr && t >= e->r[e->nr - 2]) {
+		if (t <= e->r[e->nr - 1])
+			return;
+		if ((uint64_t)t == (uint64_t)e->r[e->nr - 1] + 1) {
+			e->r[e->nr - 1] = t;
+			return;
+		}
+		put_run(e, e->nr, t, t);
+		return;
+	}
+	/* the first run that ends at or after t */
+	size_t lo = 0, hi = e->nr / 2;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (e->r[2 * mid + 1] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t k = 2 * lo;
+	if (k < e->nr && e->r[k] <= t)
+		return;
+	if (k < e->nr && (uint64_t)t + 1 == e->r[k]) {
+		e->r[k] = t;
+	} else {
+		put_run(e, k, t, t);
+	}
+	if (k >= 2)
+		join_next(e, k - 2);
+	else
+		join_next(e, k);
+}
+
+size_t ctx_entry_count(const struct ctx_entry *e)
+{
+	size_t n = 0;
+	for (uint32_t k = 0; k < e->nr; k += 2)
+		n += (size_t)(e->r[k + 1] - e->r[k]) + 1;
+	return n;
 }
 
 static void normalize_file(struct ctx_file *f)
@@ -234,18 +283,14 @@ static void normalize_file(struct ctx_file *f)
 		if (k && f->entries[k - 1].line == e->line &&
 		    f->entries[k - 1].branch == e->branch) {
 			struct ctx_entry *d = &f->entries[k - 1];
-			d->tests = xreallocarray(d->tests, (size_t)d->ntests + e->ntests,
-						 sizeof(*d->tests));
-			memcpy(d->tests + d->ntests, e->tests, e->ntests * sizeof(*e->tests));
-			d->ntests += e->ntests;
-			free(e->tests);
+			CTX_FOR_TESTS(e, t)
+				ctx_entry_add(d, (uint32_t)t);
+			free(e->r);
 			continue;
 		}
 		f->entries[k++] = *e;
 	}
 	f->nentries = k;
-	for (size_t i = 0; i < f->nentries; i++)
-		sort_unique(f->entries[i].tests, &f->entries[i].ntests);
 }
 
 void ctx_store_normalize(struct ctx_store *s)
@@ -286,11 +331,9 @@ void ctx_store_merge(struct ctx_store *dst, const struct ctx_store *src)
 		for (size_t e = 0; e < sf->nentries; e++) {
 			const struct ctx_entry *se = &sf->entries[e];
 			struct ctx_entry *de = &df->entries[df->nentries++];
-			*de = (struct ctx_entry){se->line, se->branch, se->ntests,
-						 xcalloc(se->ntests ? se->ntests : 1,
-							 sizeof(uint32_t))};
-			for (uint32_t t = 0; t < se->ntests; t++)
-				de->tests[t] = tmap[se->tests[t]];
+			*de = (struct ctx_entry){se->line, se->branch, 0, 0, NULL};
+			CTX_FOR_TESTS(se, t)
+				ctx_entry_add(de, tmap[t]);
 		}
 	}
 	free(pmap);
@@ -348,10 +391,11 @@ void ctx_store_write(const struct ctx_store *s, struct strbuf *out)
 			put_u(&raw, en->line - prev);
 			prev = en->line;
 			put_u(&raw, en->branch);
-			put_u(&raw, en->ntests);
-			for (uint32_t t = 0; t < en->ntests; t++)
-				put_u(&raw, t ? en->tests[t] - en->tests[t - 1] - 1
-					      : en->tests[0]);
+			put_u(&raw, en->nr / 2);
+			for (uint32_t k = 0; k < en->nr; k += 2) {
+				put_u(&raw, k ? en->r[k] - en->r[k - 1] - 2 : en->r[0]);
+				put_u(&raw, en->r[k + 1] - en->r[k]);
+			}
 		}
 	}
 	strbuf_addstr(out, CTX_MAGIC);
@@ -471,15 +515,18 @@ static int parse_raw(struct ctx_store *s, struct rd *r, struct strbuf *err)
 				break;
 			}
 			struct ctx_entry *en = &f->entries[f->nentries++];
-			*en = (struct ctx_entry){(uint32_t)line, (uint32_t)br, (uint32_t)n,
-						 xcalloc(n ? n : 1, sizeof(uint32_t))};
-			uint64_t t = 0;
+			*en = (struct ctx_entry){(uint32_t)line, (uint32_t)br, 0, 0, NULL};
+			uint64_t end = 0;
 			for (size_t k = 0; k < n && !r->bad; k++) {
-				t = k ? t + get_u(r) + 1 : get_u(r);
-				if (t >= nt)
+				/* every number below the test count: no overflow */
+				uint64_t gap = get_u(r), len = get_u(r);
+				uint64_t start = k ? end + 2 + gap : gap;
+				if (gap >= nt || len >= nt || start + len >= nt) {
 					r->bad = 1;
-				else
-					en->tests[k] = (uint32_t)t;
+					break;
+				}
+				end = start + len;
+				put_run(en, en->nr, (uint32_t)start, (uint32_t)end);
 			}
 		}
 	}

@@ -19,11 +19,15 @@
  *     n programs: str name, n sources: u file
  *     n files:    str path, str blob, n entries:
  *                 u line delta, u branch (0 the line, b+1 its arc b),
- *                 n tests: u first test, then u gaps (difference - 1)
+ *                 n runs of tests: u start, u length - 1; a later run's
+ *                 start as the gap after the previous run (start - end
+ *                 of the previous - 2: runs never touch)
  *
  *   where u is an unsigned LEB128 number, n a u count, str a u length
  *   and the bytes. Lines ascend within a file (the delta is from the
- *   previous entry's line). */
+ *   previous entry's line). Tests are numbered in the order their runs
+ *   ended, so a line most tests ran is one run of tests, a few bytes
+ *   however many tests there are. */
 #ifndef CM_CONTEXTS_H
 #define CM_CONTEXTS_H
 
@@ -37,9 +41,20 @@
 struct ctx_entry {
 	uint32_t line;
 	uint32_t branch;       /* 0: the line; b + 1: its branch arc b */
-	uint32_t ntests;
-	uint32_t *tests;       /* ascending indices into the store's tests */
+	/* the tests (indices into the store's tests) as runs [r[2k],
+	 * r[2k+1]], ascending, never touching; nr uint32s used, ar held */
+	uint32_t nr, ar;
+	uint32_t *r;
 };
+
+/* Adds test t to e (in any order; ascending is the fast case). */
+void ctx_entry_add(struct ctx_entry *e, uint32_t t);
+/* How many tests e holds. */
+size_t ctx_entry_count(const struct ctx_entry *e);
+/* Every test t of entry e, ascending. */
+#define CTX_FOR_TESTS(e, t) \
+	for (uint32_t ctx_k_ = 0; ctx_k_ < (e)->nr; ctx_k_ += 2) \
+		for (uint64_t t = (e)->r[ctx_k_]; t <= (e)->r[ctx_k_ + 1]; t++)
 
 struct ctx_file {
 	char *path;

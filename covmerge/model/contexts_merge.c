@@ -117,8 +117,10 @@ const struct ctx_entry *ctx_lookup(const struct cm_contexts *ctx,
 static int64_t count_matching(const struct ctx_entry *e, const uint8_t *match)
 {
 	int64_t n = 0;
-	for (uint32_t t = 0; e && t < e->ntests; t++)
-		n += match[e->tests[t]];
+	if (!e)
+		return 0;
+	CTX_FOR_TESTS(e, t)
+		n += match[t];
 	return n;
 }
 

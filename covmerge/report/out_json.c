@@ -59,12 +59,14 @@ static void line_contexts(struct strbuf *sb, const struct cm_contexts *ctx,
 		strbuf_addf(sb, "%s\"%u\": [", first ? "" : ", ", ln->lineno);
 		first = 0;
 		const struct ctx_entry *e = ctx_lookup(ctx, f->path, ln->lineno, 0);
-		const char **names = xcalloc(e && e->ntests ? e->ntests : 1,
-					     sizeof(*names));
+		size_t cnt = e ? ctx_entry_count(e) : 0;
+		const char **names = xcalloc(cnt ? cnt : 1, sizeof(*names));
 		size_t n = 0;
-		for (uint32_t t = 0; e && t < e->ntests; t++)
-			if (!ctx->selected || ctx->selected[e->tests[t]])
-				names[n++] = ctx->store.tests[e->tests[t]].id;
+		if (e) {
+			CTX_FOR_TESTS(e, t)
+				if (!ctx->selected || ctx->selected[t])
+					names[n++] = ctx->store.tests[t].id;
+		}
 		qsort(names, n, sizeof(*names), cmp_name);
 		for (size_t k = 0; k < n; k++) {
 			strbuf_addstr(sb, k ? ", " : "");

@@ -5,11 +5,10 @@
 # library, built with --coverage) runs with plain --cov and with
 # --cov-context=test, on 3 workers: the lcov, Cobertura (time stamp aside),
 # term-missing and JSON reports (contexts aside) are byte-identical, and so
-# is covmerge's merge of the two coverage directories. The contexts name
-# the tests that ran a line: lib.c's "LIB negative" line ran in exactly
-# the two cmocka tests that call lib_classify with a negative number, and
-# crash.c's line before the crash is under bin/test_crash (the crash flush
-# reaches the contexts too).
+# is covmerge's merge of the two coverage directories. Every executed
+# line has a test in its contexts, and the contexts of all the tests
+# together (covmerge --context '*') hit exactly the lines and branch arcs
+# the plain run hit.
 set -euo pipefail
 # shellcheck source=tests/lib/runner.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
@@ -69,4 +68,21 @@ $(diff <(strip_json "$work/plain.json") <(strip_json "$work/ctx.json") | head -3
 (cd "$work" && "$COVMERGE" -q --report "lcov:$work/m1.info" covp) || fail "covmerge covp failed"
 (cd "$work" && "$COVMERGE" -q --report "lcov:$work/m2.info" covc) || fail "covmerge covc failed"
 cmp "$work/m1.info" "$work/m2.info" || fail "covmerge of the two coverage directories differs"
+# every executed line ran in some recorded test
+"$PYTHON" - "$work/ctx.json" <<'PY' || fail "an executed line has no test in its contexts"
+import json, sys
+d = json.load(open(sys.argv[1]))
+bad = [(n, l) for n, f in d["files"].items() for l, cs in f["contexts"].items() if cs == [""]]
+sys.exit(1 if bad or not d["files"] else 0)
+PY
+# all the tests' contexts together hit what the plain run hit
+(cd "$work" && "$COVMERGE" -q --branch --context '*' --report "lcov:$work/all.info" covc) ||
+	fail "covmerge --context '*' failed"
+hits() { # the DA and BRDA records of an lcov file as hit (1) or not (0)
+	awk -F'[:,]' '/^SF:/ { sf = $2 } /^DA:/ { print sf, "DA", $2, ($3 > 0) }
+		/^BRDA:/ { print sf, "BRDA", $2, $3, $4, ($5 != "-" && $5 > 0) }' "$1"
+}
+[[ $(hits "$work/plain.info" | wc -l) -gt 50 ]] || fail "too few records to compare"
+[[ $(hits "$work/plain.info") == "$(hits "$work/all.info")" ]] || fail "--context '*' hits other lines:
+$(diff <(hits "$work/plain.info") <(hits "$work/all.info") | head -20)"
 ok "plain --cov and --cov-context=test give identical numbers in every report"

@@ -21,11 +21,11 @@ static void add_entry(struct ctx_store *s, uint32_t file, uint32_t line,
 	f->entries = realloc(f->entries, (f->nentries + 1) * sizeof(*f->entries));
 	f->aentries = f->nentries + 1;
 	struct ctx_entry *e = &f->entries[f->nentries++];
+	memset(e, 0, sizeof(*e));
 	e->line = line;
 	e->branch = branch;
-	e->ntests = n;
-	e->tests = malloc(n * sizeof(uint32_t));
-	memcpy(e->tests, tests, n * sizeof(uint32_t));
+	for (uint32_t i = 0; i < n; i++)
+		ctx_entry_add(e, tests[i]);
 }
 
 /* prog "bin/a" with tests a::one, a::two; files x.c (lines 3, 7 and 7's
@@ -76,13 +76,14 @@ static void test_roundtrip(void **state)
 	assert_string_equal(back.files[1].blob, "");
 	const struct ctx_entry *e = ctx_file_find(&back.files[0], 7, 0);
 	assert_non_null(e);
-	assert_int_equal(e->ntests, 2);
-	assert_int_equal(e->tests[0], 0);
-	assert_int_equal(e->tests[1], 1);
+	assert_int_equal(ctx_entry_count(e), 2);
+	assert_int_equal(e->nr, 2);          /* one run: tests 0-1 */
+	assert_int_equal(e->r[0], 0);
+	assert_int_equal(e->r[1], 1);
 	e = ctx_file_find(&back.files[0], 7, 2);
 	assert_non_null(e);
-	assert_int_equal(e->ntests, 1);
-	assert_int_equal(e->tests[0], 1);
+	assert_int_equal(ctx_entry_count(e), 1);
+	assert_int_equal(e->r[0], 1);
 	assert_null(ctx_file_find(&back.files[0], 7, 1));
 	assert_null(ctx_file_find(&back.files[0], 4, 0));
 	assert_int_equal(ctx_file_lookup(&back, "/src/y.h"), 1);
@@ -103,9 +104,9 @@ static void test_merge(void **state)
 	assert_int_equal(a.ntests, 3);        /* one, two, three */
 	assert_int_equal(a.nfiles, 2);
 	const struct ctx_entry *e = ctx_file_find(&a.files[0], 7, 0);
-	assert_int_equal(e->ntests, 3);
+	assert_int_equal(ctx_entry_count(e), 3);
 	e = ctx_file_find(&a.files[0], 3, 0);
-	assert_int_equal(e->ntests, 1);       /* one, in both: once */
+	assert_int_equal(ctx_entry_count(e), 1); /* one, in both: once */
 	ctx_store_release(&a);
 	ctx_store_release(&b);
 }
@@ -145,12 +146,35 @@ static void test_damaged(void **state)
 	strbuf_release(&bytes);
 }
 
+/* Runs of tests: added in any order, they stay ascending, disjoint and
+ * never touching. */
+static void test_runs(void **state)
+{
+	(void)state;
+	struct ctx_entry e;
+	memset(&e, 0, sizeof(e));
+	const uint32_t add[] = {5, 6, 7, 1, 9, 3, 2, 8, 7, 0, 20};
+	for (size_t i = 0; i < sizeof(add) / sizeof(add[0]); i++)
+		ctx_entry_add(&e, add[i]);
+	/* 0-3, 5-9, 20 */
+	assert_int_equal(e.nr, 6);
+	const uint32_t want[] = {0, 3, 5, 9, 20, 20};
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(e.r[i], want[i]);
+	assert_int_equal(ctx_entry_count(&e), 10);
+	ctx_entry_add(&e, 4);     /* joins 0-3 and 5-9 */
+	assert_int_equal(e.nr, 4);
+	assert_int_equal(e.r[1], 9);
+	free(e.r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

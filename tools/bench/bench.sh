@@ -21,6 +21,7 @@ tools=covmerge,gcovr,lcov,gcov-tool
 build_jobs=$(nproc)
 contexts=0
 workers=2
+test_modules=0
 
 usage() {
 	cat <<EOF
@@ -44,6 +45,8 @@ usage: $0 [options]
                   and on the project's test programs (use --tests 300
                   --files 100 --funcs 10), and measure the context store
   --workers N     runner workers with --contexts (default $workers)
+  --test-modules K  each test program runs only K modules (a unit-test-
+                  like suite; default 0: four fifths of all modules)
   -h, --help      this text
 
 Smoke run (about 30 s): $0 --files 20 --funcs 10 --runs 2
@@ -73,6 +76,7 @@ while [[ $# -gt 0 ]]; do
 	--tools) [[ -n ${2-} ]] || die "--tools needs a list"; tools=$2; shift 2 ;;
 	--contexts) contexts=1; shift ;;
 	--workers) posint "$1" "${2-}"; workers=$2; shift 2 ;;
+	--test-modules) posint "$1" "${2-}"; test_modules=$2; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -195,7 +199,8 @@ cpu_busy() {
 }
 # ---- generate, build, run ---------------------------------------------------
 echo "== generating $files files x $funcs functions, $tests test programs in $P"
-python3 "$here/gen_project.py" --out "$P" --files "$files" --funcs "$funcs" --tests "$tests"
+python3 "$here/gen_project.py" --out "$P" --files "$files" --funcs "$funcs" --tests "$tests" \
+	--test-modules "$test_modules"
 echo "== building with gcc --coverage (make -j$build_jobs)"
 t0=$(date +%s%N)
 make -s -C "$P" -j "$build_jobs" >"$L/project-build.log" 2>&1 ||

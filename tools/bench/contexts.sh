@@ -7,6 +7,7 @@
 # (test, covered line) pair, the pairs counted from covmerge's JSON report
 # (its per-line "contexts"). Asserts no times.
 # shellcheck shell=bash
+# shellcheck disable=SC2154  # runs, covmerge, repo, build_jobs, W, L, O, R: bench.sh's
 
 # ctx_pairs JSON: "TESTS PAIRS": the tests named, and the (test, line)
 # pairs, in a JSON report's per-line contexts.
