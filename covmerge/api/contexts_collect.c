@@ -79,7 +79,8 @@ struct pending {
 	uint32_t group;           /* index into the groups: its tests */
 	uint32_t nfuncs;
 	uint32_t *funcs;          /* notes functions whose counters moved */
-	int64_t *deltas;          /* their counters' deltas, one after another */
+	unsigned char *deltas;    /* their counters' deltas, one after another,
+				     as LEB128 numbers (most are small) */
 };
 
 /* The tests of one process. */
@@ -392,6 +393,27 @@ static void build_entries(struct cm_ctx_collector *c)
 	c->nkeys = c->akeys = 0;
 }
 
+static void put_leb(struct strbuf *b, uint64_t v)
+{
+	do {
+		unsigned char ch = v & 0x7f;
+		v >>= 7;
+		strbuf_addch(b, (char)(ch | (v ? 0x80 : 0)));
+	} while (v);
+}
+
+/* The collector's own bytes: always complete. */
+static uint64_t get_leb(const unsigned char **q)
+{
+	uint64_t v = 0;
+	for (int shift = 0;; shift += 7) {
+		unsigned char ch = *(*q)++;
+		v |= (uint64_t)(ch & 0x7f) << shift;
+		if (!(ch & 0x80))
+			return v;
+	}
+}
+
 /* Data file gd of o in worker k's shard moved since the collector last
  * saw it: what moved is what the process's tests (group) ran. The
  * functions whose counters moved, with the deltas, are kept until the end
@@ -404,7 +426,9 @@ static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
 		w->sums = xcalloc(o->g.nfuncs ? o->g.nfuncs : 1, sizeof(*w->sums));
 	w->runs = gd->runs;
 	struct pending p = {(uint32_t)(o - c->objs), group, 0, NULL, NULL};
-	size_t ndeltas = 0, adeltas = 0, afuncs = 0;
+	struct strbuf deltas;
+	strbuf_init(&deltas);
+	size_t afuncs = 0;
 	for (size_t i = 0; i < gd->nfuncs; i++) {
 		const struct gcda_func *df = &gd->funcs[i];
 		if (!df->has_arcs || !df->counters)
@@ -413,26 +437,28 @@ static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
 		if (!w->sums[f])
 			w->sums[f] = xcalloc(df->ncounters ? df->ncounters : 1,
 					     sizeof(int64_t));
-		GROW(p.deltas, adeltas, ndeltas + df->ncounters);
+		size_t mark = deltas.len;
 		int any = 0;
 		for (uint32_t n = 0; n < df->ncounters; n++) {
 			int64_t now = (int64_t)gcda_counter(gd, df, n);
 			int64_t d = now - w->sums[f][n];
-			p.deltas[ndeltas + n] = d > 0 ? d : 0;
+			put_leb(&deltas, d > 0 ? (uint64_t)d : 0);
 			w->sums[f][n] = now;
 			any |= d > 0;
 		}
-		if (!any || o->g.funcs[f].artificial)
+		if (!any || o->g.funcs[f].artificial) {
+			deltas.len = mark;
 			continue;
-		ndeltas += df->ncounters;
+		}
 		GROW(p.funcs, afuncs, p.nfuncs + 1);
 		p.funcs[p.nfuncs++] = f;
 	}
 	if (!p.nfuncs) {
-		free(p.deltas);
+		strbuf_release(&deltas);
 		free(p.funcs);
 		return;
 	}
+	p.deltas = (unsigned char *)strbuf_detach(&deltas, NULL);
 	APPEND(c->pending, c->npending, c->apending, p);
 }
 
@@ -448,11 +474,13 @@ static void record_pending(struct cm_ctx_collector *c, const struct pending *p)
 	sub.funcs = xcalloc(p->nfuncs, sizeof(*sub.funcs));
 	sub.nfuncs = p->nfuncs;
 	int64_t **ran = xcalloc(p->nfuncs, sizeof(*ran));
-	size_t off = 0;
+	const unsigned char *q = p->deltas;
 	for (uint32_t i = 0; i < p->nfuncs; i++) {
 		sub.funcs[i] = o->g.funcs[p->funcs[i]];
-		ran[i] = p->deltas + off;
-		off += sub.funcs[i].ncounters;
+		uint32_t n = sub.funcs[i].ncounters;
+		ran[i] = xcalloc(n ? n : 1, sizeof(int64_t));
+		for (uint32_t k = 0; k < n; k++)
+			ran[i][k] = (int64_t)get_leb(&q);
 	}
 	struct obj_cov oc;
 	memset(&oc, 0, sizeof(oc));
@@ -471,6 +499,8 @@ static void record_pending(struct cm_ctx_collector *c, const struct pending *p)
 		}
 	}
 	obj_cov_release(&oc);
+	for (uint32_t i = 0; i < p->nfuncs; i++)
+		free(ran[i]);
 	free(ran);
 	free(sub.funcs);
 }

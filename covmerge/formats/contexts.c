@@ -393,8 +393,11 @@ void ctx_store_write(const struct ctx_store *s, struct strbuf *out)
 			put_u(&raw, en->branch);
 			put_u(&raw, en->nr / 2);
 			for (uint32_t k = 0; k < en->nr; k += 2) {
-				put_u(&raw, k ? en->r[k] - en->r[k - 1] - 2 : en->r[0]);
-				put_u(&raw, en->r[k + 1] - en->r[k]);
+				uint64_t gap = k ? en->r[k] - en->r[k - 1] - 2 : en->r[0];
+				uint32_t more = en->r[k + 1] - en->r[k];
+				put_u(&raw, gap << 1 | (more != 0));
+				if (more)
+					put_u(&raw, more - 1);
 			}
 		}
 	}
@@ -519,7 +522,11 @@ static int parse_raw(struct ctx_store *s, struct rd *r, struct strbuf *err)
 			uint64_t end = 0;
 			for (size_t k = 0; k < n && !r->bad; k++) {
 				/* every number below the test count: no overflow */
-				uint64_t gap = get_u(r), len = get_u(r);
+				uint64_t word = get_u(r), gap = word >> 1, len = 0;
+				if (word & 1)
+					len = get_u(r) + 1;
+				if (len >= nt)
+					len = nt;   /* refused below */
 				uint64_t start = k ? end + 2 + gap : gap;
 				if (gap >= nt || len >= nt || start + len >= nt) {
 					r->bad = 1;

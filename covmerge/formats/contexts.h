@@ -19,9 +19,10 @@
  *     n programs: str name, n sources: u file
  *     n files:    str path, str blob, n entries:
  *                 u line delta, u branch (0 the line, b+1 its arc b),
- *                 n runs of tests: u start, u length - 1; a later run's
- *                 start as the gap after the previous run (start - end
- *                 of the previous - 2: runs never touch)
+ *                 n runs of tests: u (gap << 1 | more), then when more
+ *                 is 1, u (length - 2); gap is the first run's start, a
+ *                 later run's start - the previous run's end - 2 (runs
+ *                 never touch); a run of one test is one number
  *
  *   where u is an unsigned LEB128 number, n a u count, str a u length
  *   and the bytes. Lines ascend within a file (the delta is from the
