@@ -11,7 +11,7 @@
 #  - a new test program runs with the affected ones; a program built
 #    without --coverage runs on any change;
 #  - contexts made at another revision, or none: everything runs, said
-#    in one line.
+#    in one line; a damaged store or an unknown revision: exit 4, named.
 set -euo pipefail
 # shellcheck source=tests/lib/runner.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
@@ -112,6 +112,10 @@ assert_contains "$rr_out" "affected by HEAD: no recorded contexts ($work/none.cm
 rt_run badrev --affected-by no-such-rev build/bin
 rt_expect_rc 4 "a revision git does not know"
 assert_contains "$rr_err" '"no-such-rev" is not a git revision here' "it says so"
+printf 'covmerge-contexts 1\n\x10\0\0\0\0\0\0\0garbage' >"$work/bad.cmctx"
+rt_run badstore --affected-by HEAD --contexts-file "$work/bad.cmctx" build/bin
+rt_expect_rc 4 "a damaged context store"
+assert_contains "$rr_err" "cannot read the contexts \"$work/bad.cmctx\": corrupt" "it names the file"
 
 # a program built without --coverage: nothing tells what it depends on
 git -C "$repo" checkout -q HEAD~1
