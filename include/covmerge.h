@@ -97,6 +97,9 @@ struct cm_report {
 	 * of them (by path, as the data file's object path). */
 	size_t nobjects_outside;
 	char *outside_first;
+	/* Which tests ran each line (runner --cov-context=test), or NULL
+	 * when no input recorded contexts (see docs/contexts.md). */
+	struct cm_contexts *contexts;
 };
 
 enum cm_left_out {
@@ -363,6 +366,9 @@ void cm_job_set_max_input(struct cm_job *job, size_t bytes);
  * deepest directory holding every measured source. */
 void cm_job_set_root(struct cm_job *job, const char *root);
 void cm_job_add_include(struct cm_job *job, const char *glob);
+/* --context: report only what the tests whose id matches one of the
+ * globs ran (counts become numbers of matching tests). */
+void cm_job_add_context(struct cm_job *job, const char *glob);
 void cm_job_add_omit(struct cm_job *job, const char *glob);
 void cm_job_set_branch(struct cm_job *job, int on);
 /* 0 to 6 decimals; returns -1 for anything else. */

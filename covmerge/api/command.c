@@ -1,5 +1,8 @@
 #include "command.h"
 
+#include "contexts_merge.h"
+#include "diag.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +184,29 @@ static char *default_root(const struct cm_report *r)
 	return root ? root : path_absolute(NULL, ".");
 }
 
+/* --context: only what the matching tests ran. Returns 0, or -1 with an
+ * error printed (no contexts, or no test matches). */
+static int select_contexts(const struct cm_command *cmd, struct cm_report *r)
+{
+	struct diag d = {0};
+	long n = ctx_select(r, cmd->contexts, cmd->ncontexts, &d);
+	if (n == 0) {
+		struct strbuf pats;
+		strbuf_init(&pats);
+		for (size_t i = 0; i < cmd->ncontexts; i++)
+			strbuf_addf(&pats, "%s\"%s\"", i ? ", " : "", cmd->contexts[i]);
+		diag_add(&d, CM_ERROR, "--context: no recorded test matches %s (%zu "
+			 "tests recorded)", pats.buf, r->contexts->store.ntests);
+		strbuf_release(&pats);
+	}
+	size_t errors = diag_flush(&d, covmerge_print_message, NULL);
+	diag_release(&d);
+	if (!errors && !cmd->quiet)
+		printf("contexts: %ld of %zu tests match --context\n", n,
+		       r->contexts->store.ntests);
+	return errors ? -1 : 0;
+}
+
 /* One line for the measured files a filter left out. */
 static void print_left_out(const struct cm_report *r, const char *root)
 {
@@ -325,6 +351,7 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 	 * data at all, or no source file left after the filters (a wrong
 	 * --root) */
 	char *no_data = NULL;
+	int bad_context = 0;
 	if (r->nobjects == 0 && r->ntracefiles == 0) {
 		no_data = r->nobjects_unread
 			? xasprintf("no coverage data: the %zu notes file%s found "
@@ -332,6 +359,8 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 				    r->nobjects_unread == 1 ? "" : "s")
 			: xstrdup("no coverage data: no .gcda or .gcno files under "
 				  "the given paths");
+	} else if (cmd->ncontexts && select_contexts(cmd, r) != 0) {
+		bad_context = 1; /* select_contexts said why */
 	} else {
 		cm_report_filter(r, &cmd->filter, covmerge_print_message, NULL);
 		print_left_out(r, root);
@@ -341,8 +370,9 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 					    cmd->filter.ninclude || cmd->filter.nomit
 					    ? " after --include/--omit" : "");
 	}
-	if (no_data) {
-		covmerge_print_message(NULL, CM_ERROR, no_data);
+	if (no_data || bad_context) {
+		if (no_data)
+			covmerge_print_message(NULL, CM_ERROR, no_data);
 		free(no_data);
 		outfile_batch_end(0, NULL, NULL);
 		cm_report_free(r);

@@ -53,6 +53,9 @@ struct cm_command {
 	size_t nbinaries;
 	const char *const *ran_binaries;
 	size_t nran_binaries;
+	/* --context: report only what the matching tests ran (globs) */
+	const char *const *contexts;
+	size_t ncontexts;
 };
 
 /* Parses one --report value ("term", "term-missing:skip-covered",

@@ -19,7 +19,7 @@ struct strlist {
 
 struct cm_job {
 	struct cm_command cmd;
-	struct strlist inputs, object_dirs, path_maps, include, omit, specs;
+	struct strlist inputs, object_dirs, path_maps, include, omit, specs, contexts;
 	struct strlist binaries, ran_binaries;
 	size_t areports;
 	char *root, *export_path, *diff_rev, *diff_file;
@@ -64,6 +64,7 @@ void cm_job_free(struct cm_job *job)
 	strlist_release(&job->object_dirs);
 	strlist_release(&job->path_maps);
 	strlist_release(&job->include);
+	strlist_release(&job->contexts);
 	strlist_release(&job->omit);
 	strlist_release(&job->specs);
 	strlist_release(&job->binaries);
@@ -144,6 +145,11 @@ void cm_job_set_max_input(struct cm_job *job, size_t bytes)
 void cm_job_set_root(struct cm_job *job, const char *root)
 {
 	set_string(&job->root, root);
+}
+
+void cm_job_add_context(struct cm_job *job, const char *glob)
+{
+	strlist_add(&job->contexts, glob);
 }
 
 void cm_job_add_include(struct cm_job *job, const char *glob)
@@ -334,6 +340,8 @@ enum cm_exit cm_job_run(struct cm_job *job)
 	cmd.auto_root = job->root == NULL;
 	cmd.filter.include = (const char *const *)job->include.v;
 	cmd.filter.ninclude = job->include.n;
+	cmd.contexts = (const char *const *)job->contexts.v;
+	cmd.ncontexts = job->contexts.n;
 	cmd.filter.omit = (const char *const *)job->omit.v;
 	cmd.filter.nomit = job->omit.n;
 	cmd.diff_rev = job->diff_rev;

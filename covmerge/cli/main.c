@@ -52,6 +52,9 @@ static const char usage_text[] =
 	"  --include GLOB        report only files matching GLOB (repeatable;\n"
 	"                        may name files outside the root)\n"
 	"  --omit GLOB           leave out files matching GLOB (repeatable)\n"
+	"  --context GLOB        only what the tests whose id matches GLOB ran\n"
+	"                        (repeatable; needs runner --cov-context=test;\n"
+	"                        counts become numbers of matching tests)\n"
 	"reports:\n"
 	"  --report FMT          repeatable; default: term. FMT is term,\n"
 	"                        term-missing[:skip-covered], xml:FILE, lcov:FILE\n"
@@ -108,7 +111,7 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 {
 	enum {
 		OPT_OBJECT_DIR = 256, OPT_REPORT, OPT_IGNORE_STALE, OPT_VERSION,
-		OPT_ROOT, OPT_INCLUDE, OPT_OMIT, OPT_BRANCH, OPT_PRECISION, OPT_SORT,
+		OPT_ROOT, OPT_INCLUDE, OPT_OMIT, OPT_CONTEXT, OPT_BRANCH, OPT_PRECISION, OPT_SORT,
 		OPT_FAIL_UNDER, OPT_FAIL_LINE, OPT_FAIL_BRANCH, OPT_FAIL_FUNCTION,
 		OPT_PATH_MAP, OPT_ALLOW_MISSING, OPT_EXPORT, OPT_MAX_INPUT,
 		OPT_DIFF, OPT_DIFF_FILE, OPT_FAIL_DIFF, OPT_FAIL_FILE, OPT_BASELINE,
@@ -122,6 +125,7 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 		{"ignore-stale", no_argument, NULL, OPT_IGNORE_STALE},
 		{"root", required_argument, NULL, OPT_ROOT},
 		{"include", required_argument, NULL, OPT_INCLUDE},
+		{"context", required_argument, NULL, OPT_CONTEXT},
 		{"omit", required_argument, NULL, OPT_OMIT},
 		{"branch", no_argument, NULL, OPT_BRANCH},
 		{"precision", required_argument, NULL, OPT_PRECISION},
@@ -183,6 +187,9 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 			break;
 		case OPT_OMIT:
 			cm_job_add_omit(job, optarg);
+			break;
+		case OPT_CONTEXT:
+			cm_job_add_context(job, optarg);
 			break;
 		case OPT_BRANCH:
 			cm_job_set_branch(job, 1);

@@ -211,6 +211,19 @@ int pshard_parse(struct pshard *ps, const char *data, size_t len,
 				ps->ntraces++;
 				p += n;
 			}
+		} else if (!strncmp(line, "contexts ", 9)) {
+			const char *q = line + 9;
+			uint64_t n;
+			if (parse_u64(&q, &n) || *q || n > (uint64_t)(end - p)) {
+				strbuf_addstr(err, "bad contexts record");
+				rc = -1;
+			} else {
+				GROW(ps->contexts, ps->acontexts, ps->ncontexts + 1);
+				strbuf_init(&ps->contexts[ps->ncontexts]);
+				strbuf_add(&ps->contexts[ps->ncontexts], p, n);
+				ps->ncontexts++;
+				p += n;
+			}
 		} else if (!strcmp(line, "end")) {
 			ended = 1;
 		} else {
@@ -243,6 +256,9 @@ void pshard_release(struct pshard *ps)
 	for (size_t i = 0; i < ps->ntraces; i++)
 		strbuf_release(&ps->traces[i]);
 	free(ps->traces);
+	for (size_t i = 0; i < ps->ncontexts; i++)
+		strbuf_release(&ps->contexts[i]);
+	free(ps->contexts);
 	free(ps->root);
 	free(ps->path);
 	memset(ps, 0, sizeof(*ps));
@@ -284,6 +300,12 @@ void pshard_add_object(struct pshard_writer *w, const char *gcno_path,
 			strbuf_addf(&w->body, " %" PRId64, f->counters[k]);
 		strbuf_addch(&w->body, '\n');
 	}
+}
+
+void pshard_add_contexts(struct pshard_writer *w, const void *data, size_t len)
+{
+	strbuf_addf(&w->body, "contexts %zu\n", len);
+	strbuf_add(&w->body, data, len);
 }
 
 void pshard_add_tracefile(struct pshard_writer *w, const char *text, size_t len)

@@ -16,6 +16,9 @@
  *       <ident> <lineno checksum> <cfg checksum> <n> <counter>...\n
  *   tracefile <bytes>\n
  *       <an lcov tracefile, for data that came in as lcov>
+ *   contexts <bytes>\n
+ *       <a context store (contexts.h), its paths under the root relative
+ *       to it; runner --cov-context=test>
  *   end\n
  *
  * <name> is the notes file's path, relative to the root when it lies
@@ -61,6 +64,8 @@ struct pshard {
 	size_t nobjs, aobjs;
 	struct strbuf *traces;  /* tracefile texts */
 	size_t ntraces, atraces;
+	struct strbuf *contexts; /* context stores (contexts.h), as bytes */
+	size_t ncontexts, acontexts;
 };
 
 /* Whether data (already inflated) is a portable shard (of any version). */
@@ -84,6 +89,7 @@ void pshard_add_object(struct pshard_writer *w, const char *gcno_path,
 		       size_t ndata, char *const *paths, size_t npaths,
 		       const struct pshard_func *funcs, size_t nfuncs);
 void pshard_add_tracefile(struct pshard_writer *w, const char *text, size_t len);
+void pshard_add_contexts(struct pshard_writer *w, const void *data, size_t len);
 /* Returns 0, or -1 with the cause in err. Releases w either way. */
 int pshard_writer_commit(struct pshard_writer *w, const char *path,
 			 struct strbuf *err);

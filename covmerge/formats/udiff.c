@@ -109,14 +109,16 @@ static int number(const char **s, const char *end, unsigned long *v)
 }
 
 /* "@@ -a[,b] +c[,d] @@..." */
-static int hunk_header(struct parser *p, unsigned long *old_n,
-		       unsigned long *new_start, unsigned long *new_n)
+static int hunk_header(struct parser *p, unsigned long *old_start,
+		       unsigned long *old_n, unsigned long *new_start,
+		       unsigned long *new_n)
 {
 	const char *s = p->line + 4, *end = p->line + p->linelen;
 	unsigned long a;
 	*old_n = *new_n = 1;
 	if (number(&s, end, &a))
 		return -1;
+	*old_start = a;
 	if (s < end && *s == ',' && (++s, number(&s, end, old_n)))
 		return -1;
 	if (end - s < 2 || s[0] != ' ' || s[1] != '+')
@@ -134,27 +136,49 @@ static int hunk_header(struct parser *p, unsigned long *old_n,
 	return 0;
 }
 
-/* The index of the file named path (taken over), added when new. */
-static size_t file_for(struct udiff *d, char *path)
+/* The index of the file named path (taken over) in files[0..*n), added
+ * when new. */
+static size_t file_in(struct udiff_file **files, size_t *n, size_t *alloc,
+		      char *path)
 {
-	for (size_t i = 0; i < d->nfiles; i++) {
-		if (!strcmp(d->files[i].path, path)) {
+	for (size_t i = 0; i < *n; i++) {
+		if (!strcmp((*files)[i].path, path)) {
 			free(path);
 			return i;
 		}
 	}
-	GROW(d->files, d->alloc, d->nfiles + 1);
-	struct udiff_file *f = &d->files[d->nfiles];
+	GROW(*files, *alloc, *n + 1);
+	struct udiff_file *f = &(*files)[*n];
 	memset(f, 0, sizeof(*f));
 	f->path = path;
-	return d->nfiles++;
+	return (*n)++;
+}
+
+static size_t file_for(struct udiff *d, char *path)
+{
+	return file_in(&d->files, &d->nfiles, &d->alloc, path);
+}
+
+static void add_line(struct udiff_file *f, unsigned long line)
+{
+	if (!line || line > UINT_MAX)
+		return;
+	GROW(f->lines, f->alloc, f->nlines + 1);
+	f->lines[f->nlines++] = (unsigned)line;
 }
 
 /* Reads the lines of one hunk into file fi (none when !have: a deleted
+ * file), and the old side's into old file oi (none when oi is -1: a new
  * file). */
 static int hunk_body(struct parser *p, struct udiff *d, size_t fi, int have,
-		     unsigned long old_n, unsigned long line, unsigned long new_n)
+		     long oi, unsigned long old_start, unsigned long old_n,
+		     unsigned long line, unsigned long new_n)
 {
+	/* the next old line: an empty old range is after line old_start */
+	unsigned long oline = old_n ? old_start : old_start + 1;
+	struct udiff_file *of = oi >= 0 ? &d->old[oi] : NULL;
+	int replaced = 0;     /* '-' lines since the last context line: the
+				 '+' lines that follow replace them */
 	while (old_n || new_n) {
 		if (!next_line(p)) {
 			p->lineno++;
@@ -168,10 +192,18 @@ static int hunk_body(struct parser *p, struct udiff *d, size_t fi, int have,
 		if ((c == ' ' || c == '+') && !new_n)
 			return fail(p, "more new lines than the hunk header says");
 		if (c == ' ') {
-			old_n--, new_n--, line++;
+			old_n--, new_n--, line++, oline++;
+			replaced = 0;
 		} else if (c == '-') {
-			old_n--;
+			if (of)
+				add_line(of, oline);
+			old_n--, oline++;
+			replaced = 1;
 		} else if (c == '+') {
+			if (of && !replaced) {
+				add_line(of, oline - 1);
+				add_line(of, oline);
+			}
 			if (have) {
 				struct udiff_file *f = &d->files[fi];
 				GROW(f->lines, f->alloc, f->nlines + 1);
@@ -192,11 +224,11 @@ static int cmp_unsigned(const void *a, const void *b)
 }
 
 /* Sorts each file's lines, drops repeats and files without lines. */
-static void tidy(struct udiff *d)
+static void tidy_files(struct udiff_file *files, size_t *nfiles)
 {
 	size_t k = 0;
-	for (size_t i = 0; i < d->nfiles; i++) {
-		struct udiff_file *f = &d->files[i];
+	for (size_t i = 0; i < *nfiles; i++) {
+		struct udiff_file *f = &files[i];
 		if (f->nlines)
 			qsort(f->lines, f->nlines, sizeof(*f->lines), cmp_unsigned);
 		size_t n = 0;
@@ -209,9 +241,15 @@ static void tidy(struct udiff *d)
 			free(f->lines);
 			continue;
 		}
-		d->files[k++] = *f;
+		files[k++] = *f;
 	}
-	d->nfiles = k;
+	*nfiles = k;
+}
+
+static void tidy(struct udiff *d)
+{
+	tidy_files(d->files, &d->nfiles);
+	tidy_files(d->old, &d->nold);
 }
 
 int udiff_parse(const char *buf, size_t len, struct udiff *d,
@@ -220,6 +258,7 @@ int udiff_parse(const char *buf, size_t len, struct udiff *d,
 	struct parser p = {.buf = buf, .len = len, .err = err};
 	char *old = NULL;
 	size_t fi = 0;
+	long oi = -1;
 	int have = 0, seen_new = 0, rc = 0;
 	if (len && memchr(buf, '\0', len)) {
 		strbuf_addstr(err, "a NUL byte: not a text diff");
@@ -239,6 +278,13 @@ int udiff_parse(const char *buf, size_t len, struct udiff *d,
 				break;
 			}
 			seen_new = 1;
+			oi = -1;
+			if (strcmp(old, "/dev/null")) {
+				int git = !strncmp(old, "a/", 2) &&
+					  (!strncmp(name, "b/", 2) || !strcmp(name, "/dev/null"));
+				oi = (long)file_in(&d->old, &d->nold, &d->aold,
+						   xstrdup(old + (git ? 2 : 0)));
+			}
 			have = strcmp(name, "/dev/null") != 0;
 			if (!have) {
 				free(name);
@@ -253,14 +299,15 @@ int udiff_parse(const char *buf, size_t len, struct udiff *d,
 			}
 			fi = file_for(d, name);
 		} else if (starts(&p, "@@ ")) {
-			unsigned long old_n, start, new_n;
+			unsigned long old_start, old_n, start, new_n;
 			if (!seen_new)
 				rc = fail(&p, "a hunk before the \"+++\" line of its file");
-			else if (hunk_header(&p, &old_n, &start, &new_n))
+			else if (hunk_header(&p, &old_start, &old_n, &start, &new_n))
 				rc = fail(&p, "bad hunk header (expected "
 					  "\"@@ -A,B +C,D @@\")");
 			else
-				rc = hunk_body(&p, d, fi, have, old_n, start, new_n);
+				rc = hunk_body(&p, d, fi, have, oi, old_start, old_n, start,
+					       new_n);
 		}
 	}
 	free(old);
@@ -279,5 +326,10 @@ void udiff_release(struct udiff *d)
 		free(d->files[i].lines);
 	}
 	free(d->files);
+	for (size_t i = 0; i < d->nold; i++) {
+		free(d->old[i].path);
+		free(d->old[i].lines);
+	}
+	free(d->old);
 	memset(d, 0, sizeof(*d));
 }

@@ -15,10 +15,17 @@ struct udiff_file {
 };
 
 /* Files in the order the diff first names them, each once; deleted files
- * (+++ /dev/null) are left out, and so are files with no added line. */
+ * (+++ /dev/null) are left out, and so are files with no added line.
+ *
+ * The old side too (runner --affected-by): per old file (git's "a/"
+ * taken off; new files, --- /dev/null, left out) the old lines that were
+ * changed or deleted, and for each inserted line the old lines around it
+ * (the one before and the one after). */
 struct udiff {
 	struct udiff_file *files;
 	size_t nfiles, alloc;
+	struct udiff_file *old;
+	size_t nold, aold;
 };
 
 /* Parses the diff in buf[0..len) into d (zeroed by the caller). Text

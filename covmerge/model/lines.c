@@ -326,10 +326,13 @@ static int own_line(const struct gcno_func *fn, int in_group, uint32_t file,
 
 /* The count of one line from its events ev[0..n) (sorted by function):
  * per table, the blocks attached to the line when it has any, else the
- * sum of the counts of the blocks that list it. */
+ * sum of the counts of the blocks that list it. With presence, the
+ * attached blocks' counts are summed instead (no circuit search): zero
+ * exactly when the true count is (a block ran only if flow entered the
+ * line's blocks, from outside or around a circuit among them). */
 static int64_t line_count(const struct graph *graphs, struct fn_scratch *scr,
 			  uint8_t *scr_ready, const struct event *ev, size_t n,
-			  struct event **blocks, size_t *ablocks)
+			  struct event **blocks, size_t *ablocks, int presence)
 {
 	uint64_t count = 0, shared_sum = 0;
 	int shared_blocks = 0;
@@ -358,6 +361,11 @@ static int64_t line_count(const struct graph *graphs, struct fn_scratch *scr,
 		if (!nb) {
 			if (own)
 				count += sum;
+			continue;
+		}
+		if (presence) {
+			for (size_t b = 0; b < nb; b++)
+				count += (uint64_t)graphs[f].bcount[(*blocks)[b].block];
 			continue;
 		}
 		if (!scr_ready[f]) {
@@ -439,7 +447,7 @@ static void collect_events(const struct gcno *g, int64_t *const *counters,
  * count (pass 2). */
 static void build_lines(const struct gcno *g, const struct graph *graphs,
 			const struct events *e, struct cm_file *files,
-			struct obj_cov *out)
+			struct obj_cov *out, int presence)
 {
 	size_t nf = g->nfuncs;
 	const struct event *ev = e->v;
@@ -472,7 +480,7 @@ static void build_lines(const struct gcno *g, const struct graph *graphs,
 			}
 		}
 		line->count = line_count(graphs, scr, scr_ready, ev + i, j - i,
-					 &blocks, &ablocks);
+					 &blocks, &ablocks, presence);
 		if (line->count < 0) {
 			line->count = 0;
 			out->negative = 1;
@@ -531,15 +539,15 @@ void lines_add_function(struct cm_file *cf, size_t *alloc,
 	cfn->count = count;
 }
 
-void lines_compute(const struct gcno *g, int64_t *const *counters,
-		   struct obj_cov *out)
+static void compute(const struct gcno *g, int64_t *const *counters,
+		    struct obj_cov *out, int presence)
 {
 	struct graph *graphs = xcalloc(g->nfuncs, sizeof(*graphs));
 	uint8_t *group = find_groups(g);
 	struct events e = {0};
 	collect_events(g, counters, group, graphs, &e, out);
 	struct cm_file *files = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(*files));
-	build_lines(g, graphs, &e, files, out);
+	build_lines(g, graphs, &e, files, out, presence);
 	add_functions(g, graphs, files);
 	keep_files(g, files, out);
 	for (size_t f = 0; f < g->nfuncs; f++)
@@ -549,4 +557,16 @@ void lines_compute(const struct gcno *g, int64_t *const *counters,
 	free(graphs);
 	free(group);
 	free(e.v);
+}
+
+void lines_compute(const struct gcno *g, int64_t *const *counters,
+		   struct obj_cov *out)
+{
+	compute(g, counters, out, 0);
+}
+
+void lines_compute_presence(const struct gcno *g, int64_t *const *counters,
+			    struct obj_cov *out)
+{
+	compute(g, counters, out, 1);
 }

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "contexts_merge.h"
 #include "counts.h"
+#include "covmerge_contexts.h"
 #include "covmerge.h"
 #include "diag.h"
 #include "gcda.h"
@@ -247,6 +249,11 @@ static char *swap_prefix(const char *path, const char *from, const char *to)
 
 /* path after --path-map (first match), as a new string. */
 static char *user_map(const char *path, const struct cm_options *opts)
+{
+	return merge_map_path(path, opts);
+}
+
+char *merge_map_path(const char *path, const struct cm_options *opts)
 {
 	for (size_t m = 0; m < opts->npath_maps; m++) {
 		const char *eq = strchr(opts->path_maps[m], '=');
@@ -747,6 +754,7 @@ struct jobs {
 	size_t n, alloc;
 	struct pshard *shards;
 	size_t nshards, ashards;
+	struct cm_contexts *contexts; /* the inputs' contexts, merged */
 };
 
 static struct job *new_job(struct jobs *js)
@@ -790,7 +798,8 @@ static void add_embedded_job(struct jobs *js, const struct pshard *ps,
 /* Reads the tracefile inputs: portable shards become embedded objects and
  * tracefiles, lcov files tracefile jobs. */
 static void load_file_inputs(struct jobs *js, const struct inventory *inv,
-			     const char *root, struct diag *d)
+			     const char *root, const struct cm_options *opts,
+			     struct diag *d)
 {
 	struct strbuf data, err;
 	strbuf_init(&data);
@@ -805,6 +814,12 @@ static void load_file_inputs(struct jobs *js, const struct inventory *inv,
 		if (data.len == 0) {
 			/* a failed artifact download, say: not "no data" */
 			diag_add(d, CM_ERROR, "cannot read \"%s\": the file is empty", path);
+			continue;
+		}
+		if (ctx_store_detect(data.buf, data.len)) {
+			/* a context store given on its own */
+			ctx_load_bytes(&js->contexts, data.buf, data.len, path, root,
+				       opts, d);
 			continue;
 		}
 		if (!pshard_detect(data.buf, data.len)) {
@@ -829,6 +844,9 @@ static void load_file_inputs(struct jobs *js, const struct inventory *inv,
 		const struct pshard *ps = &js->shards[s];
 		for (size_t i = 0; i < ps->nobjs; i++)
 			add_embedded_job(js, ps, &ps->objs[i], root);
+		for (size_t i = 0; i < ps->ncontexts; i++)
+			ctx_load_bytes(&js->contexts, ps->contexts[i].buf,
+				       ps->contexts[i].len, ps->path, root, opts, d);
 		for (size_t i = 0; i < ps->ntraces; i++) {
 			struct job *j = new_job(js);
 			j->trace_text = &ps->traces[i];
@@ -862,6 +880,13 @@ static int write_export(const struct cm_options *opts, struct jobs *js,
 					  j->nsums);
 		}
 	}
+	if (js->contexts) {
+		struct strbuf c;
+		strbuf_init(&c);
+		ctx_export(js->contexts, root, &c);
+		pshard_add_contexts(&w, c.buf, c.len);
+		strbuf_release(&c);
+	}
 	struct strbuf err;
 	strbuf_init(&err);
 	int rc = pshard_writer_commit(&w, opts->export_path, &err);
@@ -894,7 +919,16 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 		j->gcno_path = inv.v[i].gcno;
 		j->gcdas = &inv.v[i].gcdas;
 	}
-	load_file_inputs(&js, &inv, root, &d);
+	load_file_inputs(&js, &inv, root, opts, &d);
+	/* a runner coverage directory's contexts */
+	for (size_t i = 0; i < opts->ninputs; i++) {
+		char *p = path_join(opts->inputs[i], CM_CTX_FILE);
+		struct stat st;
+		if (stat(opts->inputs[i], &st) == 0 && S_ISDIR(st.st_mode) &&
+		    stat(p, &st) == 0)
+			ctx_load_file(&js.contexts, p, root, opts, &d);
+		free(p);
+	}
 	for (size_t i = 0; i < js.n; i++)
 		js.v[i].root = root;
 	size_t errors = diag_flush(&d, opts->emit, opts->emit_ctx);
@@ -962,6 +996,8 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 		for (size_t i = 0; i < inv.n; i++)
 			notes[i] = inv.v[i].gcno;
 		(*out)->project_root = project_source_root(notes, inv.n);
+		(*out)->contexts = js.contexts;
+		js.contexts = NULL;
 		free(notes);
 	}
 	for (size_t i = 0; i < njobs; i++) {
@@ -982,6 +1018,7 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 	for (size_t i = 0; i < js.nshards; i++)
 		pshard_release(&js.shards[i]);
 	free(js.shards);
+	ctx_free(js.contexts);
 	inventory_release(&inv);
 	diag_release(&d);
 	free(root);

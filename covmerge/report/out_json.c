@@ -5,6 +5,7 @@
  *    "files": {"<name>": {"executed_lines": [...], "missing_lines": [...],
  *               "branches": [{"line", "count", "destination"}...],
  *               "functions": [{"name", "start_line", "end_line", "count"}],
+ *               "contexts": {"<line>": ["<test id>", ...]} (with contexts),
  *               "summary": {...}}},
  *    "totals": {...}}
  *
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contexts_merge.h"
+#include "alloc.h"
 #include "json.h"
 #include "report_util.h"
 
@@ -37,6 +40,46 @@ static void summary(struct strbuf *sb, const struct cm_numbers *n,
 		    n->functions, n->functions_hit, pct, disp);
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* coverage.py's --show-contexts layout: per executed line, the tests
+ * that ran it ("" for what ran outside any recorded test). */
+static void line_contexts(struct strbuf *sb, const struct cm_contexts *ctx,
+			  const struct cm_file *f)
+{
+	strbuf_addstr(sb, ", \"contexts\": {");
+	int first = 1;
+	for (size_t l = 0; l < f->nlines; l++) {
+		const struct cm_line *ln = &f->lines[l];
+		if (ln->count <= 0)
+			continue;
+		strbuf_addf(sb, "%s\"%u\": [", first ? "" : ", ", ln->lineno);
+		first = 0;
+		const struct ctx_entry *e = ctx_lookup(ctx, f->path, ln->lineno, 0);
+		size_t cnt = e ? ctx_entry_count(e) : 0;
+		const char **names = xcalloc(cnt ? cnt : 1, sizeof(*names));
+		size_t n = 0;
+		if (e) {
+			CTX_FOR_TESTS(e, t)
+				if (!ctx->selected || ctx->selected[t])
+					names[n++] = ctx->store.tests[t].id;
+		}
+		qsort(names, n, sizeof(*names), cmp_name);
+		for (size_t k = 0; k < n; k++) {
+			strbuf_addstr(sb, k ? ", " : "");
+			json_add_string(sb, names[k]);
+		}
+		free(names);
+		if (!n)
+			strbuf_addstr(sb, "\"\"");
+		strbuf_addch(sb, ']');
+	}
+	strbuf_addch(sb, '}');
+}
+
 int cm_write_json(const struct cm_report *r, const struct cm_format *fmt,
 		  const char *path, cm_emit_fn *emit, void *emit_ctx)
 {
@@ -48,8 +91,11 @@ int cm_write_json(const struct cm_report *r, const struct cm_format *fmt,
 	struct strbuf sb;
 	strbuf_init(&sb);
 	strbuf_addf(&sb, "{\"meta\": {\"format\": 1, \"version\": \"%s\", "
-		    "\"timestamp\": %lld, \"branch_coverage\": %s, \"root\": ",
+		    "\"timestamp\": %lld, \"branch_coverage\": %s, ",
 		    CM_VERSION, fmt->timestamp, fmt->branch ? "true" : "false");
+	if (r->contexts)
+		strbuf_addstr(&sb, "\"show_contexts\": true, ");
+	strbuf_addstr(&sb, "\"root\": ");
 	json_add_string(&sb, fmt->root ? fmt->root : ".");
 	strbuf_addstr(&sb, "},\n \"files\": {");
 	for (size_t i = 0; i < rows.n; i++) {
@@ -97,7 +143,10 @@ int cm_write_json(const struct cm_report *r, const struct cm_format *fmt,
 				    "\"count\": %" PRId64 "}", fn->start_line,
 				    fn->end_line, fn->count);
 		}
-		strbuf_addstr(&sb, "], \"summary\": ");
+		strbuf_addch(&sb, ']');
+		if (r->contexts)
+			line_contexts(&sb, r->contexts, f);
+		strbuf_addstr(&sb, ", \"summary\": ");
 		summary(&sb, &rows.v[i].num, fmt);
 		strbuf_addch(&sb, '}');
 	}

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "covmerge.h"
+#include "contexts_merge.h"
 #include "objcov.h"
 
 void cm_report_free(struct cm_report *r)
@@ -14,5 +15,6 @@ void cm_report_free(struct cm_report *r)
 	free(r->project_root);
 	free(r->left_out_first);
 	free(r->outside_first);
+	ctx_free(r->contexts);
 	free(r);
 }

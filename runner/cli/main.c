@@ -35,6 +35,12 @@ static const char usage_text[] =
 	"  -L, --label LABEL      only tests with this CTest label (a glob when it\n"
 	"                         has * ? [; repeatable: any of them)\n"
 	"  --lf                   only the tests that failed last time\n"
+	"  --affected-by REV      only the tests that the changes of the working\n"
+	"                         tree since REV can affect, by the contexts of\n"
+	"                         the last full --cov-context=test run (made at\n"
+	"                         REV); new tests run too\n"
+	"  --contexts-file FILE   the contexts --affected-by reads (default: the\n"
+	"                         cache file's name + .contexts)\n"
 	"  --serial PATTERN       run matching tests alone, after the others\n"
 	"  --rerun-alone, --no-rerun-alone  after the parallel phase, rerun the\n"
 	"                         failed tests alone once, to name the ones that\n"
@@ -84,6 +90,9 @@ static const char usage_text[] =
 	"                         run programs of their own; see README)\n"
 	"  --cov-export FILE      also write the run's coverage as one portable\n"
 	"                         shard (for covmerge on another machine)\n"
+	"  --cov-context=test     record which tests ran each line and branch\n"
+	"                         (contexts.cmctx in the coverage directory,\n"
+	"                         kept for --affected-by; see README)\n"
 	"databases (PostgreSQL):\n"
 	"  --db CONNINFO|URL|temp one database per worker (also $RUNNER_DB);\n"
 	"                         temp starts a private server for the run\n"
@@ -123,6 +132,7 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		O_COV_PREFIX_ENV, O_SPLIT_FIXTURED, O_RERUN_ALONE, O_NO_RERUN_ALONE,
 		O_STILL_RUNNING, O_DURATIONS_FILE, O_DB_SETUP_TIMEOUT, O_COV_DIFF,
 		O_COV_FAIL_DIFF, O_COV_FAIL_FILE, O_COV_BASELINE, O_COV_BINARY,
+		O_COV_CONTEXT, O_AFFECTED_BY, O_CONTEXTS_FILE,
 	};
 	static const struct option longopts[] = {
 		{"numprocesses", required_argument, NULL, 'n'},
@@ -159,6 +169,9 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		{"cov-fail-under-diff", required_argument, NULL, O_COV_FAIL_DIFF},
 		{"cov-fail-under-file", required_argument, NULL, O_COV_FAIL_FILE},
 		{"cov-baseline", required_argument, NULL, O_COV_BASELINE},
+		{"cov-context", required_argument, NULL, O_COV_CONTEXT},
+		{"affected-by", required_argument, NULL, O_AFFECTED_BY},
+		{"contexts-file", required_argument, NULL, O_CONTEXTS_FILE},
 		{"db", required_argument, NULL, O_DB},
 		{"db-schema", required_argument, NULL, O_DB_SCHEMA},
 		{"db-setup", required_argument, NULL, O_DB_SETUP},
@@ -333,6 +346,18 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 		case O_COV_BASELINE:
 			o->cov_baseline = optarg;
 			break;
+		case O_COV_CONTEXT:
+			if (strcmp(optarg, "test"))
+				return cli_usage(&cli, "bad --cov-context \"%s\": expected "
+					     "test", optarg);
+			o->cov_context = 1;
+			break;
+		case O_AFFECTED_BY:
+			o->affected_by = optarg;
+			break;
+		case O_CONTEXTS_FILE:
+			o->contexts_file = optarg;
+			break;
 		case O_DB:
 			o->db = optarg;
 			break;
@@ -376,7 +401,7 @@ static int check_options(struct runner_opts *o)
 	if ((o->cov_dir || o->ncov_reports || o->cov_branch || o->cov_fail_under >= 0 ||
 	     o->cov_export || o->cov_root || o->cov_diff ||
 	     o->cov_fail_under_diff >= 0 || o->cov_fail_under_file >= 0 ||
-	     o->cov_baseline || o->ncov_binaries) && !o->cov)
+	     o->cov_baseline || o->ncov_binaries || o->cov_context) && !o->cov)
 		o->cov = 1; /* asking for a coverage report means measuring it */
 	if (o->split_fixtured && o->dist != DIST_LOAD)
 		return cli_usage(&cli, "%s", "--split-fixtured-groups needs --dist load "

@@ -18,6 +18,8 @@
 #include "alloc.h"
 #include "cache.h"
 #include "collect.h"
+#include "affected.h"
+#include "contexts.h"
 #include "cov.h"
 #include "cpus.h"
 #include "hung.h"
@@ -181,6 +183,7 @@ struct run {
 	int in_rerun;          /* results go to rerun_record, not the counts */
 	char *cov_scratch;     /* coverage prefix of reruns (no shard), or NULL */
 	struct path_list cov_binaries; /* the programs, for LLVM profiles */
+	struct run_contexts *ctx; /* --cov-context=test, or NULL */
 };
 
 static char *filter_for(const struct run *r, const struct item *it)
@@ -286,6 +289,19 @@ static void warn_escaped(struct run *r, int k, size_t first)
 	free(keep);
 }
 
+/* --cov-context=test: what the item's process ran, under its tests' ids. */
+static void collect_contexts(struct run *r, int k, const struct item *it)
+{
+	struct strbuf warn;
+	strbuf_init(&warn);
+	run_contexts_item_done(r->ctx, k, it, r->suite.tests, &warn);
+	if (warn.len) {
+		reporter_clear(&r->rp);
+		fprintf(stderr, "runner: warning: %s", warn.buf);
+	}
+	strbuf_release(&warn);
+}
+
 static void finish_item(struct run *r, int k, const char *start_error,
 			const struct item *it)
 {
@@ -314,6 +330,8 @@ static void finish_item(struct run *r, int k, const char *start_error,
 		results_from_item(&r->suite, it, &oc, &r->results);
 	if (!start_error)
 		warn_escaped(r, k, first);
+	if (r->ctx && !start_error && !r->in_rerun)
+		collect_contexts(r, k, it);
 	for (size_t i = first; i < r->results.n; i++) {
 		reporter_result(&r->rp, &r->results.v[i]);
 		if (result_failed(&r->results.v[i]))
@@ -783,6 +801,8 @@ static int collect_and_plan(struct run *r, const char *searched,
 			fprintf(stderr, "runner: %s\n", err->buf);
 			return RUNNER_EXIT_INTERNAL;
 		}
+		if (o->cov_context)
+			r->ctx = run_contexts_new(r->cov_dir, r->nslots);
 		if (cov_write_manifest(r->cov_dir, r->uid, r->nslots, &r->results, 0,
 				       o->cov_paths, o->ncov_paths, NULL, 0, err)) {
 			fprintf(stderr, "runner: cannot write the manifest: %s\n", err->buf);
@@ -809,6 +829,10 @@ static int collect_and_plan(struct run *r, const char *searched,
 	cache_load(&r->cache, o->cache_file);
 	if (o->durations_file && durations_load(&r->durations, o->durations_file,
 						err)) {
+		fprintf(stderr, "runner: %s\n", err->buf);
+		return RUNNER_EXIT_USAGE;
+	}
+	if (o->affected_by && affected_select(&r->suite, o, err)) {
 		fprintf(stderr, "runner: %s\n", err->buf);
 		return RUNNER_EXIT_USAGE;
 	}
@@ -856,6 +880,8 @@ static void run_tests(struct run *r)
 	r->slots = xcalloc((size_t)r->nslots, sizeof(*r->slots));
 	orphans_subreaper();
 	reporter_init(&r->rp, o->verbose, o->quiet, r->nslots, r->plan.ntests);
+	if (o->affected_by)
+		r->rp.deselected = r->plan.deselected;
 	run_phase(r, r->plan.items, r->plan.nitems, r->nslots);
 	rerun_alone(r);
 	if (!r->stopping && r->plan.nserial) {
@@ -866,6 +892,15 @@ static void run_tests(struct run *r)
 		run_phase(r, r->plan.serial, r->plan.nserial, 1);
 	}
 	reporter_clear(&r->rp);
+}
+
+/* Whether the run ran the whole suite (its contexts replace the kept
+ * ones): no selection, nothing stopped it. */
+static int full_run(const struct run *r)
+{
+	const struct runner_opts *o = r->o;
+	return !o->nkeywords && !o->nlabels && !o->last_failed && !o->shard_n &&
+	       !r->plan.deselected && !r->stopping && !r->interrupted && !r->infra;
 }
 
 /* After the tests: the cache, JUnit, the failures, the coverage report
@@ -890,6 +925,16 @@ static enum runner_exit finish_run(struct run *r, double elapsed,
 	reporter_failures(&r->rp, &r->results);
 	if (o->durations_set)
 		reporter_durations(&r->results, o->durations);
+	if (r->ctx) {
+		strbuf_reset(err);
+		char *keep = full_run(r) ? run_contexts_kept_path(o->cache_file) : NULL;
+		if (run_contexts_finish(r->ctx, keep, err)) {
+			fprintf(stderr, "runner: cannot write the contexts: %s\n", err->buf);
+			r->rp.errors++;
+			rc = RUNNER_EXIT_INTERNAL;
+		}
+		free(keep);
+	}
 	if (r->cov_dir) {
 		strbuf_reset(err);
 		cov_binaries(&r->suite, &r->cov_binaries);
@@ -965,6 +1010,7 @@ static void run_release(struct run *r, struct strbuf *err)
 	free(r->cov_dir);
 	path_list_release(&r->cov_binaries);
 	free(r->infra);
+	run_contexts_free(r->ctx);
 	if (r->cov_lock >= 0)
 		close(r->cov_lock);
 }

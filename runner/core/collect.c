@@ -436,6 +436,7 @@ int collect_ctest(struct suite *s, const char *build_dir, struct strbuf *err)
 
 void suite_release(struct suite *s)
 {
+	free(s->affected);
 	for (size_t i = 0; i < s->ntests; i++) {
 		free(s->tests[i].group);
 		free(s->tests[i].name);

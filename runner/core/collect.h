@@ -10,6 +10,8 @@ struct suite {
 	size_t nprogs, aprogs;
 	struct test *tests;
 	size_t ntests, atests;
+	unsigned char *affected; /* per test: --affected-by runs it; NULL:
+				    no such selection */
 };
 
 /* Adds the programs named by paths (files, directories searched for

@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "covmerge.h"
+#include "covmerge_contexts.h"
 #include "json.h"
 #include "outfile.h"
 #include "path.h"
@@ -39,7 +40,8 @@ int cov_prepare(const char *dir, int nworkers, struct strbuf *err)
 	struct dirent *de;
 	int rc = 0;
 	while ((de = readdir(d)) && !rc) {
-		if (!is_worker_dir(de->d_name) && strcmp(de->d_name, "manifest.json"))
+		if (!is_worker_dir(de->d_name) && strcmp(de->d_name, "manifest.json") &&
+		    strcmp(de->d_name, CM_CTX_FILE))
 			continue;
 		char *p = path_join(dir, de->d_name);
 		if (path_remove_tree(p) != 0) {
@@ -178,6 +180,12 @@ int cov_report(const struct runner_opts *o, const char *dir, int nworkers,
 			cm_job_add_object_dir(job, o->cov_paths[i]);
 	else
 		cm_job_add_object_dir(job, ".");
+	if (o->cov_context) {
+		/* the contexts the run recorded */
+		char *store = path_join(dir, CM_CTX_FILE);
+		cm_job_add_input(job, store);
+		free(store);
+	}
 	cm_job_set_only_object_dirs(job, 1);
 	cm_job_set_stop_flag(job, &proc_interrupt);
 	cm_job_set_branch(job, o->cov_branch);

@@ -167,6 +167,8 @@ void reporter_summary(const struct reporter *rp, double seconds, int interrupted
 	       rp->failed, rp->skipped);
 	if (rp->errors)
 		printf(", %zu error%s", rp->errors, rp->errors == 1 ? "" : "s");
+	if (rp->deselected)
+		printf(", %zu deselected", rp->deselected);
 	printf("\n");
 	fflush(stdout);
 }

@@ -22,6 +22,7 @@ struct reporter {
 	char still[512];      /* "still running: TEST (N s)" for the status
 				 line, or "" */
 	size_t errors;        /* infrastructure failures (exit 3) */
+	size_t deselected;    /* --affected-by: said in the last line */
 };
 
 void reporter_init(struct reporter *rp, int verbose, int quiet, int nworkers,

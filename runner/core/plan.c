@@ -208,7 +208,7 @@ static size_t select_tests(struct suite *s, const struct runner_opts *o,
 		struct test *t = &s->tests[i];
 		const struct cache_entry *e = cache_find(c, t->id);
 		t->est = e ? e->duration : -1;
-		int keep = !only || only[i];
+		int keep = (!only || only[i]) && (!s->affected || s->affected[i]);
 		for (size_t k = 0; k < o->nkeywords && keep; k++)
 			keep = keyword_match(t->id, o->keywords[k]);
 		if (keep && o->nlabels) {

@@ -136,6 +136,10 @@ struct runner_opts {
 	const char *cov_root;  /* NULL: the sources' common directory */
 	const char *cov_prefix_env; /* variable for the shard prefix
 				       (NULL: GCOV_PREFIX) */
+	int cov_context;     /* --cov-context=test: per-test contexts */
+	const char *affected_by;   /* --affected-by REV, or NULL */
+	const char *contexts_file; /* --contexts-file (NULL: beside the
+				      cache file) */
 	/* databases */
 	const char *db;
 	const char *db_schema;

@@ -215,6 +215,49 @@ static void test_empty(void **state)
 	strbuf_release(&err);
 }
 
+/* The old side (runner --affected-by): changed and deleted old lines,
+ * and the old lines around an insertion; a deleted file keeps its old
+ * lines, a new file has none. */
+static void test_old_side(void **state)
+{
+	(void)state;
+	struct udiff d;
+	struct strbuf err;
+	const char *text =
+		"diff --git a/src/x.c b/src/x.c\n"
+		"--- a/src/x.c\n"
+		"+++ b/src/x.c\n"
+		"@@ -3,2 +3,1 @@\n"
+		"-old three\n"
+		"-old four\n"
+		"+new three\n"
+		"@@ -10,0 +9,2 @@\n"
+		"+inserted\n"
+		"+inserted\n"
+		"@@ -20,3 +21,4 @@\n"
+		" ctx 20\n"
+		"+ins after 20\n"
+		" ctx 21\n"
+		" ctx 22\n"
+		"--- a/gone.h\n"
+		"+++ /dev/null\n"
+		"@@ -1,2 +0,0 @@\n"
+		"-a\n"
+		"-b\n"
+		"--- /dev/null\n"
+		"+++ b/new.c\n"
+		"@@ -0,0 +1 @@\n"
+		"+x\n";
+	assert_int_equal(parse(text, &d, &err), 0);
+	assert_int_equal(d.nold, 2);
+	const unsigned x[] = {3, 4, 10, 11, 20, 21};
+	assert_lines(&d.old[0], "src/x.c", x, 6);
+	const unsigned gone[] = {1, 2};
+	assert_lines(&d.old[1], "gone.h", gone, 2);
+	udiff_release(&d);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_repeated_file),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_old_side),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,9 @@ covmerge=
 tools=covmerge,gcovr,lcov,gcov-tool,html
 example=0
 build_jobs=$(nproc)
+contexts=0
+workers=2
+test_modules=0
 
 usage() {
 	cat <<EOF
@@ -44,6 +47,13 @@ usage: $0 [options]
                   CTest tests run once per shard) instead of the synthetic
                   project; --files, --funcs and --tests do not apply
   --build-jobs N  parallel jobs for building the project (default nproc)
+  --contexts      instead of the merge tools, time runner --cov against
+                  runner --cov --cov-context=test on the bundled example
+                  and on the project's test programs (use --tests 300
+                  --files 100 --funcs 10), and measure the context store
+  --workers N     runner workers with --contexts (default $workers)
+  --test-modules K  each test program runs only K modules (a unit-test-
+                  like suite; default 0: four fifths of all modules)
   -h, --help      this text
 
 Smoke run (about 30 s): $0 --files 20 --funcs 10 --runs 2
@@ -72,6 +82,9 @@ while [[ $# -gt 0 ]]; do
 	--covmerge) [[ -n ${2-} ]] || die "--covmerge needs a path"; covmerge=$2; shift 2 ;;
 	--tools) [[ -n ${2-} ]] || die "--tools needs a list"; tools=$2; shift 2 ;;
 	--example) example=1; shift ;;
+	--contexts) contexts=1; shift ;;
+	--workers) posint "$1" "${2-}"; workers=$2; shift 2 ;;
+	--test-modules) posint "$1" "${2-}"; test_modules=$2; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -93,6 +106,7 @@ need python3
 need gcc
 need make
 need hyperfine "apt-get install hyperfine"
+((contexts)) && tools=covmerge
 if want gcovr || want html; then need gcovr "apt-get install gcovr"; fi
 want lcov && need lcov "apt-get install lcov"
 want html && need genhtml "apt-get install lcov"
@@ -138,8 +152,10 @@ keep_workdir() {
 if want covmerge || want html; then
 	if [[ -z $covmerge ]]; then
 		echo "== building covmerge (Release) from $repo"
+		targets=(--target covmerge)
+		((contexts)) && targets=(--target covmerge runner runner_preload)
 		if ! { cmake -S "$repo" -B "$W/covmerge-build" -DCMAKE_BUILD_TYPE=Release -DCM_TESTS=OFF &&
-			cmake --build "$W/covmerge-build" --target covmerge -j "$build_jobs"; } >"$L/covmerge-build.log" 2>&1; then
+			cmake --build "$W/covmerge-build" "${targets[@]}" -j "$build_jobs"; } >"$L/covmerge-build.log" 2>&1; then
 			tail -n 30 "$L/covmerge-build.log" >&2
 			keep_workdir
 			die "building covmerge failed (full log: $L/covmerge-build.log)"
@@ -150,6 +166,47 @@ if want covmerge || want html; then
 	covmerge=$(cd "$(dirname "$covmerge")" && pwd)/$(basename "$covmerge")
 fi
 
+# ---- timing helpers ---------------------------------------------------------------
+# bench RUNS NAME LABEL CMD...: hyperfine (no shell) around /usr/bin/time -v,
+# whose reports are appended to $M/NAME.txt (one per run, warmup included).
+ran=()
+bench() {
+	local n=$1 name=$2 label=$3
+	shift 3
+	echo "== timing: $label"
+	echo "   $*"
+	echo "$*" >"$W/cmds/$name.cmd"
+	rm -f "$M/$name.txt"
+	if ! hyperfine -N --warmup 1 --runs "$n" --style basic \
+		--export-json "$R/$name.json" --output "$L/$name.out" \
+		--command-name "$label" \
+		"/usr/bin/time -v -a -o $M/$name.txt $*" >"$L/$name.hyperfine" 2>&1; then
+		cat "$L/$name.hyperfine" >&2
+		echo "bench.sh: '$label' failed; running it once more to show its output:" >&2
+		set +e
+		"$@"
+		echo "exit status: $?" >&2
+		set -e
+		keep_workdir
+		echo "reproduce: $*" >&2
+		die "'$label' failed on the synthetic project"
+	fi
+	grep -E 'Time|Range' "$L/$name.hyperfine" | sed 's/^/   /'
+	ran+=("$name")
+}
+
+# How busy the machine is (other work disturbs the timing): CPU use over 2 s.
+cpu_busy() {
+	local a b
+	read -r -a a < <(grep '^cpu ' /proc/stat)
+	sleep 2
+	read -r -a b < <(grep '^cpu ' /proc/stat)
+	local total=0 idle i
+	for ((i = 1; i < ${#a[@]}; i++)); do total=$((total + b[i] - a[i])); done
+	idle=$((b[4] - a[4] + b[5] - a[5]))
+	((total > 0)) || total=1
+	echo $(((100 * (total - idle)) / total))
+}
 # ---- generate, build, run ---------------------------------------------------
 if ((example)); then
 	echo "== the bundled example: $repo/tests/fixtures/example, copied to $P"
@@ -165,13 +222,21 @@ if ((example)); then
 	done
 else
 	echo "== generating $files files x $funcs functions, $tests test programs in $P"
-	python3 "$here/gen_project.py" --out "$P" --files "$files" --funcs "$funcs" --tests "$tests"
+	python3 "$here/gen_project.py" --out "$P" --files "$files" --funcs "$funcs" --tests "$tests" \
+		--test-modules "$test_modules"
 	echo "== building with gcc --coverage (make -j$build_jobs)"
 	t0=$(date +%s%N)
 	make -s -C "$P" -j "$build_jobs" >"$L/project-build.log" 2>&1 ||
 		{ tail -n 30 "$L/project-build.log" >&2; keep_workdir; die "building the synthetic project failed"; }
 	t1=$(date +%s%N)
 	echo "   built in $(((t1 - t0) / 1000000)) ms"
+
+	if ((contexts)); then
+		# shellcheck source=tools/bench/contexts.sh
+		. "$here/contexts.sh"
+		bench_contexts
+		exit 0
+	fi
 
 	echo "== writing $shards shards (GCOV_PREFIX=$S/shard_K GCOV_PREFIX_STRIP=0)"
 	for ((k = 1; k <= shards; k++)); do
@@ -239,46 +304,6 @@ mkdir -p "$O/gcovr" "$O/lcov" "$O/gcov-tool"
 } >"$W/cmds/gcov-tool.sh"
 
 # ---- timing ---------------------------------------------------------------
-# bench RUNS NAME LABEL CMD...: hyperfine (no shell) around /usr/bin/time -v,
-# whose reports are appended to $M/NAME.txt (one per run, warmup included).
-ran=()
-bench() {
-	local n=$1 name=$2 label=$3
-	shift 3
-	echo "== timing: $label"
-	echo "   $*"
-	echo "$*" >"$W/cmds/$name.cmd"
-	rm -f "$M/$name.txt"
-	if ! hyperfine -N --warmup 1 --runs "$n" --style basic \
-		--export-json "$R/$name.json" --output "$L/$name.out" \
-		--command-name "$label" \
-		"/usr/bin/time -v -a -o $M/$name.txt $*" >"$L/$name.hyperfine" 2>&1; then
-		cat "$L/$name.hyperfine" >&2
-		echo "bench.sh: '$label' failed; running it once more to show its output:" >&2
-		set +e
-		"$@"
-		echo "exit status: $?" >&2
-		set -e
-		keep_workdir
-		echo "reproduce: $*" >&2
-		die "'$label' failed on the synthetic project"
-	fi
-	grep -E 'Time|Range' "$L/$name.hyperfine" | sed 's/^/   /'
-	ran+=("$name")
-}
-
-# How busy the machine is (other work disturbs the timing): CPU use over 2 s.
-cpu_busy() {
-	local a b
-	read -r -a a < <(grep '^cpu ' /proc/stat)
-	sleep 2
-	read -r -a b < <(grep '^cpu ' /proc/stat)
-	local total=0 idle i
-	for ((i = 1; i < ${#a[@]}; i++)); do total=$((total + b[i] - a[i])); done
-	idle=$((b[4] - a[4] + b[5] - a[5]))
-	((total > 0)) || total=1
-	echo $(((100 * (total - idle)) / total))
-}
 busy_before=$(cpu_busy)
 echo "== CPU busy before timing: $busy_before% (other processes disturb the numbers)"
 echo "$busy_before" >"$W/busy.before"
