@@ -17,35 +17,6 @@
 #define TMP_TAG ".tmp."
 #define OLD_TAG ".old."
 
-/* Removes "<path><tag><pid>.*" entries beside path whose process is dead:
- * what a killed run left. */
-static void clean_stale(const char *path, const char *tag)
-{
-	char *dir = path_dirname(path);
-	const char *base = path_basename(path);
-	size_t lb = strlen(base), lt = strlen(tag);
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		const char *n = de->d_name;
-		if (strncmp(n, base, lb) || strncmp(n + lb, tag, lt))
-			continue;
-		char *end;
-		errno = 0;
-		long pid = strtol(n + lb + lt, &end, 10);
-		if (errno || *end != '.' || pid <= 0 || pid == (long)getpid())
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		char *stale = path_join(dir, n);
-		path_remove_tree(stale);
-		free(stale);
-	}
-	if (d)
-		closedir(d);
-	free(dir);
-}
-
 /* Whether the existing directory path may be replaced: it is empty, or
  * its index.html holds marker in its first 4 KiB. */
 static int replaceable(const char *path, const char *marker)
@@ -102,8 +73,8 @@ int outdir_open(struct outdir *od, const char *path, const char *marker,
 		free(target);
 		return -1;
 	}
-	clean_stale(target, TMP_TAG);
-	clean_stale(target, OLD_TAG);
+	path_remove_stale_temps(target, TMP_TAG, 1);
+	path_remove_stale_temps(target, OLD_TAG, 1);
 	char *tmp = xasprintf("%s" TMP_TAG "%ld.XXXXXX", target, (long)getpid());
 	if (!mkdtemp(tmp)) {
 		strbuf_addstr(err, strerror(errno));

@@ -1,6 +1,5 @@
 #include "outfile.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -72,36 +71,6 @@ void outfile_cleanup_on_signals(void)
 /* Our temporary names: "<target>.tmp.<pid>.<suffix>". */
 #define TMP_TAG ".tmp."
 
-/* Removes temporary files of our naming beside path whose writer is dead
- * (a run killed by SIGKILL, or on a file system without O_TMPFILE). A
- * process that is still alive keeps its files. */
-static void clean_stale(const char *path)
-{
-	char *dir = path_dirname(path);
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	size_t lb = strlen(base), lt = strlen(TMP_TAG);
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		const char *n = de->d_name;
-		if (strncmp(n, base, lb) || strncmp(n + lb, TMP_TAG, lt))
-			continue;
-		char *end;
-		errno = 0;
-		long pid = strtol(n + lb + lt, &end, 10);
-		if (errno || *end != '.' || pid <= 0 || pid == (long)getpid())
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		char *stale = path_join(dir, n);
-		unlink(stale);
-		free(stale);
-	}
-	if (d)
-		closedir(d);
-	free(dir);
-}
-
 /* An unnamed file in path's directory (O_TMPFILE), when the file system
  * has them and /proc can give it a name later; -1 otherwise. */
 static int open_anonymous(const char *path)
@@ -147,7 +116,7 @@ int outfile_open(struct outfile *of, const char *path, struct strbuf *err)
 		of->direct = 1;
 		return 0;
 	}
-	clean_stale(path);
+	path_remove_stale_temps(path, TMP_TAG, 0);
 	int fd = open_anonymous(path);
 	if (fd >= 0) {
 		of->anonymous = 1;

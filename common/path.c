@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -245,6 +246,36 @@ int path_remove_tree(const char *path)
 	if (lstat(path, &st) != 0)
 		return errno == ENOENT ? 0 : -1;
 	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) ? -1 : 0;
+}
+
+void path_remove_stale_temps(const char *path, const char *tag, int trees)
+{
+	char *dir = path_dirname(path);
+	const char *base = path_basename(path);
+	size_t lb = strlen(base), lt = strlen(tag);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		const char *n = de->d_name;
+		if (strncmp(n, base, lb) || strncmp(n + lb, tag, lt))
+			continue;
+		char *end;
+		errno = 0;
+		long pid = strtol(n + lb + lt, &end, 10);
+		if (errno || *end != '.' || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char *stale = path_join(dir, n);
+		if (trees)
+			path_remove_tree(stale);
+		else
+			unlink(stale);
+		free(stale);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
 }
 
 /* mkdir that accepts an existing directory (and only a directory). */

@@ -45,6 +45,12 @@ size_t path_count_files(const char *dir, const char *suffix);
  * crossing into other file systems). A missing path is fine. Returns 0, or
  * -1 with errno set. */
 int path_remove_tree(const char *path);
+
+/* Removes what a killed run left beside path: the entries named
+ * "<basename of path><tag><pid>.*" whose process pid is dead (a live
+ * process keeps its own). trees: entries may be directories, removed
+ * whole; otherwise only files are unlinked. */
+void path_remove_stale_temps(const char *path, const char *tag, int trees);
 /* mkdir -p with mode 0777 (less umask). Returns 0, or -1 with errno. */
 int path_mkdirs(const char *path);
 
