@@ -22,6 +22,25 @@ void diag_add(struct diag *d, enum cm_severity sev, const char *fmt, ...)
 		d->nerrors++;
 }
 
+void diag_vemitf(cm_emit_fn *emit, void *ctx, enum cm_severity sev,
+		 const char *fmt, va_list ap)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	strbuf_vaddf(&sb, fmt, ap);
+	emit(ctx, sev, sb.buf);
+	strbuf_release(&sb);
+}
+
+void diag_emitf(cm_emit_fn *emit, void *ctx, enum cm_severity sev,
+		const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vemitf(emit, ctx, sev, fmt, ap);
+	va_end(ap);
+}
+
 size_t diag_flush(struct diag *d, cm_emit_fn *emit, void *ctx)
 {
 	size_t errors = d->nerrors;

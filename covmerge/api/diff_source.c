@@ -12,25 +12,11 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "diag.h"
 #include "infile.h"
 #include "path.h"
 #include "run_capture.h"
 #include "strbuf.h"
-
-static void emitf(cm_emit_fn *emit, void *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void emitf(cm_emit_fn *emit, void *ctx, const char *fmt, ...)
-{
-	struct strbuf sb;
-	va_list ap;
-	strbuf_init(&sb);
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	emit(ctx, CM_ERROR, sb.buf);
-	strbuf_release(&sb);
-}
 
 /* git's output, its trailing newline taken off. */
 static int git(char *const *argv, struct strbuf *out, cm_emit_fn *emit,
@@ -45,7 +31,7 @@ static int git(char *const *argv, struct strbuf *out, cm_emit_fn *emit,
 		strbuf_init(&cmd);
 		for (size_t i = 0; argv[i]; i++)
 			strbuf_addf(&cmd, "%s%s", i ? " " : "", argv[i]);
-		emitf(emit, ctx, "--diff: `%s` %s", cmd.buf, err.buf);
+		diag_emitf(emit, ctx, CM_ERROR, "--diff: `%s` %s", cmd.buf, err.buf);
 		strbuf_release(&cmd);
 	}
 	strbuf_release(&err);
@@ -118,13 +104,13 @@ int cm_diff_load(const char *rev, const char *patch, const char *root,
 		rc = !strcmp(patch, "-") ? read_stdin(&text, &err)
 					 : infile_load(patch, &text, &err);
 		if (rc)
-			emitf(emit, emit_ctx, "--diff-file \"%s\": %s", name, err.buf);
+			diag_emitf(emit, emit_ctx, CM_ERROR, "--diff-file \"%s\": %s", name, err.buf);
 	}
 	if (!rc && udiff_parse(text.buf ? text.buf : "", text.len, u, &err)) {
 		if (rev)
-			emitf(emit, emit_ctx, "git diff against %s: %s", name, err.buf);
+			diag_emitf(emit, emit_ctx, CM_ERROR, "git diff against %s: %s", name, err.buf);
 		else
-			emitf(emit, emit_ctx, "--diff-file \"%s\": %s", name, err.buf);
+			diag_emitf(emit, emit_ctx, CM_ERROR, "--diff-file \"%s\": %s", name, err.buf);
 		rc = -1;
 	}
 	if (!rc)

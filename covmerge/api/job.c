@@ -293,7 +293,9 @@ size_t cm_job_ninputs(const struct cm_job *job)
 	return job->inputs.n + job->object_dirs.n;
 }
 
-const char *cm_job_output_clash(const struct cm_job *job)
+/* Every output path of the job: the reports' (in order), then the export
+ * and the baseline (either may be NULL); n + 2 entries, n reports. */
+static const char **job_outputs(const struct cm_job *job)
 {
 	size_t n = job->cmd.nreports;
 	const char **outs = xcalloc(n + 2, sizeof(*outs));
@@ -301,6 +303,13 @@ const char *cm_job_output_clash(const struct cm_job *job)
 		outs[i] = job->cmd.reports[i].path;
 	outs[n] = job->export_path;
 	outs[n + 1] = job->write_baseline;
+	return outs;
+}
+
+const char *cm_job_output_clash(const struct cm_job *job)
+{
+	size_t n = job->cmd.nreports;
+	const char **outs = job_outputs(job);
 	const char *clash = cm_output_clash(outs, n + 2);
 	free(outs);
 	return clash;
@@ -309,11 +318,7 @@ const char *cm_job_output_clash(const struct cm_job *job)
 const char *cm_job_output_in_html(const struct cm_job *job)
 {
 	size_t n = job->cmd.nreports;
-	const char **outs = xcalloc(n + 2, sizeof(*outs));
-	for (size_t i = 0; i < n; i++)
-		outs[i] = job->cmd.reports[i].path;
-	outs[n] = job->export_path;
-	outs[n + 1] = job->write_baseline;
+	const char **outs = job_outputs(job);
 	const char *inside = NULL;
 	for (size_t i = 0; i < n && !inside; i++)
 		if (job->cmd.reports[i].kind == CM_REPORT_HTML)

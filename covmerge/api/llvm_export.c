@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "diag.h"
 #include "elf_cov.h"
 #include "infile.h"
 #include "manifest.h"
@@ -39,16 +40,12 @@ static void say(struct ctx *c, enum cm_severity sev, const char *fmt, ...)
 
 static void say(struct ctx *c, enum cm_severity sev, const char *fmt, ...)
 {
-	struct strbuf sb;
 	va_list ap;
-	strbuf_init(&sb);
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	diag_vemitf(c->emit, c->emit_ctx, sev, fmt, ap);
 	va_end(ap);
-	c->emit(c->emit_ctx, sev, sb.buf);
 	if (sev == CM_ERROR)
 		c->errors++;
-	strbuf_release(&sb);
 }
 
 static int is_profile(const char *p)
