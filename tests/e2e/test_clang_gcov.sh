@@ -30,41 +30,7 @@ for opt in -O0 -O2; do
 		die "$opt: building the fixture with clang failed"
 	b=$w/build
 	assert_eq "oncg*804" "$(head -c 8 "$b/logic.gcno")" "$opt: clang writes LLVM's 408*"
-	bash "$fx/run_shards.sh" "$b" "$w/s1" "$w/s2" "$w/s3" || die "$opt: shard runs failed"
-	# the same runs once more, accumulated beside the objects (prefix /)
-	bash "$fx/run_shards.sh" "$b" / / / || die "$opt: in-place runs failed"
-	n=0
-	while read -r g; do
-		n=$((n + 1))
-		d=$w/gcov/$n
-		mkdir -p "$d"
-		# llvm-cov prints a source's lines only when it finds the
-		# source by its recorded (relative) name
-		ln -sfn "$w/src" "$w/gcov/src"
-		ln -sfn "$w/src" "$d/src"
-		cp "$w/src"/* "$d/"
-		(cd "$d" && llvm-cov gcov -b -c -f -o "${g%.gcno}.o" x.c >/dev/null 2>&1) ||
-			die "$opt: llvm-cov gcov failed on $g"
-		(cd "$d" && rm -f ./*.c ./*.h ./*.inc)
-	done < <(find "$b" -name '*.gcno' | LC_ALL=C sort)
-	assert_eq 10 "$n" "$opt: ten notes files"
-	rc=0
-	# logic.o was compiled in src, which is no parent of build: its
-	# names resolve against the working directory
-	(cd "$w/src" && "$COVMERGE" --root / --branch --report "lcov:$w/cm.info" \
-		"$w/s1" "$w/s2" "$w/s3" --object-dir "$b") >"$w/cm.out" 2>"$w/cm.err" || rc=$?
-	assert_eq 0 "$rc" "$opt: covmerge exit status"
-	assert_empty "$w/cm.err" "$opt: no message"
-	out=$("$PYTHON" "$compare" "$w/cm.info" "$w"/gcov/*) ||
-		fail "$opt: covmerge differs from llvm-cov gcov:
-$out"
-	ok "$opt: equal to llvm-cov gcov ($(tail -n 1 <<<"$out"))"
-	# every source named as the real file, whatever the compile directory
-	bad=$(grep '^SF:' "$w/cm.info" | cut -c4- | grep -v '^/usr/' |
-		while read -r f; do
-			[[ $f == "$w/src/"* && -f $f ]] || echo "$f"
-		done)
-	assert_eq "" "$bad" "$opt: the sources resolved to the real files"
+	clang_exact_check "$opt" "$w" "$fx" "$compare"
 	assert_eq 10 "$(grep -c "^SF:$w/src/.*\.c$" "$w/cm.info")" "$opt: the ten .c sources"
 done
 

@@ -28,34 +28,6 @@ for variant in "B01* -O0" "B11* -O0" "B11* -O2"; do
 	b=$w/build
 	word=$(head -c 8 "$b/logic.gcno" | tail -c 4)
 	assert_eq "$(rev <<<"$version")" "$word" "$variant: clang wrote $version"
-	bash "$fx/run_shards.sh" "$b" "$w/s1" "$w/s2" "$w/s3" || die "$variant: shard runs failed"
-	bash "$fx/run_shards.sh" "$b" / / / || die "$variant: in-place runs failed"
-	n=0
-	while read -r g; do
-		n=$((n + 1))
-		d=$w/gcov/$n
-		mkdir -p "$d"
-		ln -sfn "$w/src" "$w/gcov/src"
-		ln -sfn "$w/src" "$d/src"
-		cp "$w/src"/* "$d/"
-		(cd "$d" && llvm-cov gcov -b -c -f -o "${g%.gcno}.o" x.c >/dev/null 2>&1) ||
-			die "$variant: llvm-cov gcov failed on $g"
-		(cd "$d" && rm -f ./*.c ./*.h ./*.inc)
-	done < <(find "$b" -name '*.gcno' | LC_ALL=C sort)
-	assert_eq 10 "$n" "$variant: ten notes files"
-	rc=0
-	(cd "$w/src" && "$COVMERGE" --root / --branch --report "lcov:$w/cm.info" \
-		"$w/s1" "$w/s2" "$w/s3" --object-dir "$b") >"$w/cm.out" 2>"$w/cm.err" || rc=$?
-	assert_eq 0 "$rc" "$variant: covmerge exit status"
-	assert_empty "$w/cm.err" "$variant: no message"
-	out=$("$PYTHON" "$compare" "$w/cm.info" "$w"/gcov/*) ||
-		fail "$variant: covmerge differs from llvm-cov gcov:
-$out"
-	ok "$variant: equal to llvm-cov gcov ($(tail -n 1 <<<"$out"))"
-	bad=$(grep '^SF:' "$w/cm.info" | cut -c4- | grep -v '^/usr/' |
-		while read -r f; do
-			[[ $f == "$w/src/"* && -f $f ]] || echo "$f"
-		done)
-	assert_eq "" "$bad" "$variant: the sources resolved to the real files"
+	clang_exact_check "$variant" "$w" "$fx" "$compare"
 done
 note "ok"

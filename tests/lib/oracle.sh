@@ -100,3 +100,47 @@ lcov_totals() {
 		$1 == "BRF" { brf += $2 } $1 == "BRH" { brh += $2 }
 		END { printf "%d %d %d %d %d %d\n", lf, lh, fnf, fnh, brf, brh }' "$1"
 }
+
+# clang_exact_check LABEL W FX COMPARE: the exact fixture FX, built by clang into W/build
+# (sources in W/src), run into three shards and in place; llvm-cov gcov on
+# the in-place data of each of its ten notes files is the oracle of
+# covmerge's merge of the shards (per line, branch and function), and every
+# source must resolve to the real file. COMPARE: llvm_oracle_compare.py.
+# Leaves the lcov output in W/cm.info.
+clang_exact_check() {
+	local label=$1 w=$2 fx=$3 compare=$4 b=$2/build n=0 g d rc out bad
+	bash "$fx/run_shards.sh" "$b" "$w/s1" "$w/s2" "$w/s3" || die "$label: shard runs failed"
+	# the same runs once more, accumulated beside the objects (prefix /)
+	bash "$fx/run_shards.sh" "$b" / / / || die "$label: in-place runs failed"
+	while read -r g; do
+		n=$((n + 1))
+		d=$w/gcov/$n
+		mkdir -p "$d"
+		# llvm-cov prints a source's lines only when it finds the
+		# source by its recorded (relative) name
+		ln -sfn "$w/src" "$w/gcov/src"
+		ln -sfn "$w/src" "$d/src"
+		cp "$w/src"/* "$d/"
+		(cd "$d" && llvm-cov gcov -b -c -f -o "${g%.gcno}.o" x.c >/dev/null 2>&1) ||
+			die "$label: llvm-cov gcov failed on $g"
+		(cd "$d" && rm -f ./*.c ./*.h ./*.inc)
+	done < <(find "$b" -name '*.gcno' | LC_ALL=C sort)
+	assert_eq 10 "$n" "$label: ten notes files"
+	rc=0
+	# logic.o was compiled in src, which is no parent of build: its
+	# names resolve against the working directory
+	(cd "$w/src" && "$COVMERGE" --root / --branch --report "lcov:$w/cm.info" \
+		"$w/s1" "$w/s2" "$w/s3" --object-dir "$b") >"$w/cm.out" 2>"$w/cm.err" || rc=$?
+	assert_eq 0 "$rc" "$label: covmerge exit status"
+	assert_empty "$w/cm.err" "$label: no message"
+	out=$("$PYTHON" "$compare" "$w/cm.info" "$w"/gcov/*) ||
+		fail "$label: covmerge differs from llvm-cov gcov:
+$out"
+	ok "$label: equal to llvm-cov gcov ($(tail -n 1 <<<"$out"))"
+	# every source named as the real file, whatever the compile directory
+	bad=$(grep '^SF:' "$w/cm.info" | cut -c4- | grep -v '^/usr/' |
+		while read -r f; do
+			[[ $f == "$w/src/"* && -f $f ]] || echo "$f"
+		done)
+	assert_eq "" "$bad" "$label: the sources resolved to the real files"
+}
