@@ -25,7 +25,10 @@ Used as a library:
 and from the command line (tools/screenshots.sh):
 
     browser.py shot URL OUT.png [--width W] [--height H] [--dark] [--mobile]
-        [--click SELECTOR] [--key K]...
+        [--follow LINK]... [--click SELECTOR]... [--key K]...
+
+(--follow clicks a link and waits for the page it loads; then the clicks,
+then the keys; a page that logs an error fails the command).
 
 Environment: CM_CHROMIUM names the browser (default: `chromium` on PATH).
 The sanitizer and coverage variables of the test suite (LD_PRELOAD,
@@ -442,6 +445,9 @@ def main(argv):
     shot.add_argument("--height", type=int, default=800)
     shot.add_argument("--dark", action="store_true")
     shot.add_argument("--mobile", action="store_true")
+    shot.add_argument("--follow", action="append", default=[],
+                      help="click this link first and wait for the page "
+                      "it loads (repeatable)")
     shot.add_argument("--click", action="append", default=[],
                       help="click this selector first (repeatable)")
     shot.add_argument("--key", action="append", default=[],
@@ -451,6 +457,8 @@ def main(argv):
         with Browser() as b:
             b.viewport(a.width, a.height, a.mobile, a.dark)
             b.open(a.url)
+            for sel in a.follow:
+                b.click(sel, wait_load=True)
             for sel in a.click:
                 b.click(sel)
             for k in a.key:
