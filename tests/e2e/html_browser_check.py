@@ -55,8 +55,17 @@ def check(cond, what, why=""):
 
 
 def check_eq(expected, actual, what):
-    return check(expected == actual, what, "expected %r\n     got %r"
-                 % (expected, actual))
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        try:
+            keys = sorted(set(expected) | set(actual))
+        except TypeError:
+            keys = sorted(set(expected) | set(actual), key=str)
+        why = "\n".join("%s: expected %r, got %r" % (
+            k, expected.get(k, "(none)"), actual.get(k, "(none)"))
+            for k in keys if expected.get(k) != actual.get(k))
+    else:
+        why = "expected %r\n     got %r" % (expected, actual)
+    return check(expected == actual, what, why)
 
 
 def pct_text(covered, total, precision=0):
@@ -201,8 +210,8 @@ def check_index(b, a, xml, js, term):
           % [r[0] for r in rows if not r[3]])
     heads = b.eval("[...document.querySelectorAll('#files thead th"
                    "[data-sort]')].map(h => h.dataset.sort)")
-    check_eq(["name", "stmts", "miss", "branch", "brpart", "cover",
-              "functions"], heads,
+    check_eq(sorted(["name", "stmts", "miss", "branch", "brpart", "cover",
+                     "functions"]), sorted(heads),
              "index: #files has one th[data-sort] per column")
     check(b.eval("!!document.querySelector('nav#tree details > summary')"),
           "index: nav#tree folds directories with details/summary",
@@ -235,7 +244,9 @@ def check_index(b, a, xml, js, term):
           "ascending:  %s\ndescending: %s\ncovers: %s" % (after, after2, cov))
     b.click("#files th[data-sort=name]")
     names = row_names(b)
-    check(names == sorted(names) and names != after2,
+    by_locale = b.eval("%s.sort((x, y) => x.localeCompare(y))"
+                       % json.dumps(names))
+    check(names in (sorted(names), by_locale) and names != after2,
           "index: a click on Name sorts the rows by name",
           "rows: %s" % names)
 
@@ -339,7 +350,8 @@ def check_file_page(b, a, xml, js):
         if cls.get("filename") == rel:
             for ln in cls.iter("line"):
                 hits[int(ln.get("number"))] = ln.get("hits")
-    got_hits = {int(r[0][1:]): r[2] for r in rows if r[2] is not None}
+    got_hits = {int(r[0][1:]): r[2] for r in rows
+                if set(r[1]) & {"run", "miss", "part"}}
     check_eq(hits, got_hits, "%s: data-hits of each executable line equals "
              "Cobertura's hits" % page)
 
@@ -389,8 +401,11 @@ def check_file_page(b, a, xml, js):
     want = [["L%d" % n, "#L%d" % n] for n in stops]
     check_eq(want, seen, "%s: j moves .current and location.hash to each "
              "next missed or partial run in turn" % page)
-    check(b.eval(in_view), "%s: the .current row is scrolled into view"
-          % page, "the row is outside the window")
+    try:
+        b.wait_for(in_view, "the .current row in view")
+        ok("%s: the .current row is scrolled into view" % page)
+    except BrowserError as e:
+        not_ok("%s: the .current row is scrolled into view" % page, e)
     back = []
     for n in reversed(stops[:-1]):
         b.key("k")
@@ -434,6 +449,41 @@ def check_hostile(b, a, report, text):
         check_requests(b, report, what)
 
 
+def self_check(b, tmp):
+    """The driver sees what the checks rely on: a console error, an
+    exception, a failed load, a request leaving the page, a script that
+    ran (window.pwned), a key press and a click."""
+    page = os.path.join(tmp, "selfcheck.html")
+    with open(page, "w", encoding="utf-8") as f:
+        f.write("<!doctype html><meta charset=utf-8><title>t</title>"
+                "<button id=b onclick=\"document.title='clicked'\">b"
+                "</button><img src='http://example.invalid/x.png'>"
+                "<script>window.pwned = 1; console.error('err probe');"
+                "addEventListener('keydown', e => location.hash = e.key);"
+                "setTimeout(() => { throw new Error('exc probe'); });"
+                "</script>")
+    b.open(file_url(page))
+    b.wait_for("document.readyState === 'complete'", "the probe's load")
+    b.settle()
+    b.key("j")
+    b.click("#b")
+    errs = "\n".join(b.errors())
+    check("err probe" in errs and "exc probe" in errs and
+          "example.invalid" in errs,
+          "driver: sees a console error, an exception and a failed load",
+          "errors seen: %s" % errs)
+    check(any(u.startswith("http://example.invalid/") for u in b.requests),
+          "driver: sees a request leaving the page",
+          "requests seen: %s" % b.requests)
+    check_eq([1, "#j", "clicked"],
+             b.eval("[window.pwned, location.hash, document.title]"),
+             "driver: sees a script run, a key press and a click")
+    b.console.clear()
+    b.exceptions.clear()
+    b.log.clear()
+    b.requests.clear()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--report", required=True)
@@ -456,6 +506,7 @@ def main():
     os.makedirs(a.shots, exist_ok=True)
     try:
         with Browser() as b:
+            self_check(b, os.path.dirname(os.path.abspath(a.xml)))
             b.viewport(1280, 800)
             b.open(file_url(os.path.join(a.report, "index.html")))
             check_index(b, a, xml, js, term)
