@@ -11,6 +11,7 @@
 
 #include "alloc.h"
 #include "covmerge.h"
+#include "outdir.h"
 #include "path.h"
 
 /* The named temporary files that exist right now, for the signal handler:
@@ -200,6 +201,7 @@ struct staged {
 	char *path;
 	char *tmp;   /* a named temporary, closed; or */
 	FILE *fp;    /* an anonymous file, flushed and still open */
+	int dir;     /* tmp is a directory (outdir.c) */
 };
 
 static struct {
@@ -212,7 +214,11 @@ static void release_staged(struct staged *s, int drop)
 {
 	if (s->fp)
 		fclose(s->fp);
-	if (s->tmp) {
+	if (s->dir) {
+		if (drop && s->tmp)
+			outdir_remove_tree(s->tmp);
+		free(s->tmp);
+	} else if (s->tmp) {
 		if (drop)
 			unlink(s->tmp);
 		clear_active(s->tmp);
@@ -233,6 +239,13 @@ static int put_in_place(struct staged *s)
 		}
 		s->fp = NULL;
 		errno = e;
+		return rc;
+	}
+	if (s->dir) {
+		/* outdir_put_in_place removes tmp in any case */
+		int rc = outdir_put_in_place(s->tmp, s->path);
+		free(s->tmp);
+		s->tmp = NULL;
 		return rc;
 	}
 	return rename(s->tmp, s->path);
@@ -258,7 +271,7 @@ int outfile_commit(struct outfile *of, struct strbuf *err)
 			rc = -1;
 		}
 	} else {
-		struct staged s = {of->path, of->tmp, of->fp};
+		struct staged s = {of->path, of->tmp, of->fp, 0};
 		int bad = fflush(of->fp) != 0 || ferror(of->fp);
 		int e = errno;
 		/* a named temporary is closed now: some file systems report
@@ -306,6 +319,15 @@ void outfile_abort(struct outfile *of)
 	free(of->tmp);
 	free(of->path);
 	memset(of, 0, sizeof(*of));
+}
+
+int outfile_batch_add_dir(char *path, char *tmp)
+{
+	if (!batch.on)
+		return -1;
+	GROW(batch.v, batch.alloc, batch.n + 1);
+	batch.v[batch.n++] = (struct staged){.path = path, .tmp = tmp, .dir = 1};
+	return 0;
 }
 
 void outfile_batch_begin(void)

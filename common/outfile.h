@@ -42,6 +42,11 @@ void outfile_batch_begin(void);
  * -1); without, drops them all. Returns 0 or -1. */
 int outfile_batch_end(int commit, cm_emit_fn *emit, void *emit_ctx);
 
+/* In a batch, takes the written directory tmp (outdir.h) and the target
+ * path (both malloc'd; the batch frees them) to put in place at the end:
+ * returns 0. Outside a batch returns -1 and takes nothing. */
+int outfile_batch_add_dir(char *path, char *tmp);
+
 /* For a program that has no signal handling of its own: on SIGINT,
  * SIGTERM or SIGHUP, remove the temporary file being written (if any),
  * then die by the signal. */

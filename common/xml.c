@@ -4,14 +4,43 @@
 
 #include "utf8.h"
 
-void xml_add_escaped(struct strbuf *sb, const char *s)
+/* Whether byte c is copied as it is: printable ASCII other than the five
+ * special characters. */
+static int plain(unsigned char c)
 {
-	while (s && *s) {
+	return c >= 0x20 && c < 0x7f && c != '&' && c != '<' && c != '>' &&
+	       c != '"' && c != '\'';
+}
+
+void xml_add_escaped_len(struct strbuf *sb, const char *s, size_t len)
+{
+	const char *end = s + len;
+	while (s < end) {
+		const char *run = s;
+		while (s < end && plain((unsigned char)*s))
+			s++;
+		if (s > run)
+			strbuf_add(sb, run, (size_t)(s - run));
+		if (s == end)
+			break;
 		unsigned cp;
-		size_t n = utf8_decode(s, &cp);
-		if (!n) {
+		/* near the end, decode a NUL-terminated copy: nothing past the
+		 * range is read, and a cut sequence is invalid */
+		char tail[5] = {0};
+		const char *at = s;
+		if (end - s < 4) {
+			memcpy(tail, s, (size_t)(end - s));
+			at = tail;
+		}
+		size_t n = *s ? utf8_decode(at, &cp) : 0;
+		if (*s && !n) {
 			/* not UTF-8: the file would not parse */
 			strbuf_addstr(sb, UTF8_REPLACEMENT);
+			s++;
+			continue;
+		}
+		if (!*s) {
+			strbuf_addch(sb, '?'); /* NUL: not allowed in XML 1.0 */
 			s++;
 			continue;
 		}
@@ -35,4 +64,10 @@ void xml_add_escaped(struct strbuf *sb, const char *s)
 		}
 		s += n;
 	}
+}
+
+void xml_add_escaped(struct strbuf *sb, const char *s)
+{
+	if (s)
+		xml_add_escaped_len(sb, s, strlen(s));
 }

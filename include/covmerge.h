@@ -220,6 +220,13 @@ int cm_write_json(const struct cm_report *r, const struct cm_format *fmt,
 		  const char *path, cm_emit_fn *emit, void *emit_ctx);
 int cm_write_markdown(const struct cm_report *r, const struct cm_format *fmt,
 		      const char *path, cm_emit_fn *emit, void *emit_ctx);
+/* The HTML report: the directory dir with index.html, a page per source
+ * file and cm.css, cm.js; written into a temporary directory beside it and
+ * put in place whole (an existing dir must be empty or an earlier HTML
+ * report of covmerge). Returns 0, or -1 with a message emitted (dir is
+ * untouched then). */
+int cm_write_html(const struct cm_report *r, const struct cm_format *fmt,
+		  const char *dir, cm_emit_fn *emit, void *emit_ctx);
 /* The coverage.py-style table (term / term-missing) as text; the caller
  * frees it. */
 char *cm_term_table(const struct cm_report *r, const struct cm_format *fmt);
@@ -347,7 +354,7 @@ int cm_job_set_sort(struct cm_job *job, const char *key);
 void cm_job_set_quiet(struct cm_job *job, int on);
 
 /* Whether spec is a report: term, term-missing[:skip-covered], xml:FILE
- * (or cobertura:FILE), lcov:FILE, json:FILE, markdown:FILE. */
+ * (or cobertura:FILE), lcov:FILE, json:FILE, markdown:FILE, html:DIR. */
 int cm_report_spec_valid(const char *spec);
 /* Adds a report (none: the term table); -1 when spec is not one. */
 int cm_job_add_report(struct cm_job *job, const char *spec);

@@ -70,6 +70,7 @@ int cm_parse_report(const char *arg, struct cm_report_req *q)
 		{"cobertura", CM_REPORT_XML, 1},
 		{"json", CM_REPORT_JSON, 1},
 		{"markdown", CM_REPORT_MARKDOWN, 1},
+		{"html", CM_REPORT_HTML, 1},
 	};
 	const char *colon = strchr(arg, ':');
 	size_t flen = colon ? (size_t)(colon - arg) : strlen(arg);
@@ -323,6 +324,9 @@ enum cm_exit covmerge_command(struct cm_command *cmd)
 		case CM_REPORT_MARKDOWN:
 			bad = cm_write_markdown(r, &fmt, q->path, covmerge_print_message,
 						NULL);
+			break;
+		case CM_REPORT_HTML:
+			bad = cm_write_html(r, &fmt, q->path, covmerge_print_message, NULL);
 			break;
 		}
 		if (bad)

@@ -15,6 +15,7 @@ enum cm_report_kind {
 	CM_REPORT_XML,
 	CM_REPORT_JSON,
 	CM_REPORT_MARKDOWN,
+	CM_REPORT_HTML,           /* a directory */
 };
 
 struct cm_report_req {

@@ -49,8 +49,9 @@ static const char usage_text[] =
 	"                        term-missing[:skip-covered], xml:FILE, lcov:FILE\n"
 	"                        (plain lcov 1.x), lcov-ext:FILE (with branch\n"
 	"                        destinations and function end lines),\n"
-	"                        json:FILE or markdown:FILE (FILE - = stdout;\n"
+	"                        json:FILE, markdown:FILE (FILE - = stdout;\n"
 	"                        markdown:- appends to $GITHUB_STEP_SUMMARY if set)\n"
+	"                        or html:DIR (a directory of pages)\n"
 	"  --branch              count branches in Cover and show them\n"
 	"  --precision N         decimals of percentages in tables (default 0)\n"
 	"  --sort KEY            name, stmts, miss, branch, brpart or cover;\n"
@@ -149,8 +150,8 @@ static int parse_options(struct cm_job *job, int argc, char **argv)
 			if (cm_job_add_report(job, optarg))
 				return cli_usage(&cli, "bad --report \"%s\": expected term, "
 						   "term-missing[:skip-covered], xml:FILE, "
-						   "lcov:FILE, lcov-ext:FILE, json:FILE or "
-						   "markdown:FILE",
+						   "lcov:FILE, lcov-ext:FILE, json:FILE, "
+						   "markdown:FILE or html:DIR",
 						   optarg);
 			break;
 		case 'j':

@@ -60,31 +60,18 @@ static void warn(cm_emit_fn *emit, void *ctx, const char *fmt, ...)
 	strbuf_release(&msg);
 }
 
-void exclude_apply(struct cm_file *f, cm_emit_fn *emit, void *emit_ctx)
+unsigned char *exclude_marks(const char *path, const char *buf, size_t len,
+			     size_t *nlines, cm_emit_fn *emit, void *emit_ctx)
 {
-	struct strbuf src, err;
-	strbuf_init(&src);
-	strbuf_init(&err);
-	if (infile_load_source(f->path, &src, &err)) {
-		if (emit) {
-			char *msg = xasprintf("cannot read source \"%s\": %s; its "
-					      "exclusion markers are not applied",
-					      f->path, err.buf);
-			emit(emit_ctx, CM_WARNING, msg);
-			free(msg);
-		}
-		goto out;
-	}
-	if (!memmem(src.buf, src.len, "EXCL_", 5))
-		goto out;
-	/* per line: 1 = line excluded, 2 = branches excluded */
-	size_t nlines = 1;
-	for (size_t i = 0; i < src.len; i++)
-		nlines += src.buf[i] == '\n';
-	unsigned char *ex = xcalloc(nlines + 2, 1);
+	if (!memmem(buf, len, "EXCL_", 5))
+		return NULL;
+	size_t n_lines = 1;
+	for (size_t i = 0; i < len; i++)
+		n_lines += buf[i] == '\n';
+	unsigned char *ex = xcalloc(n_lines + 2, 1);
 	int in_region = 0, in_br_region = 0;
 	unsigned region_start = 0, br_start = 0;
-	const char *p = src.buf, *end = src.buf + src.len;
+	const char *p = buf, *end = buf + len;
 	for (unsigned ln = 1; p < end || ln == 1; ln++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -92,7 +79,7 @@ void exclude_apply(struct cm_file *f, cm_emit_fn *emit, void *emit_ctx)
 		if (m & 1u << MK_START) {
 			if (in_region)
 				warn(emit, emit_ctx, "\"%s\":%u: EXCL_START inside an "
-				     "excluded region", f->path, ln);
+				     "excluded region", path, ln);
 			in_region = 1;
 			region_start = ln;
 		}
@@ -101,13 +88,13 @@ void exclude_apply(struct cm_file *f, cm_emit_fn *emit, void *emit_ctx)
 			br_start = ln;
 		}
 		if (in_region || (m & 1u << MK_LINE))
-			ex[ln] |= 1;
+			ex[ln] |= EXCL_MARK_LINE;
 		if (in_br_region || (m & 1u << MK_BR_LINE))
-			ex[ln] |= 2;
+			ex[ln] |= EXCL_MARK_BRANCHES;
 		if (m & 1u << MK_STOP) {
 			if (!in_region)
 				warn(emit, emit_ctx, "\"%s\":%u: EXCL_STOP without a "
-				     "matching EXCL_START", f->path, ln);
+				     "matching EXCL_START", path, ln);
 			in_region = 0;
 		}
 		if (m & 1u << MK_BR_STOP)
@@ -118,22 +105,46 @@ void exclude_apply(struct cm_file *f, cm_emit_fn *emit, void *emit_ctx)
 	}
 	if (in_region)
 		warn(emit, emit_ctx, "\"%s\":%u: EXCL_START without a matching "
-		     "EXCL_STOP; excluded to the end of the file", f->path,
+		     "EXCL_STOP; excluded to the end of the file", path,
 		     region_start);
 	if (in_br_region)
 		warn(emit, emit_ctx, "\"%s\":%u: EXCL_BR_START without a matching "
-		     "EXCL_BR_STOP; excluded to the end of the file", f->path,
+		     "EXCL_BR_STOP; excluded to the end of the file", path,
 		     br_start);
+	*nlines = n_lines;
+	return ex;
+}
+
+void exclude_apply(struct cm_file *f, cm_emit_fn *emit, void *emit_ctx)
+{
+	struct strbuf src, err;
+	strbuf_init(&src);
+	strbuf_init(&err);
+	size_t nlines = 0;
+	unsigned char *ex = NULL;
+	if (infile_load_source(f->path, &src, &err)) {
+		if (emit) {
+			char *msg = xasprintf("cannot read source \"%s\": %s; its "
+					      "exclusion markers are not applied",
+					      f->path, err.buf);
+			emit(emit_ctx, CM_WARNING, msg);
+			free(msg);
+		}
+		goto out;
+	}
+	ex = exclude_marks(f->path, src.buf, src.len, &nlines, emit, emit_ctx);
+	if (!ex)
+		goto out;
 
 	size_t w = 0;
 	for (size_t i = 0; i < f->nlines; i++) {
 		struct cm_line *l = &f->lines[i];
 		unsigned char e = l->lineno <= nlines ? ex[l->lineno] : 0;
-		if (e & 1) {
+		if (e & EXCL_MARK_LINE) {
 			free(l->branches);
 			continue;
 		}
-		if (e & 2) {
+		if (e & EXCL_MARK_BRANCHES) {
 			free(l->branches);
 			l->branches = NULL;
 			l->nbranches = 0;
@@ -145,7 +156,7 @@ void exclude_apply(struct cm_file *f, cm_emit_fn *emit, void *emit_ctx)
 	for (size_t i = 0; i < f->nfunctions; i++) {
 		struct cm_function *fn = &f->functions[i];
 		unsigned s = fn->start_line;
-		if (s <= nlines && (ex[s] & 1)) {
+		if (s <= nlines && (ex[s] & EXCL_MARK_LINE)) {
 			free(fn->name);
 			continue;
 		}

@@ -11,4 +11,15 @@
  * a warning and changes nothing. */
 void exclude_apply(struct cm_file *f, cm_emit_fn *emit, void *emit_ctx);
 
+/* The marks of the source text buf (len bytes) of path: NULL when it holds
+ * no marker, else an array indexed by line number (1 to *nlines) of
+ * EXCL_MARK_ bits, freed by the caller. Problems with the markers (a
+ * START without a STOP) are warnings through emit (NULL: none). */
+enum {
+	EXCL_MARK_LINE = 1,      /* the line is excluded */
+	EXCL_MARK_BRANCHES = 2,  /* its branches are */
+};
+unsigned char *exclude_marks(const char *path, const char *buf, size_t len,
+			     size_t *nlines, cm_emit_fn *emit, void *emit_ctx);
+
 #endif

@@ -62,7 +62,7 @@ static const char usage_text[] =
 	"  --cov-dir DIR          where the shards go (default .runner-cov)\n"
 	"  --cov-report TYPE      term, term-missing[:skip-covered], xml:FILE,\n"
 	"                         lcov:FILE, lcov-ext:FILE, json:FILE,\n"
-	"                         markdown:FILE (repeatable)\n"
+	"                         markdown:FILE, html:DIR (repeatable)\n"
 	"  --cov-branch           branch coverage in the totals\n"
 	"  --cov-root DIR         report sources under DIR, named relative to it\n"
 	"                         (default: the project's source tree: CMake's\n"
@@ -284,7 +284,8 @@ static int parse_options(struct runner_opts *o, int argc, char **argv)
 			if (!cm_report_spec_valid(optarg))
 				return cli_usage(&cli, "bad --cov-report \"%s\": expected term, "
 					     "term-missing[:skip-covered], xml:FILE, lcov:FILE, "
-					     "lcov-ext:FILE, json:FILE or markdown:FILE", optarg);
+					     "lcov-ext:FILE, json:FILE, markdown:FILE or html:DIR",
+					     optarg);
 			APPEND(o->cov_reports, o->ncov_reports, a_rep, optarg);
 			break;
 		}

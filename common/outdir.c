@@ -1,0 +1,263 @@
+#include "outdir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "outfile.h"
+#include "path.h"
+
+#define TMP_TAG ".tmp."
+#define OLD_TAG ".old."
+
+static int remove_entry(const char *p, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	remove(p);
+	return 0;
+}
+
+void outdir_remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Removes "<path><tag><pid>.*" entries beside path whose process is dead:
+ * what a killed run left. */
+static void clean_stale(const char *path, const char *tag)
+{
+	char *dir = path_dirname(path);
+	const char *base = path_basename(path);
+	size_t lb = strlen(base), lt = strlen(tag);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		const char *n = de->d_name;
+		if (strncmp(n, base, lb) || strncmp(n + lb, tag, lt))
+			continue;
+		char *end;
+		errno = 0;
+		long pid = strtol(n + lb + lt, &end, 10);
+		if (errno || *end != '.' || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char *stale = path_join(dir, n);
+		outdir_remove_tree(stale);
+		free(stale);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
+/* Whether the existing directory path may be replaced: it is empty, or
+ * its index.html holds marker in its first 4 KiB. */
+static int replaceable(const char *path, const char *marker)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	int empty = 1;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			empty = 0;
+			break;
+		}
+	closedir(d);
+	if (empty)
+		return 1;
+	char *index = path_join(path, "index.html");
+	FILE *fp = fopen(index, "rb");
+	free(index);
+	if (!fp)
+		return 0;
+	char buf[4097];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	return memmem(buf, n, marker, strlen(marker)) != NULL;
+}
+
+int outdir_open(struct outdir *od, const char *path, const char *marker,
+		struct strbuf *err)
+{
+	memset(od, 0, sizeof(*od));
+	char *target = xstrdup(path);
+	size_t l = strlen(target);
+	while (l > 1 && target[l - 1] == '/')
+		target[--l] = '\0';
+	struct stat st;
+	if (stat(target, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			strbuf_addstr(err, "it exists and is not a directory");
+			free(target);
+			return -1;
+		}
+		if (!replaceable(target, marker)) {
+			strbuf_addstr(err, "it is a directory that is neither empty "
+				      "nor an HTML report of covmerge (it would be "
+				      "replaced whole); remove it or name another one");
+			free(target);
+			return -1;
+		}
+	} else if (errno != ENOENT) {
+		strbuf_addstr(err, strerror(errno));
+		free(target);
+		return -1;
+	}
+	clean_stale(target, TMP_TAG);
+	clean_stale(target, OLD_TAG);
+	char *tmp = xasprintf("%s" TMP_TAG "%ld.XXXXXX", target, (long)getpid());
+	if (!mkdtemp(tmp)) {
+		strbuf_addstr(err, strerror(errno));
+		free(tmp);
+		free(target);
+		return -1;
+	}
+	/* mkdtemp makes 0700; a report is an ordinary directory */
+	mode_t mask = umask(0);
+	umask(mask);
+	chmod(tmp, 0777 & ~mask);
+	od->path = target;
+	od->tmp = tmp;
+	return 0;
+}
+
+int outdir_write(struct outdir *od, const char *name, const void *data,
+		 size_t len, struct strbuf *err)
+{
+	char *p = path_join(od->tmp, name);
+	FILE *fp = fopen(p, "wb");
+	free(p);
+	if (!fp) {
+		strbuf_addstr(err, strerror(errno));
+		return -1;
+	}
+	int bad = fwrite(data, 1, len, fp) != len || fflush(fp) != 0 || ferror(fp);
+	int e = errno;
+	if (fclose(fp) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad) {
+		strbuf_addstr(err, strerror(e ? e : EIO));
+		return -1;
+	}
+	return 0;
+}
+
+/* The old directory renamed aside, the new one renamed in, the old one
+ * removed; on failure the old one goes back. */
+static int swap_aside(const char *tmp, const char *path)
+{
+	char *old = xasprintf("%s" OLD_TAG "%ld.XXXXXX", path, (long)getpid());
+	/* a unique name: made as a directory, then replaced by the rename */
+	if (!mkdtemp(old)) {
+		int e = errno;
+		free(old);
+		errno = e;
+		return -1;
+	}
+	if (rename(path, old) != 0) {
+		int e = errno;
+		rmdir(old);
+		free(old);
+		errno = e;
+		return -1;
+	}
+	if (rename(tmp, path) != 0) {
+		int e = errno;
+		rename(old, path);
+		free(old);
+		errno = e;
+		return -1;
+	}
+	outdir_remove_tree(old);
+	free(old);
+	return 0;
+}
+
+int outdir_put_in_place(const char *tmp, const char *path)
+{
+	int rc = -1, e = 0;
+#ifdef RENAME_EXCHANGE
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	e = errno;
+	if (e == EEXIST) {
+		struct stat st;
+		if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode)) {
+			e = ENOTDIR;
+		} else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path,
+				     RENAME_EXCHANGE) == 0) {
+			/* tmp now holds the old report */
+			outdir_remove_tree(tmp);
+			return 0;
+		} else {
+			e = errno;
+			if (e == EINVAL || e == ENOSYS) {
+				rc = swap_aside(tmp, path);
+				e = errno;
+			}
+		}
+	} else if (e == EINVAL || e == ENOSYS) {
+		rc = rename(tmp, path);
+		e = errno;
+		if (rc != 0 && (e == ENOTEMPTY || e == EEXIST)) {
+			rc = swap_aside(tmp, path);
+			e = errno;
+		}
+	}
+#else
+	rc = rename(tmp, path);
+	e = errno;
+	if (rc != 0 && (e == ENOTEMPTY || e == EEXIST)) {
+		rc = swap_aside(tmp, path);
+		e = errno;
+	}
+#endif
+	if (rc != 0)
+		outdir_remove_tree(tmp);
+	errno = e;
+	return rc;
+}
+
+int outdir_commit(struct outdir *od, struct strbuf *err)
+{
+	int rc = 0;
+	if (outfile_batch_add_dir(od->path, od->tmp) == 0) {
+		/* the batch owns both strings now */
+		memset(od, 0, sizeof(*od));
+		return 0;
+	}
+	if (outdir_put_in_place(od->tmp, od->path) != 0) {
+		strbuf_addstr(err, strerror(errno));
+		rc = -1;
+	}
+	free(od->tmp);
+	free(od->path);
+	memset(od, 0, sizeof(*od));
+	return rc;
+}
+
+void outdir_abort(struct outdir *od)
+{
+	if (od->tmp)
+		outdir_remove_tree(od->tmp);
+	free(od->tmp);
+	free(od->path);
+	memset(od, 0, sizeof(*od));
+}
