@@ -2,7 +2,8 @@
 
 usage: html_browser_check.py --report DIR --xml FILE --json FILE --term FILE
            --file REL --missed N --arc TEXT --shots DIR
-           [--hostile-report DIR --hostile-text TEXT]...
+           [--hostile-report DIR [--hostile-text TEXT]...
+            [--hostile-name NAME]...]
 
 Loads DIR/index.html from file:// in headless Chromium (tests/lib/
 browser.py), checks the DOM against html-contract (README, "HTML report")
@@ -164,20 +165,20 @@ def check_index(b, a, xml, js, term):
             o['pct-' + k] = e ? e.textContent.trim() : null;
         }
         return o; })()""")
-    if not check(tot is not None, "index: #totals exists",
+    if not check(tot is not None, "index: the element id=totals exists",
                  "no element with id totals"):
         return
     root = xml.getroot()
     for k in ("lines-covered", "lines-valid", "branches-covered",
               "branches-valid"):
         check_eq(root.get(k), tot[k],
-                 "index: #totals data-%s equals Cobertura's %s" % (k, k))
+                 "index: totals data-%s equals Cobertura's %s" % (k, k))
     t = js["totals"]
     check_eq(str(t["covered_functions"]), tot["functions-covered"],
-             "index: #totals data-functions-covered equals the JSON "
+             "index: totals data-functions-covered equals the JSON "
              "report's covered_functions")
     check_eq(str(t["num_functions"]), tot["functions-valid"],
-             "index: #totals data-functions-valid equals the JSON "
+             "index: totals data-functions-valid equals the JSON "
              "report's num_functions")
     m = re.search(r"^TOTAL\s.*\s(\d+(?:\.\d+)?%)\s*$", term, re.M)
     term_pct = m.group(1) if m else "(no TOTAL line in the term table)"
@@ -212,9 +213,9 @@ def check_index(b, a, xml, js, term):
                    "[data-sort]')].map(h => h.dataset.sort)")
     check_eq(sorted(["name", "stmts", "miss", "branch", "brpart", "cover",
                      "functions"]), sorted(heads),
-             "index: #files has one th[data-sort] per column")
+             "index: table id=files has one th[data-sort] per column")
     check(b.eval("!!document.querySelector('nav#tree details > summary')"),
-          "index: nav#tree folds directories with details/summary",
+          "index: nav id=tree folds directories with details/summary",
           "no nav#tree details > summary")
 
     check_errors(b, page)
@@ -261,7 +262,7 @@ def check_index(b, a, xml, js, term):
         .filter(r => r.hasAttribute('hidden')).map(r => r.dataset.name)""")
     want_vis = sorted(n for n in js["files"] if typed.lower() in n.lower())
     check(want_vis and sorted(vis) == want_vis,
-          "index: typing %s in #filter keeps only the matching rows" % typed,
+          "index: typing %s in the filter box keeps only the matching rows" % typed,
           "expected visible %s\ngot visible %s" % (want_vis, sorted(vis)))
     check_eq(sorted(set(js["files"]) - set(want_vis)), sorted(hid),
              "index: the rows filtered out have the hidden attribute")
@@ -309,7 +310,7 @@ def check_file_page(b, a, xml, js):
     check_eq(file_url(os.path.join(a.report, "index.html")),
              b.eval("(e => e && e.href.split('#')[0])("
                     "document.getElementById('index-link'))"),
-             "%s: a#index-link leads back to the index" % page)
+             "%s: a id=index-link leads back to the index" % page)
 
     f = js["files"][rel]
     states = expected_states(f)
@@ -326,7 +327,7 @@ def check_file_page(b, a, xml, js):
                     sym]; })""")
     check_eq(["L%d" % n for n in range(1, nlines + 1)],
              [r[0] for r in rows],
-             "%s: one tr.line id=L<n> per source line in #source" % page)
+             "%s: one tr.line id=L<n> per source line in table id=source" % page)
     kinds = ("run", "miss", "part", "excl", "none")
     got, wrong = {}, []
     for rid, classes, _, _ in rows:
@@ -378,8 +379,8 @@ def check_file_page(b, a, xml, js):
     missing = [fn["name"] for fn in f["functions"] if not any(
         fn["name"] in text and "#L%d" % fn["start_line"] in links
         for text, links in funcs)]
-    check(funcs and not missing, "%s: #functions lists each function with "
-          "a link to #L<line>" % page, "missing: %s\nrows: %s"
+    check(funcs and not missing, "%s: table id=functions lists each function with "
+          "a link to its line L<n>" % page, "missing: %s\nrows: %s"
           % (missing, funcs))
 
     check_errors(b, page)
@@ -420,33 +421,39 @@ def root_classes(xml):
     return xml.getroot().iter("class")
 
 
-def check_hostile(b, a, report, text):
-    name = os.path.basename(report)
+def check_hostile(b, a, report, texts, names):
+    """A report whose sources and file names hold markup: no script of
+    theirs runs on any page, and the markup shows as text."""
+    what = "hostile report"
     b.open(file_url(os.path.join(report, "index.html")))
     check(b.eval("typeof window.pwned") == "undefined",
-          "hostile %s index: no script from file names ran" % name,
+          "%s index: no script from file names ran" % what,
           "window.pwned = %r" % b.eval("window.pwned"))
     links = b.eval("[...document.querySelectorAll('a.file-link')]"
-                   ".map(l => l.getAttribute('href'))")
-    check(len(links) >= 1, "hostile %s index: has file links" % name,
-          "no a.file-link")
-    check_errors(b, "hostile %s index" % name)
-    check_requests(b, report, "hostile %s index" % name)
+                   ".map(l => l.textContent)")
+    for n in names:
+        check(any(n in t for t in links),
+              "%s index: the file name %s shows as text" % (what, n),
+              "a.file-link texts: %s" % links)
+    check_errors(b, "%s index" % what)
+    check_requests(b, report, "%s index" % what)
+    shown = []
     for i, _ in enumerate(links):
         b.open(file_url(os.path.join(report, "index.html")))
         b.requests.clear()
         b.click("a.file-link", wait_load=True, index=i)
-        what = "hostile %s page %d" % (name, i + 1)
+        page = "%s page %d" % (what, i + 1)
         check(b.eval("typeof window.pwned") == "undefined",
-              "%s: no script from the source or its name ran" % what,
+              "%s: no script from the source or its name ran" % page,
               "window.pwned = %r" % b.eval("window.pwned"))
-        src = b.eval("[...document.querySelectorAll('#source td.src')]"
-                     ".map(c => c.textContent).join('\\n')")
-        for t in text:
-            check(t in src, "%s: %s shows as text" % (what, t),
-                  "not found in the td.src cells")
-        check_errors(b, what)
-        check_requests(b, report, what)
+        shown.append(b.eval(
+            "[...document.querySelectorAll('#source td.src')]"
+            ".map(c => c.textContent).join('\\n')"))
+        check_errors(b, page)
+        check_requests(b, report, page)
+    for t in texts:
+        check(any(t in s for s in shown), "%s: the source text %s shows as "
+              "text" % (what, t), "not found in the td.src cells of any page")
 
 
 def self_check(b, tmp):
@@ -497,6 +504,7 @@ def main():
     ap.add_argument("--shots", required=True)
     ap.add_argument("--hostile-report")
     ap.add_argument("--hostile-text", action="append", default=[])
+    ap.add_argument("--hostile-name", action="append", default=[])
     a = ap.parse_args()
     xml = ET.parse(a.xml)
     with open(a.json, encoding="utf-8") as f:
@@ -512,7 +520,8 @@ def main():
             check_index(b, a, xml, js, term)
             check_file_page(b, a, xml, js)
             if a.hostile_report:
-                check_hostile(b, a, a.hostile_report, a.hostile_text)
+                check_hostile(b, a, a.hostile_report, a.hostile_text,
+                              a.hostile_name)
     except BrowserError as e:
         not_ok("the browser session", e)
     return 1 if failures else 0

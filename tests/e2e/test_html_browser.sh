@@ -105,6 +105,7 @@ check_rc=0
 	--hostile-text '</script><script>window.pwned=1</script>' \
 	--hostile-text '<img src=x onerror="window.pwned=1">' \
 	--hostile-text '<b onmouseover="window.pwned=3">hover</b>' \
+	--hostile-name "$evil_name" \
 	>"$work/checks.out" 2>"$work/checks.err" || check_rc=$?
 
 failed=0
