@@ -2,13 +2,13 @@
 # Regenerates the README's screenshots of the HTML report (docs/img/) from
 # the bundled example project (tests/fixtures/example):
 #
-#   1. the example built with gcc --coverage in a temporary directory, its
-#      four test programs run once
+#   1. a copy of the example built with gcc --coverage in a temporary
+#      directory, its four test programs run once
 #   2. covmerge --report html:DIR on that build
 #   3. headless Chromium (tests/lib/browser.py) at 1280x800: the index
 #      (html-index.png), the page of src/shape.c reached through its link
-#      with `j` pressed twice (html-file.png), and the same page in dark
-#      mode (html-file-dark.png)
+#      (html-file.png), and the same page in dark mode with `j` pressed
+#      twice: the second missed line marked current (html-file-dark.png)
 #
 #   tools/screenshots.sh [OUTDIR]      default OUTDIR: docs/img
 #
@@ -43,8 +43,10 @@ trap 'rm -rf "$tmp"' EXIT
 unset LD_PRELOAD GCOV_PREFIX GCOV_PREFIX_STRIP
 export PYTHONDONTWRITEBYTECODE=1
 
-example=$root/tests/fixtures/example
-build=$tmp/example
+# a copy, so that the pages show a neutral source path, not this checkout's
+example=$tmp/shapes
+cp -r "$root/tests/fixtures/example" "$example"
+build=$tmp/build
 echo "screenshots: building the example with --coverage"
 cmake -S "$example" -B "$build" -DCMAKE_BUILD_TYPE=Debug \
 	-DSHAPES_COVERAGE=ON >"$tmp/build.log" 2>&1 &&
@@ -69,7 +71,7 @@ shot() {
 	/usr/bin/python3 "$root/tests/lib/browser.py" shot "$@"
 }
 shot "$index" "$out/html-index.png"
-shot "$index" "$out/html-file.png" --follow "$link" --key j --key j
+shot "$index" "$out/html-file.png" --follow "$link"
 shot "$index" "$out/html-file-dark.png" --dark --follow "$link" --key j --key j
 for f in html-index.png html-file.png html-file-dark.png; do
 	echo "screenshots: $out/$f ($(stat -c %s "$out/$f") bytes)"
