@@ -22,7 +22,8 @@
 #     (CM_SCREENSHOT_DIR overrides);
 #   - a hostile project whose source holds </script><script>... and
 #     <img onerror=...>, and whose file name holds markup: no script of
-#     theirs runs (window.pwned stays undefined), the text shows as text.
+#     theirs runs (window.pwned stays undefined), the text shows as text;
+#   - tools/screenshots.sh still writes the README's three images.
 #
 # A missing chromium fails the test (apt-get install chromium, or
 # tools/setup.sh); it is never skipped.
@@ -124,6 +125,22 @@ if ((check_rc != 0 && !failed)); then
 	fail "html_browser_check.py exited $check_rc without a failed check:
 $(cat "$work/checks.err")"
 fi
+# tools/screenshots.sh, which regenerates the README's images, still works.
+COVMERGE=$COVMERGE bash "$CM_SOURCE_DIR/tools/screenshots.sh" "$work/img" \
+	>"$work/screenshots.log" 2>&1 ||
+	fail "tools/screenshots.sh failed: $(cat "$work/screenshots.log")"
+sizes=$("$PYTHON" -c '
+import struct, sys
+for p in sys.argv[1:]:
+    with open(p, "rb") as f:
+        h = f.read(24)
+    print(h[1:4].decode(), *struct.unpack(">II", h[16:24]))
+' "$work/img/html-index.png" "$work/img/html-file.png" "$work/img/html-file-dark.png" 2>&1) ||
+	fail "tools/screenshots.sh wrote no PNG files: $sizes"
+assert_eq "PNG 1280 800
+PNG 1280 800
+PNG 1280 800" "$sizes" "tools/screenshots.sh writes the README's three 1280x800 PNG images"
+
 [[ -s $work/checks.err ]] && note "html_browser_check.py: $(cat "$work/checks.err")"
 note "screenshots in $shots"
 ((failed == 0)) || exit 1
