@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,21 +16,6 @@
 
 #define TMP_TAG ".tmp."
 #define OLD_TAG ".old."
-
-static int remove_entry(const char *p, const struct stat *st, int type,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	remove(p);
-	return 0;
-}
-
-void outdir_remove_tree(const char *dir)
-{
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* Removes "<path><tag><pid>.*" entries beside path whose process is dead:
  * what a killed run left. */
@@ -54,7 +38,7 @@ static void clean_stale(const char *path, const char *tag)
 		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
 		char *stale = path_join(dir, n);
-		outdir_remove_tree(stale);
+		path_remove_tree(stale);
 		free(stale);
 	}
 	if (d)
@@ -159,9 +143,7 @@ int outdir_write(struct outdir *od, const char *name, const void *data,
 	return 0;
 }
 
-/* The old directory renamed aside, the new one renamed in, the old one
- * removed; on failure the old one goes back. */
-static int swap_aside(const char *tmp, const char *path)
+int outdir_swap_aside(const char *tmp, const char *path)
 {
 	char *old = xasprintf("%s" OLD_TAG "%ld.XXXXXX", path, (long)getpid());
 	/* a unique name: made as a directory, then replaced by the rename */
@@ -185,7 +167,7 @@ static int swap_aside(const char *tmp, const char *path)
 		errno = e;
 		return -1;
 	}
-	outdir_remove_tree(old);
+	path_remove_tree(old);
 	free(old);
 	return 0;
 }
@@ -204,12 +186,12 @@ int outdir_put_in_place(const char *tmp, const char *path)
 		} else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path,
 				     RENAME_EXCHANGE) == 0) {
 			/* tmp now holds the old report */
-			outdir_remove_tree(tmp);
+			path_remove_tree(tmp);
 			return 0;
 		} else {
 			e = errno;
 			if (e == EINVAL || e == ENOSYS) {
-				rc = swap_aside(tmp, path);
+				rc = outdir_swap_aside(tmp, path);
 				e = errno;
 			}
 		}
@@ -217,7 +199,7 @@ int outdir_put_in_place(const char *tmp, const char *path)
 		rc = rename(tmp, path);
 		e = errno;
 		if (rc != 0 && (e == ENOTEMPTY || e == EEXIST)) {
-			rc = swap_aside(tmp, path);
+			rc = outdir_swap_aside(tmp, path);
 			e = errno;
 		}
 	}
@@ -225,12 +207,12 @@ int outdir_put_in_place(const char *tmp, const char *path)
 	rc = rename(tmp, path);
 	e = errno;
 	if (rc != 0 && (e == ENOTEMPTY || e == EEXIST)) {
-		rc = swap_aside(tmp, path);
+		rc = outdir_swap_aside(tmp, path);
 		e = errno;
 	}
 #endif
 	if (rc != 0)
-		outdir_remove_tree(tmp);
+		path_remove_tree(tmp);
 	errno = e;
 	return rc;
 }
@@ -256,7 +238,7 @@ int outdir_commit(struct outdir *od, struct strbuf *err)
 void outdir_abort(struct outdir *od)
 {
 	if (od->tmp)
-		outdir_remove_tree(od->tmp);
+		path_remove_tree(od->tmp);
 	free(od->tmp);
 	free(od->path);
 	memset(od, 0, sizeof(*od));

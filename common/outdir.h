@@ -44,9 +44,12 @@ int outdir_commit(struct outdir *od, struct strbuf *err);
 void outdir_abort(struct outdir *od);
 
 /* For outfile.c's batch: puts the written directory tmp in place at path
- * (0, or -1 with errno set; tmp is gone either way), and removes a tree
- * (without following symbolic links). */
+ * (0, or -1 with errno set; tmp is gone either way). */
 int outdir_put_in_place(const char *tmp, const char *path);
-void outdir_remove_tree(const char *dir);
+/* Where the file system cannot exchange two names: renames the existing
+ * directory path aside ("<path>.old.<pid>.XXXXXX"), tmp to path, and
+ * removes the old one; on failure the old one goes back and tmp stays.
+ * Returns 0, or -1 with errno set. */
+int outdir_swap_aside(const char *tmp, const char *path);
 
 #endif

@@ -216,7 +216,7 @@ static void release_staged(struct staged *s, int drop)
 		fclose(s->fp);
 	if (s->dir) {
 		if (drop && s->tmp)
-			outdir_remove_tree(s->tmp);
+			path_remove_tree(s->tmp);
 		free(s->tmp);
 	} else if (s->tmp) {
 		if (drop)

@@ -383,6 +383,12 @@ size_t cm_job_ninputs(const struct cm_job *job);
  * last, a usage error. The text belongs to the job. */
 const char *cm_job_output_clash(const struct cm_job *job);
 
+/* The first output (report file or directory, export, baseline) that lies
+ * inside the directory of an html report, or NULL: the directory is
+ * replaced whole, so it would be lost (a usage error). The text belongs to
+ * the job. */
+const char *cm_job_output_in_html(const struct cm_job *job);
+
 enum cm_exit cm_job_run(struct cm_job *job);
 /* How many error messages the last cm_job_run printed. */
 size_t cm_job_errors(const struct cm_job *job);

@@ -82,6 +82,9 @@ int cm_parse_report(const char *arg, struct cm_report_req *q)
 		if (kinds[i].file) {
 			if (!colon || !colon[1])
 				return -1;
+			/* a directory cannot go to standard output */
+			if (q->kind == CM_REPORT_HTML && !strcmp(colon + 1, "-"))
+				return -1;
 			q->path = colon + 1;
 			return 0;
 		}
@@ -123,6 +126,24 @@ const char *cm_output_clash(const char *const *paths, size_t n)
 				return paths[i];
 	}
 	return NULL;
+}
+
+const char *cm_output_in_dir(const char *dir, const char *const *paths,
+			     size_t n, size_t skip)
+{
+	char *d = path_absolute(NULL, dir);
+	size_t l = strlen(d);
+	const char *found = NULL;
+	for (size_t i = 0; i < n && !found; i++) {
+		if (i == skip || !paths[i] || !strcmp(paths[i], "-"))
+			continue;
+		char *p = path_absolute(NULL, paths[i]);
+		if (!strncmp(p, d, l) && (p[l] == '/' || (l == 1 && d[0] == '/')))
+			found = paths[i];
+		free(p);
+	}
+	free(d);
+	return found;
 }
 
 /* Whether one of the n paths lies under dir. */

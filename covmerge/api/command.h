@@ -58,6 +58,12 @@ int cm_parse_report(const char *arg, struct cm_report_req *q);
  * file would leave only the last: a usage error. */
 const char *cm_output_clash(const char *const *paths, size_t n);
 
+/* The first of paths[0..n) but paths[skip] that lies inside the directory
+ * dir (by absolute, normalised path), or NULL: an output inside an HTML
+ * report's directory would go when the directory is replaced. */
+const char *cm_output_in_dir(const char *dir, const char *const *paths,
+			     size_t n, size_t skip);
+
 /* Runs the command; messages go to stderr prefixed "covmerge: ". */
 enum cm_exit covmerge_command(struct cm_command *cmd);
 /* The emit callback that prints to stderr. */

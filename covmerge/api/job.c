@@ -282,6 +282,22 @@ const char *cm_job_output_clash(const struct cm_job *job)
 	return clash;
 }
 
+const char *cm_job_output_in_html(const struct cm_job *job)
+{
+	size_t n = job->cmd.nreports;
+	const char **outs = xcalloc(n + 2, sizeof(*outs));
+	for (size_t i = 0; i < n; i++)
+		outs[i] = job->cmd.reports[i].path;
+	outs[n] = job->export_path;
+	outs[n + 1] = job->write_baseline;
+	const char *inside = NULL;
+	for (size_t i = 0; i < n && !inside; i++)
+		if (job->cmd.reports[i].kind == CM_REPORT_HTML)
+			inside = cm_output_in_dir(outs[i], outs, n + 2, i);
+	free(outs);
+	return inside;
+}
+
 enum cm_exit cm_job_run(struct cm_job *job)
 {
 	struct cm_command cmd = job->cmd;

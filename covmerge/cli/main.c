@@ -277,6 +277,10 @@ int main(int argc, char **argv)
 			rc = cli_usage(&cli, "\"%s\" is named by two outputs (--report, "
 					 "--export): each needs its own file",
 					 cm_job_output_clash(job));
+		} else if (cm_job_output_in_html(job)) {
+			rc = cli_usage(&cli, "\"%s\" lies inside the directory of an "
+				       "html report, which is replaced whole: write "
+				       "it elsewhere", cm_job_output_in_html(job));
 		} else {
 			/* Ctrl-C while a report is written leaves no temporary
 			 * file */

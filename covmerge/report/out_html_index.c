@@ -134,6 +134,21 @@ static void tree(struct strbuf *sb, const struct html_ctx *c)
 
 /* ----------------------------------------------------------- the table */
 
+/* A name as text that may break after each '/' (<wbr>), for narrow
+ * screens. */
+static void name_breakable(struct strbuf *sb, const char *name)
+{
+	const char *p = name, *slash;
+	while ((slash = strchr(p, '/'))) {
+		char *part = xstrndup(p, (size_t)(slash - p) + 1);
+		html_add(sb, part);
+		free(part);
+		strbuf_addstr(sb, "<wbr>");
+		p = slash + 1;
+	}
+	html_add(sb, p);
+}
+
 static void file_row(struct strbuf *sb, const struct html_ctx *c, size_t i)
 {
 	const struct row *w = &c->rows.v[i];
@@ -151,7 +166,7 @@ static void file_row(struct strbuf *sb, const struct html_ctx *c, size_t i)
 		    n->functions_hit, n->functions);
 	html_add(sb, c->pages[i]);
 	strbuf_addstr(sb, "\">");
-	html_add(sb, w->name);
+	name_breakable(sb, w->name);
 	strbuf_addf(sb, "</a></td><td>%zu</td><td>%zu</td><td class=\"opt\">%zu</td>"
 		    "<td class=\"opt\">%zu</td><td class=\"cover\">", n->stmts, n->miss,
 		    n->branches, n->partial);

@@ -385,6 +385,14 @@ static int check_options(struct runner_opts *o)
 			cm_job_free(outs);
 			return rc;
 		}
+		const char *inside = cm_job_output_in_html(outs);
+		if (inside) {
+			int rc = cli_usage(&cli, "\"%s\" lies inside the directory of an "
+				       "html report, which is replaced whole: write it "
+				       "elsewhere", inside);
+			cm_job_free(outs);
+			return rc;
+		}
 		cm_job_free(outs);
 	}
 	if (o->cov_fail_under_diff >= 0 && !o->cov_diff)

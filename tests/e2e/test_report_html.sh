@@ -25,9 +25,12 @@
 #    executable lines are still listed with their counts.
 # 6. Atomic replacement: an earlier report holding a stale file is
 #    replaced whole; a directory that is not a report, a DIR that is a
-#    file, a missing parent and a failing report of the same run (no file
-#    is replaced then: all or none) each leave the target untouched, with
-#    an error naming the path and no temporary directory behind.
+#    file, a missing parent, a parent that is a file and a failing report
+#    of the same run (no file is replaced then: all or none) each leave the
+#    target untouched, with an error naming the path and no temporary
+#    directory behind; a temporary directory of a killed run is removed by
+#    the next; an output inside the report's directory and html:- are
+#    usage errors (covmerge and runner).
 # 7. runner --cov-report html:DIR writes the same report as covmerge.
 set -euo pipefail
 # shellcheck source=tests/lib/oracle.sh
@@ -273,6 +276,31 @@ diff -r "$work/fxh.before" "$work/fxh" >"$work/batch.diff" 2>&1 ||
 ok "all or none: the earlier HTML report is untouched"
 assert_eq "" "$(find "$work" -maxdepth 2 -name '*.tmp.*' -o -maxdepth 2 -name '*.old.*')" \
 	"refused and failed runs leave no temporary directory"
+
+# what a killed run left: removed by the next run writing the report
+sleep 0 &
+dead=$!
+wait "$dead"
+mkdir -p "$work/fxh.tmp.$dead.AbCdEf/x"
+cm stale --root "$root" --report "html:$work/fxh" "$work/fx/shard"
+((cm_rc == 0)) || die "rewriting a report exited $cm_rc: $(cat "$work/stale.err")"
+assert_eq "no" "$([[ -e $work/fxh.tmp.$dead.AbCdEf ]] && echo yes || echo no)" \
+	"replace: a temporary directory of a dead process is removed"
+# outputs inside the report's directory would be lost: usage errors
+cm inside --root "$root" --report "xml:$work/fxh/cov.xml" --report "html:$work/fxh" \
+	"$work/fx/shard"
+assert_eq 1 "$cm_rc" "inside: exit 1"
+assert_line "$work/inside.err" "covmerge: \"$work/fxh/cov.xml\" lies inside the directory of an html report, which is replaced whole: write it elsewhere" \
+	"inside: a report inside an html report's directory is refused"
+cm stdout --root "$root" --report "html:-" "$work/fx/shard"
+assert_eq 1 "$cm_rc" "html:- is a usage error"
+assert_contains "$work/stdout.err" 'bad --report "html:-"' "html:- is named"
+rc=0
+"$RUNNER" --cov-report "html:$work/rdir" --cov-export "$work/rdir/e.cmshard" /bin/true \
+	>"$work/rinside.out" 2>"$work/rinside.err" || rc=$?
+assert_eq 4 "$rc" "inside: runner exits 4 (usage)"
+assert_line "$work/rinside.err" "runner: \"$work/rdir/e.cmshard\" lies inside the directory of an html report, which is replaced whole: write it elsewhere" \
+	"inside: runner refuses an export inside an html report's directory"
 
 # ------------------------------------------------------- 7. runner passthrough
 rm -rf "$work/fx/shard"

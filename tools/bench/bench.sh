@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# covmerge benchmark: generates a synthetic C project, builds it with
-# --coverage, writes N shards (GCOV_PREFIX=<shard> GCOV_PREFIX_STRIP=0) and
-# times covmerge, gcovr, lcov and gcov-tool merge on the same data with
-# hyperfine. A measurement tool, not a test: it asserts no times.
+# covmerge benchmark: generates a synthetic C project (or takes the bundled
+# example, --example), builds it with --coverage, writes N shards
+# (GCOV_PREFIX=<shard> GCOV_PREFIX_STRIP=0) and times covmerge, gcovr, lcov
+# and gcov-tool merge on the same data with hyperfine; the html group times
+# the HTML reports (covmerge html, genhtml, gcovr --html-details) and
+# covmerge's html against its xml. A measurement tool, not a test: it
+# asserts no times.
 # See tools/bench/README.md.
 set -euo pipefail
 
@@ -17,7 +20,8 @@ slow_runs=
 tests=3
 keep=
 covmerge=
-tools=covmerge,gcovr,lcov,gcov-tool
+tools=covmerge,gcovr,lcov,gcov-tool,html
+example=0
 build_jobs=$(nproc)
 
 usage() {
@@ -34,8 +38,11 @@ usage: $0 [options]
   --keep DIR      work in DIR (must not exist or be empty) and keep it
   --covmerge PATH use this covmerge binary instead of building the repo's
                   (Release, into the work directory)
-  --tools LIST    comma-separated subset of: covmerge,gcovr,lcov,gcov-tool
-                  (default all)
+  --tools LIST    comma-separated subset of: covmerge,gcovr,lcov,gcov-tool,
+                  html (default all)
+  --example       measure the bundled example (tests/fixtures/example, its
+                  CTest tests run once per shard) instead of the synthetic
+                  project; --files, --funcs and --tests do not apply
   --build-jobs N  parallel jobs for building the project (default nproc)
   -h, --help      this text
 
@@ -64,6 +71,7 @@ while [[ $# -gt 0 ]]; do
 	--keep) [[ -n ${2-} ]] || die "--keep needs a directory"; keep=$2; shift 2 ;;
 	--covmerge) [[ -n ${2-} ]] || die "--covmerge needs a path"; covmerge=$2; shift 2 ;;
 	--tools) [[ -n ${2-} ]] || die "--tools needs a list"; tools=$2; shift 2 ;;
+	--example) example=1; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -74,7 +82,7 @@ done
 want() { [[ ",$tools," == *",$1,"* ]]; }
 for t in ${tools//,/ }; do
 	case $t in
-	covmerge | gcovr | lcov | gcov-tool) ;;
+	covmerge | gcovr | lcov | gcov-tool | html) ;;
 	*) die "unknown tool '$t' in --tools" ;;
 	esac
 done
@@ -85,8 +93,10 @@ need python3
 need gcc
 need make
 need hyperfine "apt-get install hyperfine"
-want gcovr && need gcovr "apt-get install gcovr"
+if want gcovr || want html; then need gcovr "apt-get install gcovr"; fi
 want lcov && need lcov "apt-get install lcov"
+want html && need genhtml "apt-get install lcov"
+if ((example)); then need cmake "apt-get install cmake"; fi
 want gcov-tool && need gcov-tool "it comes with gcc"
 if ! /usr/bin/time -v true >/dev/null 2>&1; then
 	echo "== /usr/bin/time missing: installing the 'time' package"
@@ -125,7 +135,7 @@ keep_workdir() {
 }
 
 # ---- covmerge binary -------------------------------------------------------
-if want covmerge; then
+if want covmerge || want html; then
 	if [[ -z $covmerge ]]; then
 		echo "== building covmerge (Release) from $repo"
 		if ! { cmake -S "$repo" -B "$W/covmerge-build" -DCMAKE_BUILD_TYPE=Release -DCM_TESTS=OFF &&
@@ -141,23 +151,37 @@ if want covmerge; then
 fi
 
 # ---- generate, build, run ---------------------------------------------------
-echo "== generating $files files x $funcs functions, $tests test programs in $P"
-python3 "$here/gen_project.py" --out "$P" --files "$files" --funcs "$funcs" --tests "$tests"
-echo "== building with gcc --coverage (make -j$build_jobs)"
-t0=$(date +%s%N)
-make -s -C "$P" -j "$build_jobs" >"$L/project-build.log" 2>&1 ||
-	{ tail -n 30 "$L/project-build.log" >&2; keep_workdir; die "building the synthetic project failed"; }
-t1=$(date +%s%N)
-echo "   built in $(((t1 - t0) / 1000000)) ms"
+if ((example)); then
+	echo "== the bundled example: $repo/tests/fixtures/example, copied to $P"
+	cp -R "$repo/tests/fixtures/example" "$P"
+	echo "== building with gcc --coverage (cmake, -DSHAPES_COVERAGE=ON)"
+	{ cmake -S "$P" -B "$P/build" -DCMAKE_BUILD_TYPE=Debug -DSHAPES_COVERAGE=ON &&
+		cmake --build "$P/build" -j "$build_jobs"; } >"$L/project-build.log" 2>&1 ||
+		{ tail -n 30 "$L/project-build.log" >&2; keep_workdir; die "building the example failed"; }
+	echo "== writing $shards shards (its CTest tests once per shard)"
+	for ((k = 1; k <= shards; k++)); do
+		(cd "$P/build" && GCOV_PREFIX=$S/shard_$k GCOV_PREFIX_STRIP=0 ctest >/dev/null) ||
+			{ keep_workdir; die "the example's tests failed"; }
+	done
+else
+	echo "== generating $files files x $funcs functions, $tests test programs in $P"
+	python3 "$here/gen_project.py" --out "$P" --files "$files" --funcs "$funcs" --tests "$tests"
+	echo "== building with gcc --coverage (make -j$build_jobs)"
+	t0=$(date +%s%N)
+	make -s -C "$P" -j "$build_jobs" >"$L/project-build.log" 2>&1 ||
+		{ tail -n 30 "$L/project-build.log" >&2; keep_workdir; die "building the synthetic project failed"; }
+	t1=$(date +%s%N)
+	echo "   built in $(((t1 - t0) / 1000000)) ms"
 
-echo "== writing $shards shards (GCOV_PREFIX=$S/shard_K GCOV_PREFIX_STRIP=0)"
-for ((k = 1; k <= shards; k++)); do
-	# Each shard runs two different test programs with its own inputs.
-	ta=$(((k - 1) % tests))
-	tb=$((k % tests))
-	GCOV_PREFIX=$S/shard_$k GCOV_PREFIX_STRIP=0 "$P/build/bin/test_$ta" "$k" 1 >/dev/null
-	GCOV_PREFIX=$S/shard_$k GCOV_PREFIX_STRIP=0 "$P/build/bin/test_$tb" "$((100 + k))" 2 >/dev/null
-done
+	echo "== writing $shards shards (GCOV_PREFIX=$S/shard_K GCOV_PREFIX_STRIP=0)"
+	for ((k = 1; k <= shards; k++)); do
+		# Each shard runs two different test programs with its own inputs.
+		ta=$(((k - 1) % tests))
+		tb=$((k % tests))
+		GCOV_PREFIX=$S/shard_$k GCOV_PREFIX_STRIP=0 "$P/build/bin/test_$ta" "$k" 1 >/dev/null
+		GCOV_PREFIX=$S/shard_$k GCOV_PREFIX_STRIP=0 "$P/build/bin/test_$tb" "$((100 + k))" 2 >/dev/null
+	done
+fi
 ngcno=$(find "$P/build" -name '*.gcno' | wc -l)
 ngcda=$(find "$S" -name '*.gcda' | wc -l)
 echo "   $ngcno .gcno files ($(du -sh "$P/build" --exclude=bin | cut -f1) object dir), $ngcda .gcda files in all shards ($(du -sh "$S" | cut -f1))"
@@ -166,11 +190,12 @@ echo "   $ngcno .gcno files ($(du -sh "$P/build" --exclude=bin | cut -f1) object
 # .gcno files beside the .gcda files (gcov looks for both in one directory).
 # Done on copies so covmerge and gcov-tool read the shards exactly as the
 # programs wrote them; the .gcda bytes are the same.
-if want gcovr || want lcov; then
+if want gcovr || want lcov || want html; then
 	for ((k = 1; k <= shards; k++)); do
 		cp -a "$S/shard_$k" "$SG/shard_$k"
 		mkdir -p "$SG/shard_$k$P/build"
-		cp "$P"/build/*.gcno "$SG/shard_$k$P/build/"
+		(cd "$P/build" && find . -name '*.gcno' -not -path './CMakeFiles/3*' \
+			-exec cp --parents {} "$SG/shard_$k$P/build/" \;)
 	done
 fi
 
@@ -293,10 +318,50 @@ fi
 want gcovr && bench "$slow_runs" gcovr "gcovr -j 2 (per shard, then -a)" bash "$W/cmds/gcovr.sh"
 want lcov && bench "$slow_runs" lcov "lcov (capture per shard, then -a)" bash "$W/cmds/lcov.sh"
 
+# The HTML reports, each from the same data as its tool's own tracefile:
+# genhtml and covmerge from covmerge's lcov tracefile of the shards, gcovr
+# from its JSON tracefile of the same shards (made once, untimed, by the
+# commands of cmds/gcovr.sh); covmerge also from the shards themselves.
+# covmerge's html against its xml (Cobertura) on the same inputs shows the
+# HTML writer's own cost.
+if want html; then
+	H=$O/html
+	mkdir -p "$H"
+	cm_html=(--root "$P" --object-dir "$P/build" --branch)
+	echo "== html: covmerge's lcov tracefile of the shards (untimed)"
+	"$covmerge" "${cm_html[@]}" -q --report "lcov:$H/total.info" "${shard_list[@]}" \
+		2>"$L/html-info.err" || { keep_workdir; die "covmerge --report lcov failed: $(cat "$L/html-info.err")"; }
+	echo "== html: gcovr's JSON tracefile of the shards (untimed)"
+	if [[ ! -s $O/gcovr/summary.json ]]; then
+		bash "$W/cmds/gcovr.sh" >"$L/html-gcovr-json.log" 2>&1 ||
+			{ keep_workdir; die "gcovr failed making its tracefiles: $(tail "$L/html-gcovr-json.log")"; }
+	fi
+	gadds=()
+	for ((k = 1; k <= shards; k++)); do gadds+=(-a "$O/gcovr/shard_$k.json"); done
+	gcovr -r "$P" "${gadds[@]}" --json "$H/gcovr-total.json" \
+		--json-summary "$H/gcovr-summary.json" >"$L/html-gcovr-total.log" 2>&1 ||
+		{ keep_workdir; die "gcovr -a failed: $(tail "$L/html-gcovr-total.log")"; }
+	bench "$runs" html-cm-shards "covmerge html (from the shards)" "$covmerge" "${cm_html[@]}" -q \
+		--report "html:$H/cm-shards" "${shard_list[@]}"
+	bench "$runs" xml-cm-shards "covmerge xml (from the shards)" "$covmerge" "${cm_html[@]}" -q \
+		--report "xml:$H/cm-shards.xml" "${shard_list[@]}"
+	bench "$runs" html-cm-info "covmerge html (from the tracefile)" "$covmerge" --root "$P" --branch -q \
+		--report "html:$H/cm-info" "$H/total.info"
+	bench "$runs" xml-cm-info "covmerge xml (from the tracefile)" "$covmerge" --root "$P" --branch -q \
+		--report "xml:$H/cm-info.xml" "$H/total.info"
+	bench "$slow_runs" html-genhtml "genhtml (from the tracefile)" genhtml --quiet --branch-coverage \
+		--output-directory "$H/genhtml" "$H/total.info"
+	mkdir -p "$H/gcovr"
+	bench "$slow_runs" html-gcovr "gcovr --html-details (from its tracefile)" gcovr -r "$P" \
+		-a "$H/gcovr-total.json" --html-details "$H/gcovr/index.html"
+fi
+
 cpu_busy >"$W/busy.after"
 
 # ---- report ---------------------------------------------------------------
 echo
+ex_flag=()
+if ((example)); then ex_flag=(--example); fi
 python3 "$here/summarize.py" --work "$W" --files "$files" --funcs "$funcs" \
 	--shards "$shards" --tests "$tests" --ngcno "$ngcno" --ngcda "$ngcda" \
-	--covmerge "${covmerge:-}" "${ran[@]}"
+	--covmerge "${covmerge:-}" "${ex_flag[@]}" "${ran[@]}"

@@ -60,6 +60,23 @@ def gcovr_totals(path):
                 functions_hit=s.get("function_covered"))
 
 
+def html_totals(path):
+    """The #totals of covmerge's HTML index (README, "The HTML report")."""
+    try:
+        text = open(path, encoding="utf-8").read()
+    except OSError:
+        return None
+    m = re.search(r'id="totals"([^>]*)>', text)
+    if not m:
+        return None
+    a = dict(re.findall(r'data-([a-z-]+)="(\d+)"', m.group(1)))
+    return dict(files=int(a.get("files", 0)), lines=int(a["lines-valid"]),
+                lines_hit=int(a["lines-covered"]), branches=int(a["branches-valid"]),
+                branches_hit=int(a["branches-covered"]),
+                functions=int(a["functions-valid"]),
+                functions_hit=int(a["functions-covered"]))
+
+
 def tool_version(cmd):
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
@@ -91,6 +108,7 @@ def main():
     for k in ("files", "funcs", "shards", "tests", "ngcno", "ngcda"):
         ap.add_argument("--" + k, type=int, required=True)
     ap.add_argument("--covmerge", default="")
+    ap.add_argument("--example", action="store_true")
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     W = a.work
@@ -109,18 +127,23 @@ def main():
     ncpu = os.cpu_count()
     print("## covmerge benchmark")
     print()
-    print("- project: %d files x %d functions (+ drivers and %d test programs), "
-          "%d .gcno files, %d shards, %d .gcda files in all"
-          % (a.files, a.funcs, a.tests, a.ngcno, a.shards, a.ngcda))
+    if a.example:
+        print("- project: the bundled example (tests/fixtures/example), %d .gcno "
+              "files, %d shards, %d .gcda files in all" % (a.ngcno, a.shards, a.ngcda))
+    else:
+        print("- project: %d files x %d functions (+ drivers and %d test programs), "
+              "%d .gcno files, %d shards, %d .gcda files in all"
+              % (a.files, a.funcs, a.tests, a.ngcno, a.shards, a.ngcda))
     print("- machine: %s, %d cores, %s" % (cpu_model(), ncpu, platform.platform()))
     vers = []
     if a.covmerge:
         vers.append(tool_version([a.covmerge, "--version"]))
     for name, cmd in (("gcovr", ["gcovr", "--version"]),
                       ("lcov", ["lcov", "--version"]),
+                      ("html-genhtml", ["genhtml", "--version"]),
                       ("gcov-tool", ["gcov-tool", "--version"]),
                       ("hyperfine", ["hyperfine", "--version"])):
-        if name in rows or name == "hyperfine":
+        if name in rows or "html-" + name in rows or name == "hyperfine":
             vers.append(tool_version(cmd))
     print("- versions: " + "; ".join(vers))
     busy = {}
@@ -168,6 +191,21 @@ def main():
     if "covmerge-j1" in rows and base:
         ratios.append("- covmerge -j 1 / covmerge (default -j, %d cores): %s"
                       % (ncpu, fmt_ratio(med("covmerge-j1"), med("covmerge"))))
+    def ratio_line(what, a, b):
+        if a in rows and b in rows:
+            ratios.append("- %s: %s" % (what, fmt_ratio(med(a), med(b))))
+    ratio_line("genhtml / covmerge html, both from the tracefile",
+               "html-genhtml", "html-cm-info")
+    ratio_line("gcovr --html-details / covmerge html, both from their tracefiles",
+               "html-gcovr", "html-cm-info")
+    ratio_line("genhtml / covmerge html from the shards (merge included)",
+               "html-genhtml", "html-cm-shards")
+    ratio_line("gcovr --html-details / covmerge html from the shards (merge included)",
+               "html-gcovr", "html-cm-shards")
+    ratio_line("covmerge html / covmerge xml, from the tracefile",
+               "html-cm-info", "xml-cm-info")
+    ratio_line("covmerge html / covmerge xml, from the shards",
+               "html-cm-shards", "xml-cm-shards")
     if ratios:
         print("Ratios of medians:")
         print("\n".join(ratios))
@@ -190,6 +228,18 @@ def main():
     if "gcovr" in rows:
         totals.append(("gcovr (JSON summary)",
                        gcovr_totals(os.path.join(O, "gcovr", "summary.json"))))
+    if "html-cm-info" in rows:
+        H = os.path.join(O, "html")
+        totals.append(("covmerge's tracefile (genhtml's and covmerge html's input)",
+                       lcov_totals(os.path.join(H, "total.info"))))
+        for label, d in (("covmerge html from the tracefile (#totals)", "cm-info"),
+                         ("covmerge html from the shards (#totals)", "cm-shards")):
+            t = html_totals(os.path.join(H, d, "index.html"))
+            if t:
+                totals.append((label, t))
+        if "html-gcovr" in rows:
+            totals.append(("gcovr's tracefile (JSON summary)",
+                           gcovr_totals(os.path.join(H, "gcovr-summary.json"))))
     if totals:
         print("Sanity check, totals over all files (gcovr applies its own "
               "non-code heuristics, so small differences there are expected):")
