@@ -184,6 +184,9 @@ def check_index(b, a, xml, js, term):
     term_pct = m.group(1) if m else "(no TOTAL line in the term table)"
     check_eq(term_pct, tot["pct-lines"],
              "index: .pct-lines is the term table's TOTAL Cover")
+    check_eq(term_pct, b.eval("(e => e && e.textContent.trim())("
+                              "document.querySelector('.pct-cover'))"),
+             "index: .pct-cover is the term table's TOTAL Cover")
     check_eq(pct_text(int(root.get("branches-covered")),
                       int(root.get("branches-valid"))),
              tot["pct-branches"],
@@ -205,6 +208,14 @@ def check_index(b, a, xml, js, term):
     got = {r[0]: (r[1], r[2]) for r in rows}
     check_eq(want, got, "index: each row's data-stmts and data-miss equal "
              "the JSON report's")
+    term_rows = {m.group(1): m.group(2) for m in re.finditer(
+        r"^(\S+)\s+\d+\s+\d+\s+(\d+(?:\.\d+)?)%", term, re.M)}
+    term_rows.pop("TOTAL", None)
+    covers = b.eval("Object.fromEntries([...document.querySelectorAll("
+                    "'#files tbody tr.file')].map(r => [r.dataset.name,"
+                    " r.dataset.cover]))")
+    check_eq(term_rows, covers, "index: each row's data-cover is the term "
+             "table's Cover of the file")
     check(rows and all(r[3] for r in rows),
           "index: each row's first cell holds a.file-link",
           "rows without a.file-link in their first cell: %s"
