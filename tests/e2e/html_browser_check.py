@@ -3,7 +3,7 @@
 usage: html_browser_check.py --report DIR --xml FILE --json FILE --term FILE
            --file REL --missed N --arc TEXT --shots DIR
            [--hostile-report DIR [--hostile-text TEXT]...
-            [--hostile-name NAME]...]
+            [--hostile-name NAME]... [--unreadable NAME]...]
 
 Loads DIR/index.html from file:// in headless Chromium (tests/lib/
 browser.py), checks the DOM against html-contract (README, "HTML report")
@@ -432,6 +432,32 @@ def root_classes(xml):
     return xml.getroot().iter("class")
 
 
+def check_no_source(b, report, name):
+    """The page of a source that cannot be read says so, with the counts
+    of its executable lines."""
+    page = "page of the unreadable %s" % name
+    b.open(file_url(os.path.join(report, "index.html")))
+    b.requests.clear()
+    sel = '#files tbody tr.file[data-name="%s"] a.file-link' % name
+    if not check(b.eval("!!document.querySelector(%s)" % json.dumps(sel)),
+                 "index: the row of the unreadable %s has a.file-link" % name,
+                 "no %s" % sel):
+        return
+    b.click(sel, wait_load=True)
+    why = b.eval("(e => e && e.textContent.trim())("
+                 "document.getElementById('no-source'))")
+    check(bool(why), "%s: p id=no-source says so" % page,
+          "p#no-source: %r" % why)
+    hits = b.eval("[...document.querySelectorAll('#source tr.line')]"
+                  ".filter(r => r.hasAttribute('data-hits'))"
+                  ".map(r => [r.id, r.getAttribute('data-hits')])")
+    check(hits and all(h[1].isdigit() for h in hits),
+          "%s: its executable lines are listed with their counts" % page,
+          "rows with data-hits: %s" % hits)
+    check_errors(b, page)
+    check_requests(b, report, page)
+
+
 def check_hostile(b, a, report, texts, names):
     """A report whose sources and file names hold markup: no script of
     theirs runs on any page, and the markup shows as text."""
@@ -516,6 +542,7 @@ def main():
     ap.add_argument("--hostile-report")
     ap.add_argument("--hostile-text", action="append", default=[])
     ap.add_argument("--hostile-name", action="append", default=[])
+    ap.add_argument("--unreadable", action="append", default=[])
     a = ap.parse_args()
     xml = ET.parse(a.xml)
     with open(a.json, encoding="utf-8") as f:
@@ -533,6 +560,8 @@ def main():
             if a.hostile_report:
                 check_hostile(b, a, a.hostile_report, a.hostile_text,
                               a.hostile_name)
+                for name in a.unreadable:
+                    check_no_source(b, a.hostile_report, name)
     except BrowserError as e:
         not_ok("the browser session", e)
     return 1 if failures else 0

@@ -23,6 +23,8 @@
 #   - a hostile project whose source holds </script><script>... and
 #     <img onerror=...>, and whose file name holds markup: no script of
 #     theirs runs (window.pwned stays undefined), the text shows as text;
+#     the page of a source removed after the run has p#no-source and the
+#     counts of its executable lines;
 #   - tools/screenshots.sh still writes the README's three images.
 #
 # A missing chromium fails the test (apt-get install chromium, or
@@ -87,9 +89,17 @@ int evil(int v)
 	return 0;
 }
 EOF
-(cd "$hostile" && gcc-12 --coverage -O0 -o prog main.c "$evil_name" &&
+# and a source removed after the run: its page says it cannot be read
+cat >"$hostile/gone.c" <<'EOF'
+int gone(int v)
+{
+	return v + 1;
+}
+EOF
+(cd "$hostile" && gcc-12 --coverage -O0 -o prog main.c "$evil_name" gone.c &&
 	./prog) >"$work/hostile.log" 2>&1 ||
 	die "building or running the hostile program failed: $(cat "$work/hostile.log")"
+rm "$hostile/gone.c"
 "$COVMERGE" "$hostile" --report "html:$work/hostile-html" \
 	>"$work/hostile.out" 2>&1 ||
 	die "covmerge on the hostile sources exited $?: $(cat "$work/hostile.out")"
@@ -107,6 +117,7 @@ check_rc=0
 	--hostile-text '<img src=x onerror="window.pwned=1">' \
 	--hostile-text '<b onmouseover="window.pwned=3">hover</b>' \
 	--hostile-name "$evil_name" \
+	--unreadable gone.c \
 	>"$work/checks.out" 2>"$work/checks.err" || check_rc=$?
 
 failed=0
