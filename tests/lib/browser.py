@@ -119,7 +119,8 @@ class Browser:
 
         args = [exe, "--headless=new", "--remote-debugging-pipe",
                 "--user-data-dir=" + os.path.join(self._profile, "profile"),
-                "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
+                "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--no-default-browser-check",
                 "--disable-extensions", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync",
                 "--disable-default-apps", "--disable-breakpad",
