@@ -199,7 +199,8 @@ def check_index(b, a, xml, js, term):
 
     rows = b.eval("""[...document.querySelectorAll('#files tbody tr.file')]
         .map(r => [r.dataset.name, r.dataset.stmts, r.dataset.miss,
-                   !!r.cells[0] && !!r.cells[0].querySelector('a.file-link')])""")
+                   !!r.cells[0] &&
+                   !!r.cells[0].querySelector('a.file-link')])""")
     check_eq(sorted(js["files"]), sorted(r[0] for r in rows),
              "index: one tr.file per file of the JSON report (data-name)")
     want = {n: (str(f["summary"]["num_statements"]),
@@ -273,7 +274,8 @@ def check_index(b, a, xml, js, term):
         .filter(r => r.hasAttribute('hidden')).map(r => r.dataset.name)""")
     want_vis = sorted(n for n in js["files"] if typed.lower() in n.lower())
     check(want_vis and sorted(vis) == want_vis,
-          "index: typing %s in the filter box keeps only the matching rows" % typed,
+          "index: typing %s in the filter box keeps only the matching rows"
+          % typed,
           "expected visible %s\ngot visible %s" % (want_vis, sorted(vis)))
     check_eq(sorted(set(js["files"]) - set(want_vis)), sorted(hid),
              "index: the rows filtered out have the hidden attribute")
@@ -338,7 +340,8 @@ def check_file_page(b, a, xml, js):
                     sym]; })""")
     check_eq(["L%d" % n for n in range(1, nlines + 1)],
              [r[0] for r in rows],
-             "%s: one tr.line id=L<n> per source line in table id=source" % page)
+             "%s: one tr.line id=L<n> per source line in table id=source"
+             % page)
     kinds = ("run", "miss", "part", "excl", "none")
     got, wrong = {}, []
     for rid, classes, _, _ in rows:
@@ -390,8 +393,8 @@ def check_file_page(b, a, xml, js):
     missing = [fn["name"] for fn in f["functions"] if not any(
         fn["name"] in text and "#L%d" % fn["start_line"] in links
         for text, links in funcs)]
-    check(funcs and not missing, "%s: table id=functions lists each function with "
-          "a link to its line L<n>" % page, "missing: %s\nrows: %s"
+    check(funcs and not missing, "%s: table id=functions lists each "
+          "function with a link to its line L<n>" % page, "missing: %s\nrows: %s"
           % (missing, funcs))
 
     check_errors(b, page)

@@ -127,8 +127,8 @@ class Browser:
                 "--disable-crash-reporter", "--metrics-recording-only",
                 "--disable-domain-reliability", "--no-pings",
                 "--disable-client-side-phishing-detection",
-                "--disable-features=Translate,OptimizationHints,"
-                "MediaRouter,DialMediaRouteProvider,AutofillServerCommunication",
+                "--disable-features=Translate,OptimizationHints,MediaRouter,"
+                "DialMediaRouteProvider,AutofillServerCommunication",
                 "--hide-scrollbars", "--mute-audio",
                 "--force-color-profile=srgb", "--window-size=1280,800",
                 "about:blank"]
@@ -345,8 +345,9 @@ class Browser:
         deadline = time.monotonic() + self.guard
         while not self.eval(expression):
             if time.monotonic() > deadline:
-                raise BrowserError("chromium: %s: not true within the %gs "
-                                   "guard: %s" % (what, self.guard, expression))
+                raise BrowserError(
+                    "chromium: %s: not true within the %gs guard: %s"
+                    % (what, self.guard, expression))
             time.sleep(0.05)
 
     def click(self, selector, wait_load=False, index=0):
