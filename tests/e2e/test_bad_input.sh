@@ -228,15 +228,15 @@ assert_line "$cm_err" "covmerge: cannot read \"$work/h4/count.gcno\": a data fil
 	"(h) data file named .gcno"
 
 # ------------------------------------------------------------ (i) usage errors
-for args in "--report html:x.html $work/s1" "--report lcov: $work/s1" "-j 0 $work/s1" \
+for args in "--report sonarqube:x.xml $work/s1" "--report lcov: $work/s1" "-j 0 $work/s1" \
 	"-j x $work/s1" "--no-such-option $work/s1" ""; do
 	# shellcheck disable=SC2086
 	run_cm usage $args
 	((cm_rc == 1)) || fail "(i) covmerge $args: exit $cm_rc, expected 1"
 	assert_contains "$cm_err" "usage: covmerge" "(i) covmerge $args"
 done
-run_cm usage_report --report html:x.html "$work/s1"
-assert_contains "$cm_err" "covmerge: bad --report \"html:x.html\"" "(i) bad --report"
+run_cm usage_report --report sonarqube:x.xml "$work/s1"
+assert_contains "$cm_err" "covmerge: bad --report \"sonarqube:x.xml\"" "(i) bad --report"
 
 # ------------------------------------------------------------ (z) fuzzing
 # Data files and notes files with 1 to 6 random bytes XORed (fixed seed),

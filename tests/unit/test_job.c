@@ -26,10 +26,35 @@ static void test_report_specs(void **state)
 	assert_false(cm_report_spec_valid("xml"));
 	assert_false(cm_report_spec_valid("xml:"));
 	assert_false(cm_report_spec_valid("term:out"));
-	assert_false(cm_report_spec_valid("html:out"));
+	assert_true(cm_report_spec_valid("html:out"));
+	/* a directory cannot be standard output */
+	assert_false(cm_report_spec_valid("html:-"));
+	assert_false(cm_report_spec_valid("html:"));
+	assert_false(cm_report_spec_valid("html"));
+	assert_false(cm_report_spec_valid("sonarqube:x.xml"));
 	struct cm_job *job = cm_job_new();
-	assert_int_equal(cm_job_add_report(job, "html:x"), -1);
+	assert_int_equal(cm_job_add_report(job, "sonarqube:x"), -1);
 	assert_int_equal(cm_job_add_report(job, "json:x.json"), 0);
+	assert_null(cm_job_output_in_html(job));
+	assert_int_equal(cm_job_add_report(job, "html:out"), 0);
+	assert_null(cm_job_output_in_html(job));
+	/* an output inside the directory would go with it */
+	assert_int_equal(cm_job_add_report(job, "xml:out/../out/cov.xml"), 0);
+	assert_string_equal(cm_job_output_in_html(job), "out/../out/cov.xml");
+	cm_job_free(job);
+	job = cm_job_new();
+	assert_int_equal(cm_job_add_report(job, "html:a/b"), 0);
+	assert_int_equal(cm_job_add_report(job, "html:a"), 0);
+	assert_string_equal(cm_job_output_in_html(job), "a/b");
+	cm_job_free(job);
+	job = cm_job_new();
+	cm_job_set_export(job, "outside/e.cmshard");
+	assert_int_equal(cm_job_add_report(job, "html:out"), 0);
+	assert_int_equal(cm_job_add_report(job, "lcov:-"), 0);
+	assert_int_equal(cm_job_add_report(job, "lcov:outx/a.info"), 0);
+	assert_null(cm_job_output_in_html(job));
+	cm_job_set_export(job, "out/e.cmshard");
+	assert_string_equal(cm_job_output_in_html(job), "out/e.cmshard");
 	cm_job_free(job);
 }
 
