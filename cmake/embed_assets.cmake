@@ -2,7 +2,7 @@
 # style sheet and script (covmerge/report/html/): the installed covmerge
 # needs no data files. Run as
 #   cmake -DOUT=file.c -DNAMES="name1;name2" -DFILES="path1;path2" -P embed_assets.cmake
-# Each NAME becomes `const char NAME[]` (NUL-terminated) and
+# Each NAME becomes `const unsigned char NAME[]` (NUL-terminated) and
 # `const size_t NAME_len` (without the NUL).
 list(LENGTH NAMES n)
 math(EXPR last "${n} - 1")
@@ -15,7 +15,7 @@ foreach(i RANGE ${last})
   math(EXPR len "${hexlen} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
   string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){16})" "\\1\n" bytes "${bytes}")
-  string(APPEND text "\n/* ${file} */\nconst char ${name}[] = {\n${bytes}0x00};\n")
+  string(APPEND text "\n/* ${file} */\nconst unsigned char ${name}[] = {\n${bytes}0x00};\n")
   string(APPEND text "const size_t ${name}_len = ${len};\n")
 endforeach()
 # written only when changed, so that nothing rebuilds needlessly

@@ -6,9 +6,9 @@
 
 #include <stddef.h>
 
-extern const char cm_html_css[];
+extern const unsigned char cm_html_css[];
 extern const size_t cm_html_css_len;
-extern const char cm_html_js[];
+extern const unsigned char cm_html_js[];
 extern const size_t cm_html_js_len;
 
 #endif

@@ -41,11 +41,15 @@ static void totals(struct strbuf *sb, const struct html_ctx *c)
 
 /* ------------------------------------------------------------ the tree */
 
-static int cmp_index_name(const void *a, const void *b, void *ctx)
+/* A row's name and position, for the tree's order. */
+struct named {
+	const char *name;
+	size_t i;
+};
+
+static int cmp_named(const void *a, const void *b)
 {
-	const struct rows *rows = ctx;
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	return strcmp(rows->v[x].name, rows->v[y].name);
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
 }
 
 /* The numbers of every file whose name starts with prefix (a directory
@@ -77,10 +81,14 @@ static void tree_pct(struct strbuf *sb, const struct html_ctx *c,
 static void tree(struct strbuf *sb, const struct html_ctx *c)
 {
 	size_t n = c->rows.n;
+	struct named *byname = xcalloc(n ? n : 1, sizeof(*byname));
+	for (size_t i = 0; i < n; i++)
+		byname[i] = (struct named){c->rows.v[i].name, i};
+	qsort(byname, n, sizeof(*byname), cmp_named);
 	size_t *order = xcalloc(n ? n : 1, sizeof(*order));
 	for (size_t i = 0; i < n; i++)
-		order[i] = i;
-	qsort_r(order, n, sizeof(*order), cmp_index_name, (void *)&c->rows);
+		order[i] = byname[i].i;
+	free(byname);
 	strbuf_addstr(sb, "<nav id=\"tree\" aria-label=\"Files by directory\">\n"
 		      "<details open><summary>");
 	html_add(sb, c->fmt->root ? path_basename(c->fmt->root) : ".");

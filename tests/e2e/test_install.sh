@@ -7,6 +7,8 @@
 #     two manual pages, README.md and LICENSE (no header);
 #   - both installed programs print the version of project(VERSION) in
 #     CMakeLists.txt;
+#   - the installed covmerge writes an HTML report whose cm.css and cm.js
+#     are the repository's files (built into the program);
 #   - the installed runner, moved away from /usr, finds its preload in
 #     the libdir beside it and splits a 7-test cmocka program into 7 tests
 #     (also with --cov), without a warning;
@@ -97,6 +99,16 @@ run_runner inst_cov "$inst/bin/runner" -n 2 --cov="$work/obj" --cov-dir "$work/c
 expect_split inst_cov
 grep -q '^SF:.*/cm_fixture_file\.c$' "$work/inst.info" ||
 	die "the installed runner's --cov wrote no coverage of the fixture: $(head "$work/inst.info")"
+# the HTML report's style sheet and script are built into covmerge (no data
+# file is installed, see above): the installed covmerge writes them whole
+"$inst/bin/covmerge" -q --root "$fx" --report "html:$work/inst-html" "$work/inst.info" \
+	>"$work/inst-html.out" 2>&1 || die "the installed covmerge's html report: $(cat "$work/inst-html.out")"
+for asset in cm.css cm.js; do
+	cmp -s "$CM_SOURCE_DIR/covmerge/report/html/$asset" "$work/inst-html/$asset" ||
+		die "the installed covmerge's $asset differs from covmerge/report/html/$asset"
+done
+[[ -f $work/inst-html/cm_fixture_file.c.html ]] ||
+	die "the installed covmerge's html report has no page of the fixture: $(ls "$work/inst-html")"
 
 # alone, the runner looks where it was configured to be installed
 mkdir -p "$work/lone"
