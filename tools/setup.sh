@@ -47,6 +47,10 @@ packages=(
 	postgresql
 	git
 	strace
+	# the HTML report's browser test (tests/e2e/test_html_browser.sh) and
+	# tools/screenshots.sh: headless Chromium, and a font for its text
+	chromium
+	fonts-dejavu-core
 	# tools/test.sh's clang pass: ASan + UBSan at -O0, and libFuzzer
 	clang
 	libclang-rt-14-dev

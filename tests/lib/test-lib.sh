@@ -115,6 +115,9 @@ tl_at_exit_first() {
 
 tl_exit() {
 	local rc=$? hook n failed
+	# Under the test's set -e, the "(exit $rc)" below would end the shell
+	# at once when the test failed: no hook would run, no plan be printed.
+	set +e
 	for hook in "${tl_exit_hooks[@]}"; do
 		(exit "$rc")
 		eval "$hook" || true
