@@ -30,7 +30,9 @@
 #    target untouched, with an error naming the path and no temporary
 #    directory behind; a temporary directory of a killed run is removed by
 #    the next; an output inside the report's directory and html:- are
-#    usage errors (covmerge and runner).
+#    usage errors (covmerge and runner); a refused DIR is refused before
+#    the merge (covmerge) or the tests (runner, exit 4), and html:. names
+#    its cause (it was "Device or resource busy" after the work).
 # 7. runner --cov-report html:DIR writes the same report as covmerge.
 set -euo pipefail
 # shellcheck source=tests/lib/oracle.sh
@@ -301,6 +303,35 @@ rc=0
 assert_eq 4 "$rc" "inside: runner exits 4 (usage)"
 assert_line "$work/rinside.err" "runner: \"$work/rdir/e.cmshard\" lies inside the directory of an html report, which is replaced whole: write it elsewhere" \
 	"inside: runner refuses an export inside an html report's directory"
+# a DIR that cannot be written is refused before the work, not after it:
+# covmerge before the merge, runner before the tests
+cm early --root "$root" --report "html:$work/notreport" "$work/fx/shard"
+assert_eq 1 "$cm_rc" "early: exit 1"
+assert_eq "covmerge: cannot write \"$work/notreport\": it is a directory that is neither empty nor an HTML report of covmerge (it would be replaced whole); remove it or name another one" \
+	"$(cat "$work/early.err")" "early: refused before the merge (no merge summary)"
+printf '#!/bin/sh\ntouch "%s/ran"\n' "$work" >"$work/marker.sh"
+chmod +x "$work/marker.sh"
+for t in notreport .; do
+	rc=0
+	(cd "$work" && "$RUNNER" --cov-report "html:$t" "$work/marker.sh") \
+		>"$work/rearly.out" 2>"$work/rearly.err" || rc=$?
+	assert_eq 4 "$rc" "early $t: runner exits 4 (usage)"
+	assert_eq "no" "$([[ -e $work/ran ]] && echo yes || echo no)" \
+		"early $t: runner refuses before running a test"
+done
+assert_line "$work/rearly.err" "runner: cannot write \".\": it names the current directory or a parent of it, which cannot be replaced; name a directory of its own, such as coverage-html" \
+	"early: html:. is refused with its cause (rename gave EBUSY at the end)"
+# "." (also as "./"): a clear cause, not "Device or resource busy"
+mkdir -p "$work/emptydir"
+for t in . ./; do
+	rc=0
+	(cd "$work/emptydir" && "$COVMERGE" --root "$root" --report "html:$t" "$work/fx/shard") \
+		>"$work/dot.out" 2>"$work/dot.err" || rc=$?
+	assert_eq 1 "$rc" "html:$t: exit 1"
+	assert_eq "covmerge: cannot write \"$t\": it names the current directory or a parent of it, which cannot be replaced; name a directory of its own, such as coverage-html" \
+		"$(cat "$work/dot.err")" "html:$t: the cause named"
+done
+assert_eq "" "$(ls -A "$work/emptydir")" "html:.: nothing left in the directory"
 
 # ------------------------------------------------------- 7. runner passthrough
 rm -rf "$work/fx/shard"
