@@ -21,6 +21,8 @@
 #    <img src=x onerror=alert(1)> in code, a string and a comment, in a
 #    file whose name holds & < > " ': the output holds only the escaped
 #    forms, no raw <img and no <script but the one of cm.js per page.
+# 5a. A source shorter than its data (changed since the run): a warning on
+#    stderr and p.warn on the page.
 # 5. A source that cannot be read: p#no-source names it and the cause; the
 #    executable lines are still listed with their counts.
 # 6. Atomic replacement: an earlier report holding a stale file is
@@ -216,6 +218,24 @@ done
 IFS='|' read -r _ _ _ _ text < <(q line "$work/hh/$page" 6)
 assert_eq '	const char *s = "</script><script>alert(1)</script><img src=x onerror=alert(1)>";' \
 	"$text" "escaping: a parser reads the string back as it is in the source"
+
+# --------------------------------------- 5a. a source shorter than its data
+# (changed since the run): the page says so, and so does stderr, where a CI
+# log is read (before, only the page did)
+cp "$root/src/gaps.c" "$work/gaps.c.keep"
+head -n 3 "$work/gaps.c.keep" >"$root/src/gaps.c"
+cm stale_src --root "$root" --branch --report "html:$work/sh" --report "lcov:$work/stale.info" \
+	"$work/fx/shard"
+cp "$work/gaps.c.keep" "$root/src/gaps.c"
+last_da=$(awk -F'[:,]' -v f="$root/src/gaps.c" '/^SF:/ {on = ($2 == f)} on && /^DA:/ {l = $2} END {print l}' "$work/stale.info")
+(( last_da > 3 )) || die "a stale source: gaps.c's data ends at line $last_da"
+assert_eq 0 "$cm_rc" "a stale source: exit 0"
+assert_line "$work/stale_src.err" "covmerge: warning: html report \"$work/sh\": the source \"$root/src/gaps.c\" has 3 lines, its coverage data counts lines up to $last_da: changed since the program ran? (1 file so; the pages say it too)" \
+	"a stale source: a warning on stderr names it and both numbers"
+assert_grep "$work/sh/src_gaps.c.html" "<p class=\"warn\">The source has 3 lines, the coverage data counts lines up to $last_da:" \
+	"a stale source: the page says so"
+cm fresh_src --root "$root" --branch --report "html:$work/sh" "$work/fx/shard"
+assert_no_grep "$work/fresh_src.err" "warning" "the source restored: no warning"
 
 # ------------------------------------------------ 5. an unreadable source
 rm "$root/src/full.c"
