@@ -46,33 +46,71 @@ static int replaceable(const char *path, const char *marker)
 	return memmem(buf, n, marker, strlen(marker)) != NULL;
 }
 
-int outdir_open(struct outdir *od, const char *path, const char *marker,
-		struct strbuf *err)
+/* The target without trailing slashes, or NULL with the cause in err when
+ * it cannot be written: its last part is "." or ".." (a directory in use,
+ * which no rename replaces), it is not a directory, or it is one that is
+ * neither empty nor a report (marker). */
+static char *checked_target(const char *path, const char *marker,
+			    struct strbuf *err)
 {
-	memset(od, 0, sizeof(*od));
 	char *target = xstrdup(path);
 	size_t l = strlen(target);
 	while (l > 1 && target[l - 1] == '/')
 		target[--l] = '\0';
+	const char *base = path_basename(target);
+	if (!strcmp(base, ".") || !strcmp(base, "..")) {
+		strbuf_addstr(err, "it names the current directory or a parent of "
+			      "it, which cannot be replaced; name a directory of "
+			      "its own, such as coverage-html");
+		free(target);
+		return NULL;
+	}
 	struct stat st;
 	if (stat(target, &st) == 0) {
 		if (!S_ISDIR(st.st_mode)) {
 			strbuf_addstr(err, "it exists and is not a directory");
 			free(target);
-			return -1;
+			return NULL;
 		}
 		if (!replaceable(target, marker)) {
 			strbuf_addstr(err, "it is a directory that is neither empty "
 				      "nor an HTML report of covmerge (it would be "
 				      "replaced whole); remove it or name another one");
 			free(target);
-			return -1;
+			return NULL;
 		}
 	} else if (errno != ENOENT) {
 		strbuf_addstr(err, strerror(errno));
 		free(target);
-		return -1;
+		return NULL;
+	} else {
+		/* the parent must be there */
+		char *parent = path_dirname(target);
+		int bad = stat(parent, &st) != 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : 0;
+		free(parent);
+		if (bad) {
+			strbuf_addstr(err, strerror(bad));
+			free(target);
+			return NULL;
+		}
 	}
+	return target;
+}
+
+int outdir_check(const char *path, const char *marker, struct strbuf *err)
+{
+	char *target = checked_target(path, marker, err);
+	free(target);
+	return target ? 0 : -1;
+}
+
+int outdir_open(struct outdir *od, const char *path, const char *marker,
+		struct strbuf *err)
+{
+	memset(od, 0, sizeof(*od));
+	char *target = checked_target(path, marker, err);
+	if (!target)
+		return -1;
 	path_remove_stale_temps(target, TMP_TAG, 1);
 	path_remove_stale_temps(target, OLD_TAG, 1);
 	char *tmp = xasprintf("%s" TMP_TAG "%ld.XXXXXX", target, (long)getpid());

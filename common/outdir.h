@@ -32,6 +32,10 @@ struct outdir {
  * Returns 0, or -1 with the cause in err (the target is untouched). */
 int outdir_open(struct outdir *od, const char *path, const char *marker,
 		struct strbuf *err);
+/* The checks of outdir_open alone, made before the work that the output
+ * comes from (a run that would be refused at its end is refused at its
+ * start): 0, or -1 with the cause in err. */
+int outdir_check(const char *path, const char *marker, struct strbuf *err);
 /* Writes the file name (no directories) inside the temporary directory.
  * Returns 0, or -1 with the cause in err. */
 int outdir_write(struct outdir *od, const char *name, const void *data,

@@ -60,3 +60,18 @@ char *utf8_printable(const char *s)
 	utf8_add_printable(&sb, s);
 	return strbuf_detach(&sb, NULL);
 }
+
+size_t utf8_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+void utf8_add_padded(struct strbuf *sb, const char *s, size_t width)
+{
+	strbuf_addstr(sb, s);
+	for (size_t w = utf8_width(s); w < width; w++)
+		strbuf_addch(sb, ' ');
+}

@@ -23,5 +23,10 @@ size_t utf8_decode(const char *s, unsigned *cp);
 void utf8_add_printable(struct strbuf *sb, const char *s);
 /* The same as a new string. */
 char *utf8_printable(const char *s);
+/* The columns a printable string (as utf8_printable makes) takes: one per
+ * character, not per byte, as coverage.py counts them. */
+size_t utf8_width(const char *s);
+/* Appends s padded with spaces to width columns. */
+void utf8_add_padded(struct strbuf *sb, const char *s, size_t width);
 
 #endif

@@ -419,6 +419,12 @@ void cm_job_set_stop_flag(struct cm_job *job, const volatile sig_atomic_t *flag)
  * replaced whole, so it would be lost (a usage error). The text belongs to
  * the job. */
 const char *cm_job_output_in_html(const struct cm_job *job);
+/* The first html report whose directory cannot be written, as a message
+ * "cannot write \"DIR\": cause" (DIR is a file, a directory that is neither
+ * empty nor an earlier report, ".", a missing parent), or NULL: checked
+ * before the work so that a run is not refused at its end. The text
+ * belongs to the job. */
+const char *cm_job_html_refused(struct cm_job *job);
 
 enum cm_exit cm_job_run(struct cm_job *job);
 /* How many error messages the last cm_job_run printed. */

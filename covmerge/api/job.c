@@ -10,6 +10,8 @@
 #include "command.h"
 #include "covmerge.h"
 #include "infile.h"
+#include "out_html.h"
+#include "outdir.h"
 
 /* A growing list of owned strings. */
 struct strlist {
@@ -24,6 +26,7 @@ struct cm_job {
 	size_t areports;
 	char *root, *export_path, *diff_rev, *diff_file;
 	char *baseline, *write_baseline;
+	char *html_refused; /* cm_job_html_refused's message */
 	size_t max_input;      /* 0: the default limit */
 	size_t nerrors;        /* error messages of the last cm_job_run */
 };
@@ -76,6 +79,7 @@ void cm_job_free(struct cm_job *job)
 	free(job->diff_file);
 	free(job->baseline);
 	free(job->write_baseline);
+	free(job->html_refused);
 	free(job);
 }
 
@@ -325,6 +329,26 @@ const char *cm_job_output_in_html(const struct cm_job *job)
 			inside = cm_output_in_dir(outs[i], outs, n + 2, i);
 	free(outs);
 	return inside;
+}
+
+const char *cm_job_html_refused(struct cm_job *job)
+{
+	for (size_t i = 0; i < job->cmd.nreports; i++) {
+		const struct cm_report_req *q = &job->cmd.reports[i];
+		if (q->kind != CM_REPORT_HTML)
+			continue;
+		struct strbuf err;
+		strbuf_init(&err);
+		if (outdir_check(q->path, HTML_GENERATOR, &err)) {
+			free(job->html_refused);
+			job->html_refused = xasprintf("cannot write \"%s\": %s", q->path,
+						      err.buf);
+			strbuf_release(&err);
+			return job->html_refused;
+		}
+		strbuf_release(&err);
+	}
+	return NULL;
 }
 
 enum cm_exit cm_job_run(struct cm_job *job)

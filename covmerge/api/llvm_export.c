@@ -90,6 +90,28 @@ static void split_inputs(const char *const *inputs, size_t n,
 	path_list_sort(profiles);
 }
 
+/* Takes the empty raw profiles out of profiles into empty: a program
+ * instrumented by clang makes its .profraw when it starts and fills it when
+ * it exits normally, so one that crashed, called abort() or _exit(), or
+ * died of a signal leaves 0 bytes, which llvm-profdata skips without a
+ * word. */
+static void take_empty(struct path_list *profiles, struct path_list *empty)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < profiles->n; i++) {
+		struct stat st;
+		char *p = profiles->v[i];
+		if (path_has_suffix(p, ".profraw") && stat(p, &st) == 0 && st.st_size == 0)
+			path_list_add(empty, p);
+		else
+			profiles->v[kept++] = p;
+	}
+	profiles->n = kept;
+}
+
+#define EMPTY_WHY "their programs ended without writing their counts (a crash, " \
+	"abort(), _exit() or a signal)"
+
 /* ---------------------------------------------------------- binaries */
 
 static int listed(const struct path_list *l, const char *p)
@@ -730,12 +752,28 @@ int llvm_export_run(const char *const *inputs, size_t n,
 	struct path_list profiles = {0}, named = {0}, ran = {0}, bins = {0};
 	memset(x, 0, sizeof(*x));
 	split_inputs(inputs, n, &profiles, &ran, &x->inputs);
+	struct path_list empty = {0};
+	take_empty(&profiles, &empty);
 	for (size_t i = 0; i < b->nnamed; i++)
 		path_list_add(&named, xstrdup(b->named[i]));
 	for (size_t i = 0; i < b->nran; i++)
 		path_list_add(&ran, xstrdup(b->ran[i]));
 	int rc = 0;
-	if (profiles.n || named.n) {
+	if (empty.n) {
+		struct strbuf names;
+		strbuf_init(&names);
+		name_files(&names, &empty);
+		if (profiles.n)
+			say(&c, CM_WARNING, "the LLVM profiles %s are empty (0 bytes), "
+			    "left out: " EMPTY_WHY, names.buf);
+		else
+			say(&c, CM_ERROR, "cannot read the LLVM profiles %s: they are "
+			    "empty (0 bytes): " EMPTY_WHY, names.buf);
+		strbuf_release(&names);
+	}
+	if (c.errors) {
+		rc = -1;
+	} else if (profiles.n || named.n) {
 		pick_binaries(&named, &ran, &bins, &c);
 		if (c.errors)
 			rc = -1;
@@ -761,6 +799,7 @@ int llvm_export_run(const char *const *inputs, size_t n,
 	x->nprofiles = rc ? 0 : profiles.n;
 	x->nbinaries = rc ? 0 : bins.n;
 	path_list_release(&profiles);
+	path_list_release(&empty);
 	path_list_release(&named);
 	path_list_release(&ran);
 	path_list_release(&bins);

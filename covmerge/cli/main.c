@@ -300,6 +300,9 @@ int main(int argc, char **argv)
 			rc = cli_usage(&cli, "\"%s\" lies inside the directory of an "
 				       "html report, which is replaced whole: write "
 				       "it elsewhere", cm_job_output_in_html(job));
+		} else if (cm_job_html_refused(job)) {
+			fprintf(stderr, "covmerge: %s\n", cm_job_html_refused(job));
+			rc = CM_EXIT_ERROR;
 		} else {
 			/* Ctrl-C while a report is written leaves no temporary
 			 * file */

@@ -184,11 +184,27 @@ int cm_write_html(const struct cm_report *r, const struct cm_format *fmt,
 		strbuf_add(&sb, cm_html_js, cm_html_js_len);
 		rc = write_page(&od, "cm.js", &sb, dir, emit, emit_ctx);
 	}
+	size_t nstale = 0;
+	char *stale = NULL;
 	for (size_t i = 0; !rc && i < c.rows.n; i++) {
 		strbuf_reset(&sb);
-		html_file_page(&sb, &c, i);
+		unsigned nsrc, last;
+		if (html_file_page(&sb, &c, i, &nsrc, &last) && !nstale++)
+			stale = xasprintf("\"%s\" has %u lines, its coverage data "
+					  "counts lines up to %u", c.rows.v[i].file->path,
+					  nsrc, last);
 		rc = write_page(&od, c.pages[i], &sb, dir, emit, emit_ctx);
 	}
+	/* the page says so at its top; a run in CI is read on its log */
+	if (!rc && nstale && emit) {
+		char *msg = xasprintf("html report \"%s\": the source %s: changed "
+				      "since the program ran? (%zu file%s so; the "
+				      "pages say it too)", dir, stale, nstale,
+				      nstale == 1 ? "" : "s");
+		emit(emit_ctx, CM_WARNING, msg);
+		free(msg);
+	}
+	free(stale);
 	if (!rc) {
 		strbuf_reset(&sb);
 		html_index(&sb, &c);

@@ -37,8 +37,11 @@ void html_pct(char *buf, size_t n, const struct html_ctx *c, size_t hit,
 /* A coverage bar for pct (0 to 100). */
 void html_bar(struct strbuf *sb, double pct);
 
-/* The index page, and the page of row i. */
+/* The index page, and the page of row i. html_file_page returns 1 when
+ * the source has fewer lines than the data counts (it changed since the
+ * run; the page says so), with those two numbers in *nsrc and *last. */
 void html_index(struct strbuf *sb, const struct html_ctx *c);
-void html_file_page(struct strbuf *sb, const struct html_ctx *c, size_t i);
+int html_file_page(struct strbuf *sb, const struct html_ctx *c, size_t i,
+		   unsigned *nsrc, unsigned *last);
 
 #endif

@@ -149,7 +149,8 @@ static void legend(struct strbuf *sb)
 		      "line</span></div>\n");
 }
 
-void html_file_page(struct strbuf *sb, const struct html_ctx *c, size_t i)
+int html_file_page(struct strbuf *sb, const struct html_ctx *c, size_t i,
+		   unsigned *nsrc_out, unsigned *last_out)
 {
 	const struct row *w = &c->rows.v[i];
 	const struct cm_file *f = w->file;
@@ -227,4 +228,7 @@ void html_file_page(struct strbuf *sb, const struct html_ctx *c, size_t i)
 	strbuf_release(&src);
 	strbuf_release(&err);
 	html_foot(sb, c);
+	*nsrc_out = nsrc;
+	*last_out = last;
+	return readable && last > nsrc;
 }

@@ -32,7 +32,8 @@ static void add_row(struct strbuf *sb, int name_w, int cover_w,
 		    const char *missing)
 {
 	size_t start = sb->len;
-	strbuf_addf(sb, "%-*s%7zu%7zu", name_w, name, n->stmts, n->miss);
+	utf8_add_padded(sb, name, (size_t)name_w);
+	strbuf_addf(sb, "%7zu%7zu", n->stmts, n->miss);
 	if (fmt->branch)
 		strbuf_addf(sb, "%7zu%7zu", n->branches, n->partial);
 	strbuf_addf(sb, "%*s%%", cover_w - 1, pct);
@@ -76,8 +77,8 @@ char *cm_term_table(const struct cm_report *r, const struct cm_format *fmt)
 		show[i] = 1;
 		pcts[i] = xstrdup(buf);
 		names[i] = utf8_printable(rows.v[i].name);
-		if (strlen(names[i]) > name_w)
-			name_w = strlen(names[i]);
+		if (utf8_width(names[i]) > name_w)
+			name_w = utf8_width(names[i]);
 		if (strlen(buf) > pct_w)
 			pct_w = strlen(buf);
 	}

@@ -60,7 +60,8 @@ static void add_row(struct strbuf *sb, int nw, int cw, const char *name,
 	char pct[64];
 	cm_pct_text(cm_diff_cover(stmts, miss), prec, pct, sizeof(pct));
 	size_t start = sb->len;
-	strbuf_addf(sb, "%-*s%7zu%7zu%*s%%", nw, name, stmts, miss, cw - 1, pct);
+	utf8_add_padded(sb, name, (size_t)nw);
+	strbuf_addf(sb, "%7zu%7zu%*s%%", stmts, miss, cw - 1, pct);
 	if (missing && *missing)
 		strbuf_addf(sb, "   %s", missing);
 	while (sb->len > start && sb->buf[sb->len - 1] == ' ')
@@ -87,8 +88,8 @@ char *cm_diff_table(const struct cm_report *r, const struct cm_diff *d,
 	for (size_t i = 0; i < d->nfiles; i++) {
 		names[i] = utf8_printable(cm_display_name(r->files[d->files[i].file].path,
 							  fmt->root));
-		if (strlen(names[i]) > name_w)
-			name_w = strlen(names[i]);
+		if (utf8_width(names[i]) > name_w)
+			name_w = utf8_width(names[i]);
 	}
 	int nw = (int)name_w + 1;
 	/* Cover as wide as the table's: the total's text + 2, at least 6,

@@ -426,6 +426,13 @@ static int check_options(struct runner_opts *o)
 			cm_job_free(outs);
 			return rc;
 		}
+		const char *refused = cm_job_html_refused(outs);
+		if (refused) {
+			/* before the tests, not after them */
+			int rc = cli_usage(&cli, "%s", refused);
+			cm_job_free(outs);
+			return rc;
+		}
 		cm_job_free(outs);
 	}
 	if (o->cov_fail_under_diff >= 0 && !o->cov_diff)

@@ -21,7 +21,8 @@
 # 4. The errors, with their messages: profiles without --binary, a PATH
 #    without llvm-profdata, a corrupt .profraw, a binary without coverage
 #    mapping, a binary rebuilt since the run (newer than the profiles);
-#    temporary files gone each time. Functions that llvm-cov reads as
+#    temporary files gone each time. The empty .profraw of a program that
+#    died (abort()): an error alone, a warning naming it beside others. Functions that llvm-cov reads as
 #    mismatched without a newer binary (a name several programs share,
 #    run in one only) are its warning, shown.
 # 5. A gcc --coverage shard and a .profraw of the same sources merge per
@@ -270,6 +271,38 @@ warning: $work/bad.profraw: invalid instrumentation profile data (file header is
 error: no profile can be merged
 EOF
 expect_error "a corrupt .profraw"
+
+# a program that dies (abort()) leaves its .profraw empty: clang's runtime
+# makes the file at the start and fills it at a normal exit only.
+# llvm-profdata skips such a file without a word: alone it read as "no
+# line ran ... other programs?"; beside others it went unsaid
+mkdir -p "$work/crash"
+printf '#include <stdlib.h>\nint main(void) { abort(); }\n' >"$work/crash/crash.c"
+# shellcheck disable=SC2086
+clang $flags -o "$work/crash/crash" "$work/crash/crash.c"
+rc=0
+# (outside runner's crash flush: under runner --cov, as in tools/test.sh,
+# LD_PRELOAD holds its library, which writes the counts at the signal)
+env -u LD_PRELOAD LLVM_PROFILE_FILE="$work/crash/crash.profraw" "$work/crash/crash" \
+	2>/dev/null || rc=$?
+assert_eq 134 "$rc" "the crashing program died of SIGABRT"
+assert_eq 0 "$(stat -c %s "$work/crash/crash.profraw")" "its .profraw is empty"
+rc=0
+"$COVMERGE" --report "lcov:$work/err.info" --binary "${bins[0]}" "$work/crash/crash.profraw" \
+	>"$work/cm.out" 2>"$work/cm.err" || rc=$?
+cat >"$work/want.err" <<EOF
+covmerge: cannot read the LLVM profiles "$work/crash/crash.profraw": they are empty (0 bytes): their programs ended without writing their counts (a crash, abort(), _exit() or a signal)
+EOF
+expect_error "an empty .profraw alone"
+rc=0
+"$COVMERGE" -q --report "lcov:$work/withcrash.info" --binary "${bins[0]}" --binary "${bins[1]}" \
+	--binary "${bins[2]}" --binary "${bins[3]}" "$work/one.profraw" "$work/crash/crash.profraw" \
+	>"$work/cm.out" 2>"$work/cm.err" || rc=$?
+assert_eq 0 "$rc" "an empty .profraw beside another: exit status"
+assert_eq "covmerge: warning: the LLVM profiles \"$work/crash/crash.profraw\" are empty (0 bytes), left out: their programs ended without writing their counts (a crash, abort(), _exit() or a signal)" \
+	"$(head -n 1 "$work/cm.err")" "an empty .profraw beside another: a warning names it"
+assert_same "$work/one.info" "$work/withcrash.info" \
+	"an empty .profraw beside another: the other's counts"
 
 rc=0
 "$COVMERGE" --report "lcov:$work/err.info" --binary "${bins[0]}" --binary /bin/true \

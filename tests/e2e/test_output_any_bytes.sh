@@ -15,7 +15,8 @@
 #      with the same totals
 #  (d) the terminal table, term-missing, markdown and the messages: no
 #      control character (no ESC), one line per file, '?' in place of
-#      what a terminal would not show as it is
+#      what a terminal would not show as it is; a name of several bytes a
+#      character takes one column a character
 set -euo pipefail
 # shellcheck source=tests/lib/shards.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/shards.sh"
@@ -120,4 +121,16 @@ if LC_ALL=C tr -d '\n' <"$cm_err" | LC_ALL=C grep -q '[[:cntrl:]]'; then
 fi
 assert_line "$cm_err" "covmerge: warning: cannot read source \"$work/x?[2J?.c\": No such file or directory; its exclusion markers are not applied" \
 	"(d) a warning naming a hostile source"
+# names of several bytes a character (valid UTF-8) take one column each,
+# as in coverage.py: the columns of every row line up with the header's
+# (they were padded by bytes, "dir ü/ü.c" one column short a "ü")
+printf 'TN:\nSF:%s/dir \xc3\xbc/\xc3\xbcn\xc3\xafc\xc3\xb6de.c\nDA:1,1\nDA:2,0\nend_of_record\nTN:\nSF:%s/plain.c\nDA:1,1\nend_of_record\n' \
+	"$work" "$work" >"$work/uni.info"
+run_cm uni --report term "$work/uni.info"
+assert_eq 0 "$cm_rc" "(d) unicode names: exit code"
+head_w=$(grep "^Name " "$cm_out" | LC_ALL=C.UTF-8 wc -m)
+assert_eq "$head_w $head_w $head_w" \
+	"$(grep '%$' "$cm_out" | while IFS= read -r l; do printf '%s\n' "$l" | LC_ALL=C.UTF-8 wc -m; done | tr '\n' ' ' | sed 's/ $//')" \
+	"(d) unicode names: every row as wide as the header, in characters"
+assert_line "$cm_out" "dir ü/ünïcöde.c       2      1    50%" "(d) unicode names: the row"
 note "every output valid and every name shown safely"

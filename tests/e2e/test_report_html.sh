@@ -21,6 +21,8 @@
 #    <img src=x onerror=alert(1)> in code, a string and a comment, in a
 #    file whose name holds & < > " ': the output holds only the escaped
 #    forms, no raw <img and no <script but the one of cm.js per page.
+# 5a. A source shorter than its data (changed since the run): a warning on
+#    stderr and p.warn on the page.
 # 5. A source that cannot be read: p#no-source names it and the cause; the
 #    executable lines are still listed with their counts.
 # 6. Atomic replacement: an earlier report holding a stale file is
@@ -30,7 +32,9 @@
 #    target untouched, with an error naming the path and no temporary
 #    directory behind; a temporary directory of a killed run is removed by
 #    the next; an output inside the report's directory and html:- are
-#    usage errors (covmerge and runner).
+#    usage errors (covmerge and runner); a refused DIR is refused before
+#    the merge (covmerge) or the tests (runner, exit 4), and html:. names
+#    its cause (it was "Device or resource busy" after the work).
 # 7. runner --cov-report html:DIR writes the same report as covmerge.
 set -euo pipefail
 # shellcheck source=tests/lib/oracle.sh
@@ -215,6 +219,24 @@ IFS='|' read -r _ _ _ _ text < <(q line "$work/hh/$page" 6)
 assert_eq '	const char *s = "</script><script>alert(1)</script><img src=x onerror=alert(1)>";' \
 	"$text" "escaping: a parser reads the string back as it is in the source"
 
+# --------------------------------------- 5a. a source shorter than its data
+# (changed since the run): the page says so, and so does stderr, where a CI
+# log is read (before, only the page did)
+cp "$root/src/gaps.c" "$work/gaps.c.keep"
+head -n 3 "$work/gaps.c.keep" >"$root/src/gaps.c"
+cm stale_src --root "$root" --branch --report "html:$work/sh" --report "lcov:$work/stale.info" \
+	"$work/fx/shard"
+cp "$work/gaps.c.keep" "$root/src/gaps.c"
+last_da=$(awk -F'[:,]' -v f="$root/src/gaps.c" '/^SF:/ {on = ($2 == f)} on && /^DA:/ {l = $2} END {print l}' "$work/stale.info")
+(( last_da > 3 )) || die "a stale source: gaps.c's data ends at line $last_da"
+assert_eq 0 "$cm_rc" "a stale source: exit 0"
+assert_line "$work/stale_src.err" "covmerge: warning: html report \"$work/sh\": the source \"$root/src/gaps.c\" has 3 lines, its coverage data counts lines up to $last_da: changed since the program ran? (1 file so; the pages say it too)" \
+	"a stale source: a warning on stderr names it and both numbers"
+assert_grep "$work/sh/src_gaps.c.html" "<p class=\"warn\">The source has 3 lines, the coverage data counts lines up to $last_da:" \
+	"a stale source: the page says so"
+cm fresh_src --root "$root" --branch --report "html:$work/sh" "$work/fx/shard"
+assert_no_grep "$work/fresh_src.err" "warning" "the source restored: no warning"
+
 # ------------------------------------------------ 5. an unreadable source
 rm "$root/src/full.c"
 cm gone --root "$root" --branch --report "html:$work/gh" "$work/fx/shard"
@@ -301,6 +323,35 @@ rc=0
 assert_eq 4 "$rc" "inside: runner exits 4 (usage)"
 assert_line "$work/rinside.err" "runner: \"$work/rdir/e.cmshard\" lies inside the directory of an html report, which is replaced whole: write it elsewhere" \
 	"inside: runner refuses an export inside an html report's directory"
+# a DIR that cannot be written is refused before the work, not after it:
+# covmerge before the merge, runner before the tests
+cm early --root "$root" --report "html:$work/notreport" "$work/fx/shard"
+assert_eq 1 "$cm_rc" "early: exit 1"
+assert_eq "covmerge: cannot write \"$work/notreport\": it is a directory that is neither empty nor an HTML report of covmerge (it would be replaced whole); remove it or name another one" \
+	"$(cat "$work/early.err")" "early: refused before the merge (no merge summary)"
+printf '#!/bin/sh\ntouch "%s/ran"\n' "$work" >"$work/marker.sh"
+chmod +x "$work/marker.sh"
+for t in notreport .; do
+	rc=0
+	(cd "$work" && "$RUNNER" --cov-report "html:$t" "$work/marker.sh") \
+		>"$work/rearly.out" 2>"$work/rearly.err" || rc=$?
+	assert_eq 4 "$rc" "early $t: runner exits 4 (usage)"
+	assert_eq "no" "$([[ -e $work/ran ]] && echo yes || echo no)" \
+		"early $t: runner refuses before running a test"
+done
+assert_line "$work/rearly.err" "runner: cannot write \".\": it names the current directory or a parent of it, which cannot be replaced; name a directory of its own, such as coverage-html" \
+	"early: html:. is refused with its cause (rename gave EBUSY at the end)"
+# "." (also as "./"): a clear cause, not "Device or resource busy"
+mkdir -p "$work/emptydir"
+for t in . ./; do
+	rc=0
+	(cd "$work/emptydir" && "$COVMERGE" --root "$root" --report "html:$t" "$work/fx/shard") \
+		>"$work/dot.out" 2>"$work/dot.err" || rc=$?
+	assert_eq 1 "$rc" "html:$t: exit 1"
+	assert_eq "covmerge: cannot write \"$t\": it names the current directory or a parent of it, which cannot be replaced; name a directory of its own, such as coverage-html" \
+		"$(cat "$work/dot.err")" "html:$t: the cause named"
+done
+assert_eq "" "$(ls -A "$work/emptydir")" "html:.: nothing left in the directory"
 
 # ------------------------------------------------------- 7. runner passthrough
 rm -rf "$work/fx/shard"

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "alloc.h"
 #include "outdir.h"
 #include "outfile.h"
 #include "path.h"
@@ -156,6 +157,41 @@ static void test_refused(void **state)
 	strbuf_reset(&err);
 	assert_int_equal(outdir_open(&od, orphan, MARK, &err), -1);
 	assert_string_equal(err.buf, "No such file or directory");
+	/* the checks alone, as a run makes them before its work */
+	strbuf_reset(&err);
+	assert_int_equal(outdir_check(other, MARK, &err), -1);
+	assert_non_null(strstr(err.buf, "neither empty nor an HTML report"));
+	strbuf_reset(&err);
+	assert_int_equal(outdir_check(orphan, MARK, &err), -1);
+	assert_string_equal(err.buf, "No such file or directory");
+	char *under_file = join(file, "sub");
+	strbuf_reset(&err);
+	assert_int_equal(outdir_check(under_file, MARK, &err), -1);
+	assert_string_equal(err.buf, "Not a directory");
+	free(under_file);
+	char *fresh = join(dir, "fresh");
+	strbuf_reset(&err);
+	assert_int_equal(outdir_check(fresh, MARK, &err), 0);
+	assert_string_equal(err.buf, "");
+	free(fresh);
+	/* ".", "..", "x/.": a directory in use, which no rename replaces
+	 * (rename gave "Device or resource busy" after all the work) */
+	char *empty = join(dir, "empty");
+	assert_int_equal(mkdir(empty, 0777), 0);
+	char *dot = join(empty, ".");
+	char *dotslash = xasprintf("%s/./", empty);
+	const char *dots[] = {".", "./", "..", "../", dot, dotslash};
+	for (size_t i = 0; i < sizeof(dots) / sizeof(dots[0]); i++) {
+		strbuf_reset(&err);
+		assert_int_equal(outdir_open(&od, dots[i], MARK, &err), -1);
+		assert_string_equal(err.buf, "it names the current directory or a "
+				    "parent of it, which cannot be replaced; name a "
+				    "directory of its own, such as coverage-html");
+	}
+	free(dot);
+	free(dotslash);
+	assert_int_equal(rmdir(empty), 0);
+	free(empty);
 	assert_string_equal(names(dir), "file other");
 	assert_string_equal(get(data), "keep");
 	strbuf_release(&err);

@@ -58,6 +58,26 @@ static void test_printable(void **state)
 	expect_printable("", "");
 }
 
+static void test_width(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_width(""), 0);
+	assert_int_equal(utf8_width("plain.c"), 7);
+	/* "dir ü/ünïcöde.c": 15 characters in 19 bytes */
+	const char *u = "dir \xc3\xbc/\xc3\xbc" "n\xc3\xaf" "c\xc3\xb6" "de.c";
+	assert_int_equal(utf8_width(u), 15);
+	assert_int_equal(utf8_width(UTF8_REPLACEMENT "\xf0\x9f\x98\x80"), 2);
+	struct strbuf sb;
+	strbuf_init(&sb);
+	utf8_add_padded(&sb, u, 17);
+	assert_int_equal(sb.len, 19 + 2);
+	assert_string_equal(sb.buf + 19, "  ");
+	strbuf_reset(&sb);
+	utf8_add_padded(&sb, "longer", 3);
+	assert_string_equal(sb.buf, "longer");
+	strbuf_release(&sb);
+}
+
 static void test_escapes(void **state)
 {
 	(void)state;
@@ -77,6 +97,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_printable),
+		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_escapes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
