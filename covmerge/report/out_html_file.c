@@ -213,7 +213,8 @@ static void tests_table(struct strbuf *sb, const struct page_tests *pt)
 /* The .ctx cell of line l (NULL: not executable): for an executed line a
  * button with the number of tests that ran it and, in data-t, their
  * indices in the page's table ("0,3-5"); "0" without a list for a line
- * run outside any recorded test. */
+ * run outside any recorded test. Rows are many: no type or aria
+ * attribute per button (not in a form; cm.js sets aria-expanded). */
 static void ctx_cell(struct strbuf *sb, struct page_tests *pt, const struct cm_line *l)
 {
 	strbuf_addstr(sb, "<td class=\"ctx\">");
@@ -230,7 +231,7 @@ static void ctx_cell(struct strbuf *sb, struct page_tests *pt, const struct cm_l
 			strbuf_addstr(sb, "<span class=\"ctxn ctx-none\" title=\"run outside "
 				      "any recorded test\">0</span>");
 		} else {
-			strbuf_addstr(sb, "<button type=\"button\" class=\"ctxn\" data-t=\"");
+			strbuf_addstr(sb, "<button class=\"ctxn\" data-t=\"");
 			for (size_t k = 0; k < n;) {
 				size_t j = k;
 				while (j + 1 < n && pt->buf[j + 1] == pt->buf[j] + 1)
@@ -240,7 +241,7 @@ static void ctx_cell(struct strbuf *sb, struct page_tests *pt, const struct cm_l
 					strbuf_addf(sb, "-%u", pt->buf[j]);
 				k = j + 1;
 			}
-			strbuf_addf(sb, "\" aria-expanded=\"false\">%zu</button>", n);
+			strbuf_addf(sb, "\">%zu</button>", n);
 		}
 	}
 	strbuf_addstr(sb, "</td>");

@@ -168,6 +168,9 @@
 		if (!data || !src)
 			return;
 		var table = null;
+		Array.prototype.forEach.call(src.querySelectorAll('button.ctxn'), function (b) {
+			b.setAttribute('aria-expanded', 'false');
+		});
 		src.addEventListener('click', function (e) {
 			var b = e.target.closest ? e.target.closest('button.ctxn') : null;
 			if (!b)
