@@ -65,8 +65,9 @@ assert_eq "$cells" "$rows" "one td.ctx per source row"
 
 # the escaping case: the id is data in the JSON table, never markup
 esc_id="bin/$esc_dir/test_esc"
-hc table "$page" | grep -qxF -- "$esc_id" || fail "the table lacks the test id $esc_id:
-$(hc table "$page")"
+ids=$(hc table "$page")
+grep -qxF -- "$esc_id" <<<"$ids" || fail "the table lacks the test id $esc_id:
+$ids"
 grep -qF '<img' "$page" && fail "a raw <img in the page"
 n=$(grep -o '<script' "$page" | wc -l)
 assert_eq "$n" 2 "two <script elements: cm.js and the table"
@@ -78,8 +79,8 @@ grep -qF '\u003c/script\u003e\u003cimg src=x onerror=alert(1)\u003e\u0026\"'"'" 
 # --context: only the matching tests
 (cd "$work" && "$COVMERGE" -q --context 'bin/test_cm_pass::*' --report "json:$work/g.json" \
 	--report "html:$work/g" cov) || fail "covmerge --context failed"
-hc table "$work/g/lib.c.html" | grep -v '^bin/test_cm_pass::' &&
-	fail "--context: the table holds other tests"
+ids=$(hc table "$work/g/lib.c.html")
+grep -v '^bin/test_cm_pass::' <<<"$ids" && fail "--context: the table holds other tests"
 for ((n = 1; n <= nl; n++)); do
 	want=$("$PYTHON" -c 'import json, sys
 c = json.load(open(sys.argv[1]))["files"]["lib.c"]["contexts"].get(sys.argv[2])
