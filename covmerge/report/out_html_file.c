@@ -288,8 +288,8 @@ static void contexts_note(struct strbuf *sb, const struct page_tests *pt)
 	strbuf_addf(sb, "<p class=\"muted ctx-note\" data-tests-file=\"%zu\" "
 		    "data-tests-report=\"%zu\">Tests: the last column counts the tests "
 		    "that ran each line (a click lists them); %zu of the %zu tests%s "
-		    "ran lines of this file. <span class=\"ctxn ctx-none\">0</span> "
-		    "ran outside any recorded test.</p>\n", pt->n, kept_n, pt->n,
+		    "ran lines of this file; <span class=\"ctxn ctx-none\">0</span>: "
+		    "the line ran, but outside any recorded test.</p>\n", pt->n, kept_n, pt->n,
 		    kept_n, pt->ctx->selected ? " kept by --context" : "");
 }
 
