@@ -3,12 +3,15 @@
  * row per line: number, hits, a symbol, the text, and for a partly run
  * line the branches not taken with their destination lines. */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "contexts_merge.h"
 #include "exclude.h"
 #include "infile.h"
+#include "json.h"
 #include "out_html.h"
 #include "xml.h"
 
@@ -112,9 +115,143 @@ static int arcs(struct strbuf *sb, const struct cm_line *l)
 	return unknown;
 }
 
-/* One row; text NULL for none (an unreadable source). */
+/* ---------------------------------------------------- per-test contexts */
+
+/* The tests of one page: those that ran a line of the file (kept by
+ * --context), by id; local[t] is test t's index in the page's table + 1,
+ * or 0. */
+struct page_tests {
+	const struct cm_contexts *ctx;
+	const char *path;
+	uint32_t *local;
+	uint32_t *order;         /* the page's tests (store indices), by id */
+	size_t n;
+	uint32_t *buf;           /* one line's local indices */
+};
+
+static int kept(const struct cm_contexts *ctx, uint64_t t)
+{
+	return !ctx->selected || ctx->selected[t];
+}
+
+static const struct cm_contexts *sort_ctx;
+
+static int cmp_test_id(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	int c = strcmp(sort_ctx->store.tests[x].id, sort_ctx->store.tests[y].id);
+	return c ? c : (x > y) - (x < y);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static void page_tests_init(struct page_tests *pt, const struct cm_contexts *ctx,
+			    const struct cm_file *f)
+{
+	memset(pt, 0, sizeof(*pt));
+	pt->ctx = ctx;
+	pt->path = f->path;
+	size_t nt = ctx->store.ntests;
+	pt->local = xcalloc(nt ? nt : 1, sizeof(*pt->local));
+	pt->order = xcalloc(nt ? nt : 1, sizeof(*pt->order));
+	pt->buf = xcalloc(nt ? nt : 1, sizeof(*pt->buf));
+	for (size_t l = 0; l < f->nlines; l++) {
+		if (f->lines[l].count <= 0)
+			continue;
+		const struct ctx_entry *e = ctx_lookup(ctx, f->path, f->lines[l].lineno, 0);
+		if (!e)
+			continue;
+		CTX_FOR_TESTS(e, t)
+			if (kept(ctx, t) && !pt->local[t]) {
+				pt->local[t] = 1;
+				pt->order[pt->n++] = (uint32_t)t;
+			}
+	}
+	sort_ctx = ctx;
+	qsort(pt->order, pt->n, sizeof(*pt->order), cmp_test_id);
+	sort_ctx = NULL;
+	for (size_t k = 0; k < pt->n; k++)
+		pt->local[pt->order[k]] = (uint32_t)k + 1;
+}
+
+static void page_tests_release(struct page_tests *pt)
+{
+	free(pt->local);
+	free(pt->order);
+	free(pt->buf);
+}
+
+/* The page's table of test ids: a JSON array in a script element that is
+ * not run; '<', '>' and '&' as \u escapes, so that no id can end the
+ * element or start a comment. */
+static void tests_table(struct strbuf *sb, const struct page_tests *pt)
+{
+	strbuf_addstr(sb, "<script type=\"application/json\" id=\"ctx-tests\">[");
+	struct strbuf one;
+	strbuf_init(&one);
+	for (size_t k = 0; k < pt->n; k++) {
+		strbuf_reset(&one);
+		json_add_string(&one, pt->ctx->store.tests[pt->order[k]].id);
+		if (k)
+			strbuf_addch(sb, ',');
+		for (size_t i = 0; i < one.len; i++) {
+			char ch = one.buf[i];
+			if (ch == '<' || ch == '>' || ch == '&')
+				strbuf_addf(sb, "\\u%04x", (unsigned)ch);
+			else
+				strbuf_addch(sb, ch);
+		}
+	}
+	strbuf_release(&one);
+	strbuf_addstr(sb, "]</script>\n");
+}
+
+/* The .ctx cell of line l (NULL: not executable): for an executed line a
+ * button with the number of tests that ran it and, in data-t, their
+ * indices in the page's table ("0,3-5"); "0" without a list for a line
+ * run outside any recorded test. Rows are many: no type or aria
+ * attribute per button (not in a form; cm.js sets aria-expanded). */
+static void ctx_cell(struct strbuf *sb, struct page_tests *pt, const struct cm_line *l)
+{
+	strbuf_addstr(sb, "<td class=\"ctx\">");
+	if (l && l->count > 0) {
+		const struct ctx_entry *e = ctx_lookup(pt->ctx, pt->path, l->lineno, 0);
+		size_t n = 0;
+		if (e) {
+			CTX_FOR_TESTS(e, t)
+				if (kept(pt->ctx, t))
+					pt->buf[n++] = pt->local[t] - 1;
+		}
+		qsort(pt->buf, n, sizeof(*pt->buf), cmp_u32);
+		if (!n) {
+			strbuf_addstr(sb, "<span class=\"ctxn ctx-none\" title=\"run outside "
+				      "any recorded test\">0</span>");
+		} else {
+			strbuf_addstr(sb, "<button class=\"ctxn\" data-t=\"");
+			for (size_t k = 0; k < n;) {
+				size_t j = k;
+				while (j + 1 < n && pt->buf[j + 1] == pt->buf[j] + 1)
+					j++;
+				strbuf_addf(sb, "%s%u", k ? "," : "", pt->buf[k]);
+				if (j > k)
+					strbuf_addf(sb, "-%u", pt->buf[j]);
+				k = j + 1;
+			}
+			strbuf_addf(sb, "\">%zu</button>", n);
+		}
+	}
+	strbuf_addstr(sb, "</td>");
+}
+
+/* One row; text NULL for none (an unreadable source); pt NULL when the
+ * report has no contexts (no .ctx cell). */
 static int source_row(struct strbuf *sb, unsigned ln, const struct cm_line *l,
-		      int excluded, const char *text, size_t len)
+		      int excluded, const char *text, size_t len,
+		      struct page_tests *pt)
 {
 	enum state st = l ? line_state(l) : excluded ? ST_EXCL : ST_NONE;
 	strbuf_addf(sb, "<tr id=\"L%u\" class=\"line %s\"", ln, state_class[st]);
@@ -135,8 +272,25 @@ static int source_row(struct strbuf *sb, unsigned ln, const struct cm_line *l,
 	}
 	strbuf_addstr(sb, "</code></td><td class=\"note\">");
 	int unknown = st == ST_PART ? arcs(sb, l) : 0;
-	strbuf_addstr(sb, "</td></tr>\n");
+	strbuf_addstr(sb, "</td>");
+	if (pt)
+		ctx_cell(sb, pt, l);
+	strbuf_addstr(sb, "</tr>\n");
 	return unknown;
+}
+
+/* What the .ctx column shows, and how many tests it is about. */
+static void contexts_note(struct strbuf *sb, const struct page_tests *pt)
+{
+	size_t kept_n = 0, nt = pt->ctx->store.ntests;
+	for (size_t t = 0; t < nt; t++)
+		kept_n += kept(pt->ctx, t);
+	strbuf_addf(sb, "<p class=\"muted ctx-note\" data-tests-file=\"%zu\" "
+		    "data-tests-report=\"%zu\">Tests: the last column counts the tests "
+		    "that ran each line (a click lists them); %zu of the %zu tests%s "
+		    "ran lines of this file; <span class=\"ctxn ctx-none\">0</span>: "
+		    "the line ran, but outside any recorded test.</p>\n", pt->n, kept_n, pt->n,
+		    kept_n, pt->ctx->selected ? " kept by --context" : "");
 }
 
 static void legend(struct strbuf *sb)
@@ -192,6 +346,13 @@ int html_file_page(struct strbuf *sb, const struct html_ctx *c, size_t i,
 			    "since the program ran.</p>\n", nsrc, last);
 	}
 	legend(sb);
+	struct page_tests tests, *pt = NULL;
+	if (c->r->contexts) {
+		pt = &tests;
+		page_tests_init(pt, c->r->contexts, f);
+		contexts_note(sb, pt);
+		tests_table(sb, pt);
+	}
 	strbuf_addstr(sb, "<div class=\"src-wrap\"><table id=\"source\">\n<tbody>\n");
 	int unknown = 0;
 	size_t li = 0;
@@ -207,13 +368,13 @@ int html_file_page(struct strbuf *sb, const struct html_ctx *c, size_t i,
 			if (li < f->nlines && f->lines[li].lineno == ln)
 				l = &f->lines[li];
 			int excluded = ex && ln <= nex && (ex[ln] & EXCL_MARK_LINE);
-			unknown |= source_row(sb, ln, l, excluded, p < end ? p : "", len);
+			unknown |= source_row(sb, ln, l, excluded, p < end ? p : "", len, pt);
 			p = p < end ? (nl ? nl + 1 : end) : end;
 		}
 	} else {
 		for (; li < f->nlines; li++)
 			unknown |= source_row(sb, f->lines[li].lineno, &f->lines[li], 0,
-					      NULL, 0);
+					      NULL, 0, pt);
 	}
 	strbuf_addstr(sb, "</tbody></table></div>\n");
 	strbuf_addstr(sb, "<p class=\"muted\">A partly run line lists the branches not "
@@ -224,6 +385,8 @@ int html_file_page(struct strbuf *sb, const struct html_ctx *c, size_t i,
 		strbuf_addstr(sb, " <code>?</code>: the input (an lcov tracefile of "
 			      "another tool) does not say where the branch goes.");
 	strbuf_addstr(sb, "</p>\n");
+	if (pt)
+		page_tests_release(pt);
 	free(ex);
 	strbuf_release(&src);
 	strbuf_release(&err);

@@ -1,7 +1,8 @@
 /* covmerge's HTML report: sorting and filtering the index, j/k through the
  * missed lines of a file page. Plain JavaScript, no libraries, nothing from
- * the network; the pages read only their own DOM (no data is embedded in
- * script), and work without it too. */
+ * the network; the pages read only their own DOM (the one piece of data,
+ * a file page's table of test ids, is a JSON script element that is never
+ * run), and work without it too. */
 (function () {
 	'use strict';
 
@@ -144,11 +145,75 @@
 		});
 	}
 
+	/* Per-test contexts: a click on a line's count (button.ctxn) opens a
+	 * row under the line listing the tests that ran it: data-t holds
+	 * indices ("0,3-5") into the page's table #ctx-tests; a second click
+	 * closes it. Ids go in as text, never as markup. */
+	function ctxIds(spec, table) {
+		var out = [];
+		spec.split(',').forEach(function (part) {
+			if (!part)
+				return;
+			var ab = part.split('-'), a = parseInt(ab[0], 10);
+			var b = ab.length > 1 ? parseInt(ab[1], 10) : a;
+			for (var i = a; i <= b; i++)
+				if (i >= 0 && i < table.length)
+					out.push(table[i]);
+		});
+		return out;
+	}
+	function initContexts() {
+		var data = document.getElementById('ctx-tests');
+		var src = document.getElementById('source');
+		if (!data || !src)
+			return;
+		var table = null;
+		Array.prototype.forEach.call(src.querySelectorAll('button.ctxn'), function (b) {
+			b.setAttribute('aria-expanded', 'false');
+		});
+		src.addEventListener('click', function (e) {
+			var b = e.target.closest ? e.target.closest('button.ctxn') : null;
+			if (!b)
+				return;
+			var row = b.closest('tr');
+			var next = row.nextElementSibling;
+			if (next && next.classList.contains('ctx-row')) {
+				next.parentNode.removeChild(next);
+				b.setAttribute('aria-expanded', 'false');
+				return;
+			}
+			if (!table)
+				table = JSON.parse(data.textContent);
+			var tr = document.createElement('tr');
+			tr.className = 'ctx-row';
+			var td = document.createElement('td');
+			td.colSpan = row.cells.length;
+			var head = document.createElement('div');
+			var ids = ctxIds(b.dataset.t || '', table);
+			head.textContent = ids.length + (ids.length === 1 ? ' test' : ' tests') +
+				' ran line ' + row.id.slice(1) + ':';
+			var ul = document.createElement('ul');
+			ul.className = 'ctx-list';
+			ids.forEach(function (id) {
+				var li = document.createElement('li');
+				li.textContent = id;
+				ul.appendChild(li);
+			});
+			td.appendChild(head);
+			td.appendChild(ul);
+			tr.appendChild(td);
+			row.parentNode.insertBefore(tr, next);
+			b.setAttribute('aria-expanded', 'true');
+		});
+	}
+
 	function init() {
 		if (document.body.classList.contains('cm-index'))
 			initIndex();
-		else if (document.body.classList.contains('cm-file'))
+		else if (document.body.classList.contains('cm-file')) {
 			initFile();
+			initContexts();
+		}
 	}
 	if (document.readyState === 'loading')
 		document.addEventListener('DOMContentLoaded', init);
