@@ -9,7 +9,8 @@
 # </script>, <img onerror> and & " ' stay data (escaped in the JSON table,
 # never markup); without contexts the pages have no .ctx column and no
 # table (the same bytes as before contexts existed). tests/e2e/html_ctx.py
-# reads the pages.
+# reads the pages; in headless Chromium (tests/e2e/html_ctx_browser.py) a
+# click on a badge lists the tests, as text, and a second click closes it.
 set -euo pipefail
 # shellcheck source=tests/lib/runner.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
@@ -75,6 +76,17 @@ n=$(grep -o '</script' "$page" | wc -l)
 assert_eq "$n" 2 "two </script: an id cannot end the table early"
 grep -qF '\u003c/script\u003e\u003cimg src=x onerror=alert(1)\u003e\u0026\"'"'" "$page" ||
 	fail "the escaped id is not in the table"
+
+# in a real browser: a click on a badge lists the JSON report's tests as
+# text (the escaped id among them), a second click closes the list
+need_tool "${CM_CHROMIUM:-chromium}" chromium
+esc_line=$("$PYTHON" -c 'import json, sys
+c = json.load(open(sys.argv[1]))["files"]["lib.c"]["contexts"]
+print(min(int(n) for n, ids in c.items() if sys.argv[2] in ids))' "$work/full.json" "$esc_id")
+rc=0
+(unset LD_PRELOAD; "$PYTHON" "$CM_SOURCE_DIR/tests/e2e/html_ctx_browser.py" "$page" \
+	"$work/full.json" lib.c "$neg" "$add" "$esc_line") >"$work/ctxb.out" 2>"$work/ctxb.err" || rc=$?
+tl_relay_checks "$work/ctxb.out" "$rc" html_ctx_browser.py "$work/ctxb.err"
 
 # --context: only the matching tests
 (cd "$work" && "$COVMERGE" -q --context 'bin/test_cm_pass::*' --report "json:$work/g.json" \

@@ -120,22 +120,7 @@ check_rc=0
 	--unreadable gone.c \
 	>"$work/checks.out" 2>"$work/checks.err" || check_rc=$?
 
-failed=0
-while IFS= read -r line; do
-	case $line in
-	"ok "*) ok "${line#ok }" ;;
-	"not ok "*)
-		failed=1
-		tl_count failed
-		printf 'not ok %d - %s\n' "$tap_count" "$(tl_desc "${line#not ok }")" ;;
-	"# "*) printf '%s\n' "$line" ;;
-	*) printf '# %s\n' "$line" ;;
-	esac
-done <"$work/checks.out"
-if ((check_rc != 0 && !failed)); then
-	fail "html_browser_check.py exited $check_rc without a failed check:
-$(cat "$work/checks.err")"
-fi
+tl_relay_checks "$work/checks.out" "$check_rc" html_browser_check.py "$work/checks.err"
 # tools/screenshots.sh, which regenerates the README's images, still works.
 COVMERGE=$COVMERGE bash "$CM_SOURCE_DIR/tools/screenshots.sh" "$work/img" \
 	>"$work/screenshots.log" 2>&1 ||

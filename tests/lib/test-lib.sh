@@ -161,6 +161,28 @@ need_tool() {
 		fail "$1 is not installed; install it with: apt-get install $2"
 }
 
+# tl_relay_checks OUT RC NAME ERR: a checking script's "ok WHAT" and
+# "not ok WHAT" lines (OUT) as this test's TAP lines, its other lines as
+# comments; a non-zero RC with no failed check fails, showing ERR.
+tl_relay_checks() {
+	local out=$1 rc=$2 name=$3 err=$4 line failed=0
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok "${line#ok }" ;;
+		"not ok "*)
+			failed=1
+			tl_count failed
+			printf 'not ok %d - %s\n' "$tap_count" "$(tl_desc "${line#not ok }")" ;;
+		"# "*) printf '%s\n' "$line" ;;
+		*) printf '# %s\n' "$line" ;;
+		esac
+	done <"$out"
+	if ((rc != 0 && !failed)); then
+		fail "$name exited $rc without a failed check:
+$(cat "$err")"
+	fi
+}
+
 # git_repo DIR: a new git repository in DIR (created) on branch main, with
 # a committer identity of its own, and the shell in it.
 git_repo() {
