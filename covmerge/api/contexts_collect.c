@@ -414,6 +414,23 @@ static uint64_t get_leb(const unsigned char **q)
 	}
 }
 
+/* Whether f's counters in gd (not all zero: f->counters is set) are
+ * those in sum. */
+static int counters_same(const struct gcda *gd, const struct gcda_func *f,
+			 const int64_t *sum)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* a counter in the file is its low and high words, little endian:
+	 * the bytes of an int64_t here */
+	if (!gd->swap)
+		return !memcmp(f->counters, sum, (size_t)f->ncounters * 8);
+#endif
+	for (uint32_t n = 0; n < f->ncounters; n++)
+		if ((int64_t)gcda_counter(gd, f, n) != sum[n])
+			return 0;
+	return 1;
+}
+
 /* Data file gd of o in worker k's shard moved since the collector last
  * saw it: what moved is what the process's tests (group) ran. The
  * functions whose counters moved, with the deltas, are kept until the end
@@ -437,18 +454,24 @@ static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
 		if (!w->sums[f])
 			w->sums[f] = xcalloc(df->ncounters ? df->ncounters : 1,
 					     sizeof(int64_t));
-		size_t mark = deltas.len;
-		int any = 0;
-		for (uint32_t n = 0; n < df->ncounters; n++) {
-			int64_t now = (int64_t)gcda_counter(gd, df, n);
-			int64_t d = now - w->sums[f][n];
-			put_leb(&deltas, d > 0 ? (uint64_t)d : 0);
-			w->sums[f][n] = now;
-			any |= d > 0;
-		}
-		if (!any || o->g.funcs[f].artificial) {
-			deltas.len = mark;
+		/* most functions did not move: a comparison of bytes says so,
+		 * without writing */
+		int64_t *sum = w->sums[f];
+		if (counters_same(gd, df, sum))
 			continue;
+		int any = 0;
+		for (uint32_t m = 0; m < df->ncounters; m++)
+			any |= (int64_t)gcda_counter(gd, df, m) > sum[m];
+		if (!any || o->g.funcs[f].artificial) {
+			for (uint32_t m = 0; m < df->ncounters; m++)
+				sum[m] = (int64_t)gcda_counter(gd, df, m);
+			continue;
+		}
+		for (uint32_t m = 0; m < df->ncounters; m++) {
+			int64_t now = (int64_t)gcda_counter(gd, df, m);
+			int64_t d = now - sum[m];
+			put_leb(&deltas, d > 0 ? (uint64_t)d : 0);
+			sum[m] = now;
 		}
 		GROW(p.funcs, afuncs, p.nfuncs + 1);
 		p.funcs[p.nfuncs++] = f;
