@@ -21,6 +21,8 @@
 #include "covmerge_contexts.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,14 +487,20 @@ static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
 	APPEND(c->pending, c->npending, c->apending, p);
 }
 
-/* What one kept record ran: the lines of its functions, computed by
- * gcov's rules on those functions alone, under its tests. */
-static void record_pending(struct cm_ctx_collector *c, const struct pending *p)
+/* What one kept record ran: (file, line, branch) triples (branch 0: the
+ * line; b + 1: its arc b), computed by gcov's rules on its functions
+ * alone. */
+struct ran {
+	uint32_t *keys;
+	size_t n, a;
+};
+
+static void compute_pending(const struct cm_ctx_collector *c,
+			    const struct pending *p, struct ran *out)
 {
 	const struct cobj *o = &c->objs[p->obj];
-	const struct group *grp = &c->groups[p->group];
-	if (!grp->n)
-		return;
+	if (!c->groups[p->group].n)
+		return;   /* no test to give them to */
 	struct gcno sub = o->g;
 	sub.funcs = xcalloc(p->nfuncs, sizeof(*sub.funcs));
 	sub.nfuncs = p->nfuncs;
@@ -513,12 +521,14 @@ static void record_pending(struct cm_ctx_collector *c, const struct pending *p)
 		uint32_t fid = o->file_ids[oc.file_index[i]];
 		for (size_t l = 0; l < f->nlines; l++) {
 			const struct cm_line *ln = &f->lines[l];
-			if (ln->count > 0)
-				add_rec(c, fid, ln->lineno, 0, grp->tests, grp->n);
-			for (size_t b = 0; b < ln->nbranches; b++)
-				if (ln->branches[b].count > 0)
-					add_rec(c, fid, ln->lineno, (uint32_t)b + 1,
-						grp->tests, grp->n);
+			for (size_t b = 0; b <= ln->nbranches; b++) {
+				if (b ? ln->branches[b - 1].count <= 0 : ln->count <= 0)
+					continue;
+				GROW(out->keys, out->a, out->n + 3);
+				out->keys[out->n++] = fid;
+				out->keys[out->n++] = ln->lineno;
+				out->keys[out->n++] = (uint32_t)b;
+			}
 		}
 	}
 	obj_cov_release(&oc);
@@ -526,6 +536,58 @@ static void record_pending(struct cm_ctx_collector *c, const struct pending *p)
 		free(ran[i]);
 	free(ran);
 	free(sub.funcs);
+}
+
+/* A batch of kept records computed by several threads. */
+struct batch {
+	const struct cm_ctx_collector *c;
+	const struct pending *p;
+	struct ran *out;
+	size_t n;
+	atomic_size_t next;
+};
+
+static void *batch_worker(void *arg)
+{
+	struct batch *b = arg;
+	for (size_t i; (i = atomic_fetch_add(&b->next, 1)) < b->n;)
+		compute_pending(b->c, &b->p[i], &b->out[i]);
+	return NULL;
+}
+
+/* The lines of the kept records, on all cores (the records are
+ * independent; lines_compute is thread-safe), in batches that bound the
+ * memory; their tests are added in the records' order (the order the
+ * tests ended, which keeps the runs of test numbers short). */
+static void record_pending(struct cm_ctx_collector *c)
+{
+	enum { BATCH = 512 };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int nthreads = cpus > 1 ? (cpus < 16 ? (int)cpus : 16) : 1;
+	pthread_t tids[16];
+	struct ran *out = xcalloc(BATCH, sizeof(*out));
+	for (size_t at = 0; at < c->npending; at += BATCH) {
+		size_t n = c->npending - at < BATCH ? c->npending - at : BATCH;
+		struct batch b = {c, &c->pending[at], out, n, 0};
+		int started = 0;
+		/* the main thread works too: nthreads - 1 more */
+		for (int t = 1; n > 1 && t < nthreads &&
+				pthread_create(&tids[t], NULL, batch_worker, &b) == 0;
+		     t++)
+			started++;
+		batch_worker(&b);
+		for (int t = 1; t <= started; t++)
+			pthread_join(tids[t], NULL);
+		for (size_t i = 0; i < n; i++) {
+			const struct group *grp = &c->groups[c->pending[at + i].group];
+			for (size_t k = 0; k + 2 < out[i].n; k += 3)
+				add_rec(c, out[i].keys[k], out[i].keys[k + 1],
+					out[i].keys[k + 2], grp->tests, grp->n);
+			free(out[i].keys);
+			out[i] = (struct ran){0};
+		}
+	}
+	free(out);
 }
 
 /* Adds o's sources to program p's (once per pair). */
@@ -640,8 +702,8 @@ out:
 int cm_ctx_finish(struct cm_ctx_collector *c, const char *store_path,
 		  struct strbuf *err)
 {
+	record_pending(c);
 	for (size_t i = 0; i < c->npending; i++) {
-		record_pending(c, &c->pending[i]);
 		free(c->pending[i].funcs);
 		free(c->pending[i].deltas);
 	}
