@@ -73,9 +73,8 @@ struct ranges {
 };
 
 /* What one process ran in one object, kept until the end of the run: the
- * lines are computed then, when no test process is started any more (a
- * fork marks every page of the runner copy-on-write, and the entries
- * touched after each fork would each cost a page fault). */
+ * lines are computed then, on all cores (see record_pending), and the
+ * main loop, which starts and reaps the tests, only reads data files. */
 struct pending {
 	uint32_t obj;             /* index into the objects */
 	uint32_t group;           /* index into the groups: its tests */
