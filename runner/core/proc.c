@@ -22,8 +22,8 @@ double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Searches PATH for name, before fork (execvpe is not async-signal-safe
- * on every libc). Returns a new string or NULL. */
+/* Searches PATH for name, so that a missing program is said so before
+ * posix_spawn is tried. Returns a new string or NULL. */
 static char *find_in_path(const char *name)
 {
 	if (strchr(name, '/'))
