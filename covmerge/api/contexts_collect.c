@@ -21,6 +21,8 @@
 #include "covmerge_contexts.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,9 +73,8 @@ struct ranges {
 };
 
 /* What one process ran in one object, kept until the end of the run: the
- * lines are computed then, when no test process is started any more (a
- * fork marks every page of the runner copy-on-write, and the entries
- * touched after each fork would each cost a page fault). */
+ * lines are computed then, on all cores (see record_pending), and the
+ * main loop, which starts and reaps the tests, only reads data files. */
 struct pending {
 	uint32_t obj;             /* index into the objects */
 	uint32_t group;           /* index into the groups: its tests */
@@ -414,6 +415,23 @@ static uint64_t get_leb(const unsigned char **q)
 	}
 }
 
+/* Whether f's counters in gd (not all zero: f->counters is set) are
+ * those in sum. */
+static int counters_same(const struct gcda *gd, const struct gcda_func *f,
+			 const int64_t *sum)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* a counter in the file is its low and high words, little endian:
+	 * the bytes of an int64_t here */
+	if (!gd->swap)
+		return !memcmp(f->counters, sum, (size_t)f->ncounters * 8);
+#endif
+	for (uint32_t n = 0; n < f->ncounters; n++)
+		if ((int64_t)gcda_counter(gd, f, n) != sum[n])
+			return 0;
+	return 1;
+}
+
 /* Data file gd of o in worker k's shard moved since the collector last
  * saw it: what moved is what the process's tests (group) ran. The
  * functions whose counters moved, with the deltas, are kept until the end
@@ -437,18 +455,24 @@ static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
 		if (!w->sums[f])
 			w->sums[f] = xcalloc(df->ncounters ? df->ncounters : 1,
 					     sizeof(int64_t));
-		size_t mark = deltas.len;
-		int any = 0;
-		for (uint32_t n = 0; n < df->ncounters; n++) {
-			int64_t now = (int64_t)gcda_counter(gd, df, n);
-			int64_t d = now - w->sums[f][n];
-			put_leb(&deltas, d > 0 ? (uint64_t)d : 0);
-			w->sums[f][n] = now;
-			any |= d > 0;
-		}
-		if (!any || o->g.funcs[f].artificial) {
-			deltas.len = mark;
+		/* most functions did not move: a comparison of bytes says so,
+		 * without writing */
+		int64_t *sum = w->sums[f];
+		if (counters_same(gd, df, sum))
 			continue;
+		int any = 0;
+		for (uint32_t m = 0; m < df->ncounters; m++)
+			any |= (int64_t)gcda_counter(gd, df, m) > sum[m];
+		if (!any || o->g.funcs[f].artificial) {
+			for (uint32_t m = 0; m < df->ncounters; m++)
+				sum[m] = (int64_t)gcda_counter(gd, df, m);
+			continue;
+		}
+		for (uint32_t m = 0; m < df->ncounters; m++) {
+			int64_t now = (int64_t)gcda_counter(gd, df, m);
+			int64_t d = now - sum[m];
+			put_leb(&deltas, d > 0 ? (uint64_t)d : 0);
+			sum[m] = now;
 		}
 		GROW(p.funcs, afuncs, p.nfuncs + 1);
 		p.funcs[p.nfuncs++] = f;
@@ -462,14 +486,20 @@ static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
 	APPEND(c->pending, c->npending, c->apending, p);
 }
 
-/* What one kept record ran: the lines of its functions, computed by
- * gcov's rules on those functions alone, under its tests. */
-static void record_pending(struct cm_ctx_collector *c, const struct pending *p)
+/* What one kept record ran: (file, line, branch) triples (branch 0: the
+ * line; b + 1: its arc b), computed by gcov's rules on its functions
+ * alone. */
+struct ran {
+	uint32_t *keys;
+	size_t n, a;
+};
+
+static void compute_pending(const struct cm_ctx_collector *c,
+			    const struct pending *p, struct ran *out)
 {
 	const struct cobj *o = &c->objs[p->obj];
-	const struct group *grp = &c->groups[p->group];
-	if (!grp->n)
-		return;
+	if (!c->groups[p->group].n)
+		return;   /* no test to give them to */
 	struct gcno sub = o->g;
 	sub.funcs = xcalloc(p->nfuncs, sizeof(*sub.funcs));
 	sub.nfuncs = p->nfuncs;
@@ -490,12 +520,14 @@ static void record_pending(struct cm_ctx_collector *c, const struct pending *p)
 		uint32_t fid = o->file_ids[oc.file_index[i]];
 		for (size_t l = 0; l < f->nlines; l++) {
 			const struct cm_line *ln = &f->lines[l];
-			if (ln->count > 0)
-				add_rec(c, fid, ln->lineno, 0, grp->tests, grp->n);
-			for (size_t b = 0; b < ln->nbranches; b++)
-				if (ln->branches[b].count > 0)
-					add_rec(c, fid, ln->lineno, (uint32_t)b + 1,
-						grp->tests, grp->n);
+			for (size_t b = 0; b <= ln->nbranches; b++) {
+				if (b ? ln->branches[b - 1].count <= 0 : ln->count <= 0)
+					continue;
+				GROW(out->keys, out->a, out->n + 3);
+				out->keys[out->n++] = fid;
+				out->keys[out->n++] = ln->lineno;
+				out->keys[out->n++] = (uint32_t)b;
+			}
 		}
 	}
 	obj_cov_release(&oc);
@@ -503,6 +535,58 @@ static void record_pending(struct cm_ctx_collector *c, const struct pending *p)
 		free(ran[i]);
 	free(ran);
 	free(sub.funcs);
+}
+
+/* A batch of kept records computed by several threads. */
+struct batch {
+	const struct cm_ctx_collector *c;
+	const struct pending *p;
+	struct ran *out;
+	size_t n;
+	atomic_size_t next;
+};
+
+static void *batch_worker(void *arg)
+{
+	struct batch *b = arg;
+	for (size_t i; (i = atomic_fetch_add(&b->next, 1)) < b->n;)
+		compute_pending(b->c, &b->p[i], &b->out[i]);
+	return NULL;
+}
+
+/* The lines of the kept records, on all cores (the records are
+ * independent; lines_compute is thread-safe), in batches that bound the
+ * memory; their tests are added in the records' order (the order the
+ * tests ended, which keeps the runs of test numbers short). */
+static void record_pending(struct cm_ctx_collector *c)
+{
+	enum { BATCH = 512 };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int nthreads = cpus > 1 ? (cpus < 16 ? (int)cpus : 16) : 1;
+	pthread_t tids[16];
+	struct ran *out = xcalloc(BATCH, sizeof(*out));
+	for (size_t at = 0; at < c->npending; at += BATCH) {
+		size_t n = c->npending - at < BATCH ? c->npending - at : BATCH;
+		struct batch b = {c, &c->pending[at], out, n, 0};
+		int started = 0;
+		/* the main thread works too: nthreads - 1 more */
+		for (int t = 1; n > 1 && t < nthreads &&
+				pthread_create(&tids[t], NULL, batch_worker, &b) == 0;
+		     t++)
+			started++;
+		batch_worker(&b);
+		for (int t = 1; t <= started; t++)
+			pthread_join(tids[t], NULL);
+		for (size_t i = 0; i < n; i++) {
+			const struct group *grp = &c->groups[c->pending[at + i].group];
+			for (size_t k = 0; k + 2 < out[i].n; k += 3)
+				add_rec(c, out[i].keys[k], out[i].keys[k + 1],
+					out[i].keys[k + 2], grp->tests, grp->n);
+			free(out[i].keys);
+			out[i] = (struct ran){0};
+		}
+	}
+	free(out);
 }
 
 /* Adds o's sources to program p's (once per pair). */
@@ -617,8 +701,8 @@ out:
 int cm_ctx_finish(struct cm_ctx_collector *c, const char *store_path,
 		  struct strbuf *err)
 {
+	record_pending(c);
 	for (size_t i = 0; i < c->npending; i++) {
-		record_pending(c, &c->pending[i]);
 		free(c->pending[i].funcs);
 		free(c->pending[i].deltas);
 	}

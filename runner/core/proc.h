@@ -1,8 +1,8 @@
 /* Starting test processes and ending them. Everything a child needs is
- * prepared before fork; the child only calls async-signal-safe functions
- * (setpgid, dup2, chdir, sigprocmask, execve) and reports an exec failure
- * through a close-on-exec pipe. Each test runs in its own process group,
- * its stdout and stderr on one pipe, stdin from /dev/null. */
+ * prepared before posix_spawn, which sets the child up (its own process
+ * group, default signal dispositions and an empty mask, stdin from
+ * /dev/null, stdout and stderr on one pipe, the working directory) and
+ * reports an exec failure as its result. */
 #ifndef RUNNER_PROC_H
 #define RUNNER_PROC_H
 
