@@ -46,9 +46,24 @@ static int replaceable(const char *path, const char *marker)
 	return memmem(buf, n, marker, strlen(marker)) != NULL;
 }
 
+/* Whether dir is the working directory or one of its parents (by their
+ * real paths): replacing it would pull the directory from under the
+ * shell that runs us. */
+static int holds_cwd(const char *dir)
+{
+	char *d = realpath(dir, NULL), *c = realpath(".", NULL);
+	size_t l = d ? strlen(d) : 0;
+	int r = d && c && (!strcmp(d, "/") ||
+			   (!strncmp(c, d, l) && (c[l] == '/' || c[l] == '\0')));
+	free(d);
+	free(c);
+	return r;
+}
+
 /* The target without trailing slashes, or NULL with the cause in err when
- * it cannot be written: its last part is "." or ".." (a directory in use,
- * which no rename replaces), it is not a directory, or it is one that is
+ * it cannot be written: its last part is "." or "..", or it is the working
+ * directory or a parent of it by any name (a directory in use, which no
+ * rename replaces), it is not a directory, or it is one that is
  * neither empty nor a report (marker). */
 static char *checked_target(const char *path, const char *marker,
 			    struct strbuf *err)
@@ -58,7 +73,7 @@ static char *checked_target(const char *path, const char *marker,
 	while (l > 1 && target[l - 1] == '/')
 		target[--l] = '\0';
 	const char *base = path_basename(target);
-	if (!strcmp(base, ".") || !strcmp(base, "..")) {
+	if (!strcmp(base, ".") || !strcmp(base, "..") || holds_cwd(target)) {
 		strbuf_addstr(err, "it names the current directory or a parent of "
 			      "it, which cannot be replaced; name a directory of "
 			      "its own, such as coverage-html");

@@ -188,6 +188,22 @@ static void test_refused(void **state)
 				    "parent of it, which cannot be replaced; name a "
 				    "directory of its own, such as coverage-html");
 	}
+	/* the same directories by their absolute names: the working
+	 * directory, and a parent of it */
+	char *cwd = getcwd(NULL, 0);
+	assert_non_null(cwd);
+	assert_int_equal(chdir(empty), 0);
+	const char *abs[] = {empty, dir};
+	for (size_t i = 0; i < sizeof(abs) / sizeof(abs[0]); i++) {
+		strbuf_reset(&err);
+		assert_int_equal(outdir_check(abs[i], MARK, &err), -1);
+		assert_non_null(strstr(err.buf, "it names the current directory"));
+	}
+	assert_int_equal(chdir(cwd), 0);
+	free(cwd);
+	/* away from it, the empty directory may be replaced */
+	strbuf_reset(&err);
+	assert_int_equal(outdir_check(empty, MARK, &err), 0);
 	free(dot);
 	free(dotslash);
 	assert_int_equal(rmdir(empty), 0);
