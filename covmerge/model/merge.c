@@ -748,7 +748,8 @@ static int default_jobs(void)
 
 /* The jobs: local objects, objects and tracefiles carried by portable
  * shards (an embedded object joins the local object or earlier embedded
- * object with the same notes path and stamp), and lcov tracefiles. */
+ * object with the same notes path, stamp and notes bytes), and lcov
+ * tracefiles. */
 struct jobs {
 	struct job *v;
 	size_t n, alloc;
@@ -767,6 +768,28 @@ static struct job *new_job(struct jobs *js)
 	return j;
 }
 
+/* Whether job c's notes are the bytes o carries. The stamp alone does not
+ * tell two builds apart: gcc writes 0xffffffff for every object built
+ * with -frandom-seed (reproducible builds), and a time stamp repeats
+ * within a second. Two builds that differ merge per line, never by
+ * counters. */
+static int same_notes(const struct job *c, const struct pshard_obj *o)
+{
+	if (c->nemb)
+		return c->emb[0]->gcno_len == o->gcno_len &&
+		       !memcmp(c->emb[0]->gcno, o->gcno, o->gcno_len);
+	if (!c->gcno_path)
+		return 0;
+	struct strbuf b, err;
+	strbuf_init(&b);
+	strbuf_init(&err);
+	int same = !infile_load(c->gcno_path, &b, &err) && b.len == o->gcno_len &&
+		   !memcmp(b.buf, o->gcno, o->gcno_len);
+	strbuf_release(&b);
+	strbuf_release(&err);
+	return same;
+}
+
 static void add_embedded_job(struct jobs *js, const struct pshard *ps,
 			     const struct pshard_obj *o, const char *root)
 {
@@ -780,7 +803,7 @@ static void add_embedded_job(struct jobs *js, const struct pshard *ps,
 			continue;
 		if (c->stamp < 0 && c->gcno_path)
 			c->stamp = read_stamp(c->gcno_path, GCOV_NOTE_MAGIC);
-		if (c->stamp == stamp)
+		if (c->stamp == stamp && same_notes(c, o))
 			j = c;
 	}
 	if (!j) {
