@@ -49,11 +49,12 @@ static void over_limit(struct strbuf *err)
 static int read_all(int fd, struct strbuf *out, struct strbuf *err)
 {
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	int known = fstat(fd, &st) == 0;
+	if (known && S_ISDIR(st.st_mode)) {
 		strbuf_addstr(err, "is a directory");
 		return -1;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+	if (known && S_ISREG(st.st_mode) && st.st_size > 0) {
 		if ((uint64_t)st.st_size > limit) {
 			over_limit(err);
 			return -1;
@@ -149,7 +150,11 @@ static int inflate_all(const struct strbuf *in, struct strbuf *out,
 int infile_load(const char *path, struct strbuf *out, struct strbuf *err)
 {
 	strbuf_reset(out);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* no access time to write (data files were just written, so relatime
+	 * would write it); only the owner may ask that */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		strbuf_addstr(err, strerror(errno));
 		return -1;
@@ -166,6 +171,12 @@ int infile_load(const char *path, struct strbuf *out, struct strbuf *err)
 		strbuf_release(&raw);
 	}
 	return rc;
+}
+
+int infile_read_fd(int fd, struct strbuf *out, struct strbuf *err)
+{
+	strbuf_reset(out);
+	return read_all(fd, out, err);
 }
 
 int infile_load_source(const char *path, struct strbuf *out, struct strbuf *err)

@@ -10,6 +10,10 @@
  * a lower-case cause (no file name) written to err. */
 int infile_load(const char *path, struct strbuf *out, struct strbuf *err);
 
+/* The rest of open file fd, read as it is (not inflated), under the same
+ * limit; err as infile_load's. */
+int infile_read_fd(int fd, struct strbuf *out, struct strbuf *err);
+
 /* A source file for the exclusion markers: a regular file only (a device
  * or a FIFO named by a tracefile is refused), read as it is. */
 int infile_load_source(const char *path, struct strbuf *out, struct strbuf *err);

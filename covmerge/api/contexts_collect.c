@@ -3,26 +3,24 @@
  * The tests write into their worker's shard as without contexts (libgcov
  * merges each process's counters into the files there), so the shard's
  * files and every number made from them are the same. After each test
- * the collector reads the worker's data files: a file whose run count did
- * not move was not written by that test; for the others, the counters
- * minus those the collector saw last time are what the test ran.
+ * the collector reads the data files the test wrote (an inotify watch on
+ * the shard names them: contexts_watch.c): the counters minus those the
+ * collector saw last time are what the test ran.
  *
  * Cost: an object's notes are read and parsed once per run (the first
- * time its data appears) and kept; after each test every data file of
- * the worker is read (a few small files), and for those the test wrote,
- * the moved functions and their deltas are kept; at the end of the run
- * the lines are computed by gcov's rules over only those functions, so a
- * test that ran two functions of a big object pays for two functions. No
- * file is created or removed per test. What a test
- * ran is kept per file, line and branch (a hash finds them) as runs of
+ * time its data appears), with its presence plan (model/lines_plan.c:
+ * each line and branch arc of the object a slot, and which blocks and
+ * arcs make each one run); after each test only the files it wrote are
+ * read, a function whose counters did not move (most of them) is found
+ * by one memcmp, and each function that moved costs one flow solve of
+ * its deltas. No file is created or removed per test. What a test ran is
+ * kept per object slot (the slot's list found once per object) as runs of
  * consecutive test numbers, so a line most tests run costs a few bytes
- * however many tests there are; the runs become the store's test lists
- * at the end. */
+ * however many tests there are; the runs become the store's test lists at
+ * the end. */
 #include "covmerge_contexts.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +29,11 @@
 
 #include "alloc.h"
 #include "contexts.h"
+#include "contexts_watch.h"
 #include "gcda.h"
 #include "gcno.h"
 #include "infile.h"
-#include "lines.h"
+#include "lines_plan.h"
 #include "outfile.h"
 #include "path.h"
 #include "run_capture.h"
@@ -62,6 +61,10 @@ struct cobj {
 	uint32_t *progs;          /* programs whose sources include these */
 	size_t nprogs, aprogs;
 	struct wsum *w;           /* per worker */
+	int planned;
+	struct lines_plan plan;   /* made when a test first runs the object */
+	uint32_t *slot_list;      /* per plan slot: its ranges + 1, 0 none yet */
+	uint32_t *slot_seen;      /* per plan slot: the last take that ran it */
 };
 
 /* The tests that ran one line or branch arc of a file, while collecting
@@ -70,24 +73,6 @@ struct cobj {
 struct ranges {
 	uint32_t file;
 	struct ctx_entry e;
-};
-
-/* What one process ran in one object, kept until the end of the run: the
- * lines are computed then, on all cores (see record_pending), and the
- * main loop, which starts and reaps the tests, only reads data files. */
-struct pending {
-	uint32_t obj;             /* index into the objects */
-	uint32_t group;           /* index into the groups: its tests */
-	uint32_t nfuncs;
-	uint32_t *funcs;          /* notes functions whose counters moved */
-	unsigned char *deltas;    /* their counters' deltas, one after another,
-				     as LEB128 numbers (most are small) */
-};
-
-/* The tests of one process. */
-struct group {
-	uint32_t n;
-	uint32_t *tests;
 };
 
 /* (file, line, branch) -> its ranges */
@@ -107,10 +92,13 @@ struct cm_ctx_collector {
 	size_t nkeys, akeys;      /* used, capacity (a power of 2) */
 	struct ranges *lists;
 	size_t nlists, alists;
-	struct pending *pending;
-	size_t npending, apending;
-	struct group *groups;
-	size_t ngroups, agroups;
+	uint32_t *ran;            /* scratch: the slots one test ran */
+	size_t nran, aran;
+	int64_t *delta;           /* scratch: one function's deltas */
+	size_t adelta;
+	uint32_t take;            /* numbers the takes (slot_seen) */
+	struct lines_scratch scratch;
+	struct ctx_watch **watch; /* per worker: what its tests wrote */
 };
 
 static uint64_t hash_str(const char *s)
@@ -125,6 +113,7 @@ struct cm_ctx_collector *cm_ctx_collector_new(int nworkers)
 {
 	struct cm_ctx_collector *c = xcalloc(1, sizeof(*c));
 	c->nworkers = nworkers > 0 ? nworkers : 1;
+	c->watch = xcalloc((size_t)c->nworkers, sizeof(*c->watch));
 	ctx_store_init(&c->store);
 	return c;
 }
@@ -144,6 +133,10 @@ void cm_ctx_collector_free(struct cm_ctx_collector *c)
 		gcno_release(&o->g);
 		strbuf_release(&o->data);
 		free(o->ix);
+		if (o->planned)
+			lines_plan_release(&o->plan, &o->g);
+		free(o->slot_list);
+		free(o->slot_seen);
 		free(o->file_ids);
 		free(o->sources);
 		free(o->progs);
@@ -156,14 +149,12 @@ void cm_ctx_collector_free(struct cm_ctx_collector *c)
 	for (size_t i = 0; i < c->nlists; i++)
 		free(c->lists[i].e.r);
 	free(c->lists);
-	for (size_t i = 0; i < c->npending; i++) {
-		free(c->pending[i].funcs);
-		free(c->pending[i].deltas);
-	}
-	free(c->pending);
-	for (size_t i = 0; i < c->ngroups; i++)
-		free(c->groups[i].tests);
-	free(c->groups);
+	free(c->ran);
+	free(c->delta);
+	lines_scratch_release(&c->scratch);
+	for (int k = 0; k < c->nworkers; k++)
+		ctx_watch_free(c->watch[k]);
+	free(c->watch);
 	ctx_store_release(&c->store);
 	free(c);
 }
@@ -372,14 +363,6 @@ static struct ranges *ranges_for(struct cm_ctx_collector *c, uint32_t file,
 	return r;
 }
 
-static void add_rec(struct cm_ctx_collector *c, uint32_t file, uint32_t line,
-		    uint32_t branch, const uint32_t *tests, size_t ntests)
-{
-	struct ranges *r = ranges_for(c, file, line, branch);
-	for (size_t t = 0; t < ntests; t++)
-		ctx_entry_add(&r->e, tests[t]);
-}
-
 /* The runs become the store's entries (unsorted: normalised after). */
 static void build_entries(struct cm_ctx_collector *c)
 {
@@ -392,27 +375,6 @@ static void build_entries(struct cm_ctx_collector *c)
 	free(c->keys);
 	c->keys = NULL;
 	c->nkeys = c->akeys = 0;
-}
-
-static void put_leb(struct strbuf *b, uint64_t v)
-{
-	do {
-		unsigned char ch = v & 0x7f;
-		v >>= 7;
-		strbuf_addch(b, (char)(ch | (v ? 0x80 : 0)));
-	} while (v);
-}
-
-/* The collector's own bytes: always complete. */
-static uint64_t get_leb(const unsigned char **q)
-{
-	uint64_t v = 0;
-	for (int shift = 0;; shift += 7) {
-		unsigned char ch = *(*q)++;
-		v |= (uint64_t)(ch & 0x7f) << shift;
-		if (!(ch & 0x80))
-			return v;
-	}
 }
 
 /* Whether f's counters in gd (not all zero: f->counters is set) are
@@ -432,21 +394,48 @@ static int counters_same(const struct gcda *gd, const struct gcda_func *f,
 	return 1;
 }
 
+/* The tests of one process get the slots it ran in o (c->ran, where a
+ * slot may come twice): each slot's ranges are found once per object (a
+ * header's line shared by several objects is one list). */
+static void give_slots(struct cm_ctx_collector *c, struct cobj *o,
+		       const uint32_t *tests, size_t ntests)
+{
+	if (++c->take == 0) {   /* wrapped: no slot is seen */
+		for (size_t i = 0; i < c->nobjs; i++)
+			if (c->objs[i].slot_seen)
+				memset(c->objs[i].slot_seen, 0,
+				       c->objs[i].plan.nslots * sizeof(uint32_t));
+		c->take = 1;
+	}
+	for (size_t i = 0; i < c->nran; i++) {
+		uint32_t s = c->ran[i];
+		if (o->slot_seen[s] == c->take)
+			continue;
+		o->slot_seen[s] = c->take;
+		if (!o->slot_list[s]) {
+			const struct lines_slot *sl = &o->plan.slots[s];
+			struct ranges *r = ranges_for(c, o->file_ids[sl->file], sl->line,
+						      sl->branch);
+			o->slot_list[s] = (uint32_t)(r - c->lists) + 1;
+		}
+		struct ranges *r = &c->lists[o->slot_list[s] - 1];
+		for (size_t t = 0; t < ntests; t++)
+			ctx_entry_add(&r->e, tests[t]);
+	}
+	c->nran = 0;
+}
+
 /* Data file gd of o in worker k's shard moved since the collector last
- * saw it: what moved is what the process's tests (group) ran. The
- * functions whose counters moved, with the deltas, are kept until the end
- * of the run (see record_pending). */
+ * saw it: what moved is what the process's tests ran. Each function whose
+ * counters grew is solved on its deltas (lines_plan_ran), and the tests
+ * are added to the lines and branch arcs that ran. */
 static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
-		      const struct gcda *gd, uint32_t group)
+		      const struct gcda *gd, const uint32_t *tests, size_t ntests)
 {
 	struct wsum *w = &o->w[k];
 	if (!w->sums)
 		w->sums = xcalloc(o->g.nfuncs ? o->g.nfuncs : 1, sizeof(*w->sums));
 	w->runs = gd->runs;
-	struct pending p = {(uint32_t)(o - c->objs), group, 0, NULL, NULL};
-	struct strbuf deltas;
-	strbuf_init(&deltas);
-	size_t afuncs = 0;
 	for (size_t i = 0; i < gd->nfuncs; i++) {
 		const struct gcda_func *df = &gd->funcs[i];
 		if (!df->has_arcs || !df->counters)
@@ -461,132 +450,28 @@ static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
 		if (counters_same(gd, df, sum))
 			continue;
 		int any = 0;
-		for (uint32_t m = 0; m < df->ncounters; m++)
-			any |= (int64_t)gcda_counter(gd, df, m) > sum[m];
-		if (!any || o->g.funcs[f].artificial) {
-			for (uint32_t m = 0; m < df->ncounters; m++)
-				sum[m] = (int64_t)gcda_counter(gd, df, m);
-			continue;
-		}
+		GROW(c->delta, c->adelta, df->ncounters ? df->ncounters : 1);
 		for (uint32_t m = 0; m < df->ncounters; m++) {
 			int64_t now = (int64_t)gcda_counter(gd, df, m);
 			int64_t d = now - sum[m];
-			put_leb(&deltas, d > 0 ? (uint64_t)d : 0);
+			c->delta[m] = d > 0 ? d : 0;
+			any |= d > 0;
 			sum[m] = now;
 		}
-		GROW(p.funcs, afuncs, p.nfuncs + 1);
-		p.funcs[p.nfuncs++] = f;
-	}
-	if (!p.nfuncs) {
-		strbuf_release(&deltas);
-		free(p.funcs);
-		return;
-	}
-	p.deltas = (unsigned char *)strbuf_detach(&deltas, NULL);
-	APPEND(c->pending, c->npending, c->apending, p);
-}
-
-/* What one kept record ran: (file, line, branch) triples (branch 0: the
- * line; b + 1: its arc b), computed by gcov's rules on its functions
- * alone. */
-struct ran {
-	uint32_t *keys;
-	size_t n, a;
-};
-
-static void compute_pending(const struct cm_ctx_collector *c,
-			    const struct pending *p, struct ran *out)
-{
-	const struct cobj *o = &c->objs[p->obj];
-	if (!c->groups[p->group].n)
-		return;   /* no test to give them to */
-	struct gcno sub = o->g;
-	sub.funcs = xcalloc(p->nfuncs, sizeof(*sub.funcs));
-	sub.nfuncs = p->nfuncs;
-	int64_t **ran = xcalloc(p->nfuncs, sizeof(*ran));
-	const unsigned char *q = p->deltas;
-	for (uint32_t i = 0; i < p->nfuncs; i++) {
-		sub.funcs[i] = o->g.funcs[p->funcs[i]];
-		uint32_t n = sub.funcs[i].ncounters;
-		ran[i] = xcalloc(n ? n : 1, sizeof(int64_t));
-		for (uint32_t k = 0; k < n; k++)
-			ran[i][k] = (int64_t)get_leb(&q);
-	}
-	struct obj_cov oc;
-	memset(&oc, 0, sizeof(oc));
-	lines_compute_presence(&sub, ran, &oc);
-	for (size_t i = 0; i < oc.nfiles; i++) {
-		const struct cm_file *f = &oc.files[i];
-		uint32_t fid = o->file_ids[oc.file_index[i]];
-		for (size_t l = 0; l < f->nlines; l++) {
-			const struct cm_line *ln = &f->lines[l];
-			for (size_t b = 0; b <= ln->nbranches; b++) {
-				if (b ? ln->branches[b - 1].count <= 0 : ln->count <= 0)
-					continue;
-				GROW(out->keys, out->a, out->n + 3);
-				out->keys[out->n++] = fid;
-				out->keys[out->n++] = ln->lineno;
-				out->keys[out->n++] = (uint32_t)b;
-			}
+		if (!any || o->g.funcs[f].artificial || !ntests)
+			continue;
+		if (!o->planned) {
+			lines_plan_build(&o->g, &o->plan);
+			o->slot_list = xcalloc(o->plan.nslots ? o->plan.nslots : 1,
+					       sizeof(*o->slot_list));
+			o->slot_seen = xcalloc(o->plan.nslots ? o->plan.nslots : 1,
+					       sizeof(*o->slot_seen));
+			o->planned = 1;
 		}
+		lines_plan_ran(&o->plan, &o->g, f, c->delta, &c->scratch, &c->ran,
+			       &c->nran, &c->aran);
 	}
-	obj_cov_release(&oc);
-	for (uint32_t i = 0; i < p->nfuncs; i++)
-		free(ran[i]);
-	free(ran);
-	free(sub.funcs);
-}
-
-/* A batch of kept records computed by several threads. */
-struct batch {
-	const struct cm_ctx_collector *c;
-	const struct pending *p;
-	struct ran *out;
-	size_t n;
-	atomic_size_t next;
-};
-
-static void *batch_worker(void *arg)
-{
-	struct batch *b = arg;
-	for (size_t i; (i = atomic_fetch_add(&b->next, 1)) < b->n;)
-		compute_pending(b->c, &b->p[i], &b->out[i]);
-	return NULL;
-}
-
-/* The lines of the kept records, on all cores (the records are
- * independent; lines_compute is thread-safe), in batches that bound the
- * memory; their tests are added in the records' order (the order the
- * tests ended, which keeps the runs of test numbers short). */
-static void record_pending(struct cm_ctx_collector *c)
-{
-	enum { BATCH = 512 };
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int nthreads = cpus > 1 ? (cpus < 16 ? (int)cpus : 16) : 1;
-	pthread_t tids[16];
-	struct ran *out = xcalloc(BATCH, sizeof(*out));
-	for (size_t at = 0; at < c->npending; at += BATCH) {
-		size_t n = c->npending - at < BATCH ? c->npending - at : BATCH;
-		struct batch b = {c, &c->pending[at], out, n, 0};
-		int started = 0;
-		/* the main thread works too: nthreads - 1 more */
-		for (int t = 1; n > 1 && t < nthreads &&
-				pthread_create(&tids[t], NULL, batch_worker, &b) == 0;
-		     t++)
-			started++;
-		batch_worker(&b);
-		for (int t = 1; t <= started; t++)
-			pthread_join(tids[t], NULL);
-		for (size_t i = 0; i < n; i++) {
-			const struct group *grp = &c->groups[c->pending[at + i].group];
-			for (size_t k = 0; k + 2 < out[i].n; k += 3)
-				add_rec(c, out[i].keys[k], out[i].keys[k + 1],
-					out[i].keys[k + 2], grp->tests, grp->n);
-			free(out[i].keys);
-			out[i] = (struct ran){0};
-		}
-	}
-	free(out);
+	give_slots(c, o, tests, ntests);
 }
 
 /* Adds o's sources to program p's (once per pair). */
@@ -605,50 +490,54 @@ size_t cm_ctx_collect(struct cm_ctx_collector *c, int worker,
 		      const char *const *test_ids, size_t ntests,
 		      struct strbuf *warn)
 {
-	static const char *const suffixes[] = {".gcda", NULL};
-	struct path_list lists[1] = {{0}};
+	if (worker < 0 || worker >= c->nworkers)
+		worker = 0;
+	/* the data files this process wrote (all of them at the first look) */
+	struct ctx_watch **w = &c->watch[worker];
+	if (!*w)
+		*w = ctx_watch_new(shard);
+	struct ctx_watch_list files = {0};
 	char *bad = NULL;
-	if (path_walk(shard, suffixes, lists, &bad)) {
+	if (ctx_watch_changed(*w, &files, &bad)) {
 		strbuf_addf(warn, "cannot read the coverage data in \"%s\": %s\n",
 			    bad ? bad : shard, strerror(errno));
 		free(bad);
 	}
-	if (worker < 0 || worker >= c->nworkers)
-		worker = 0;
 	uint32_t prog = ctx_prog_index(&c->store, program);
-	struct group grp = {(uint32_t)ntests,
-			    xcalloc(ntests ? ntests : 1, sizeof(uint32_t))};
+	uint32_t *tests = xcalloc(ntests ? ntests : 1, sizeof(*tests));
 	for (size_t i = 0; i < ntests; i++)
-		grp.tests[i] = ctx_test_index(&c->store, test_ids[i], prog);
-	APPEND(c->groups, c->ngroups, c->agroups, grp);
-	uint32_t group = (uint32_t)(c->ngroups - 1);
+		tests[i] = ctx_test_index(&c->store, test_ids[i], prog);
 	size_t nread = 0, ls = strlen(shard);
 	struct strbuf data, err;
 	strbuf_init(&data);
 	strbuf_init(&err);
-	for (size_t i = 0; i < lists[0].n; i++) {
-		const char *path = lists[0].v[i];
-		const char *own = path + ls;
+	for (size_t i = 0; i < files.n; i++) {
+		const char *own = files.v[i].path + ls;
 		struct cobj *o = *own == '/' ? object_of(c, own) : NULL;
 		struct gcda gd;
 		memset(&gd, 0, sizeof(gd));
 		strbuf_reset(&err);
 		/* what the collector cannot read stays in the shard for
 		 * covmerge, which reads it or names the problem */
-		if (!o || !o->ok || infile_load(path, &data, &err) ||
-		    gcda_parse(&gd, data.buf, data.len, &err) || !data_fits(o, &gd) ||
+		int fd = o && o->ok ? ctx_watch_open(*w, &files.v[i]) : -1;
+		int unread = fd < 0 || infile_read_fd(fd, &data, &err);
+		if (fd >= 0)
+			close(fd);
+		if (unread || gcda_parse(&gd, data.buf, data.len, &err) ||
+		    !data_fits(o, &gd) ||
 		    (o->w[worker].sums && gd.runs == o->w[worker].runs)) {
 			gcda_release(&gd);
 			continue;
 		}
-		take_data(c, o, worker, &gd, group);
+		take_data(c, o, worker, &gd, tests, ntests);
 		note_program(c, o, prog);
 		gcda_release(&gd);
 		nread++;
 	}
 	strbuf_release(&data);
 	strbuf_release(&err);
-	path_list_release(&lists[0]);
+	ctx_watch_list_release(&files);
+	free(tests);
 	return nread;
 }
 
@@ -701,12 +590,6 @@ out:
 int cm_ctx_finish(struct cm_ctx_collector *c, const char *store_path,
 		  struct strbuf *err)
 {
-	record_pending(c);
-	for (size_t i = 0; i < c->npending; i++) {
-		free(c->pending[i].funcs);
-		free(c->pending[i].deltas);
-	}
-	c->npending = 0;
 	build_entries(c);
 	/* entries in line order, test lists sorted (a test repeated with
 	 * --repeat once) */

@@ -21,20 +21,12 @@
 
 #include "alloc.h"
 #include "path.h"
+#include "lines_events.h"
 #include "solve.h"
-
-enum { EV_LINE, EV_BLOCK };
 
 /* Blocks on one line beyond which cycles are not searched (see
  * line_count_from_blocks). */
 #define MAX_LINE_BLOCKS 4096
-
-struct event {
-	uint32_t file, line, func, seq;
-	uint32_t block;
-	uint8_t kind;
-	uint8_t own;     /* in the function's own table (a group function) */
-};
 
 static int cmp_event(const void *a, const void *b)
 {
@@ -261,7 +253,7 @@ static void add_branches(struct cm_line *line, size_t *alloc,
 {
 	for (uint32_t k = gr->succ_off[b]; k < gr->succ_off[b + 1]; k++) {
 		uint32_t a = gr->succ[k];
-		if (gr->akind[a] & (GA_CALL_NON_RETURN | GA_UNCONDITIONAL))
+		if (!lines_branch_arc(gr, a))
 			continue;
 		const struct gcno_arc *arc = &gr->fn->arcs[a];
 		GROW(line->branches, *alloc, line->nbranches + 1);
@@ -294,9 +286,7 @@ static int cmp_fn_start(const void *a, const void *b)
 	return x->func < y->func ? -1 : x->func > y->func;
 }
 
-/* Marks in group[f] the functions that share their source and start line
- * with another function of the notes (artificial ones take no part). */
-static uint8_t *find_groups(const struct gcno *g)
+uint8_t *lines_find_groups(const struct gcno *g)
 {
 	size_t nf = g->nfuncs, n = 0;
 	uint8_t *group = xcalloc(nf ? nf : 1, 1);
@@ -326,13 +316,11 @@ static int own_line(const struct gcno_func *fn, int in_group, uint32_t file,
 
 /* The count of one line from its events ev[0..n) (sorted by function):
  * per table, the blocks attached to the line when it has any, else the
- * sum of the counts of the blocks that list it. With presence, the
- * attached blocks' counts are summed instead (no circuit search): zero
- * exactly when the true count is (a block ran only if flow entered the
- * line's blocks, from outside or around a circuit among them). */
+ * sum of the counts of the blocks that list it (lines_plan.c decides
+ * which blocks make a line run by the same rules). */
 static int64_t line_count(const struct graph *graphs, struct fn_scratch *scr,
 			  uint8_t *scr_ready, const struct event *ev, size_t n,
-			  struct event **blocks, size_t *ablocks, int presence)
+			  struct event **blocks, size_t *ablocks)
 {
 	uint64_t count = 0, shared_sum = 0;
 	int shared_blocks = 0;
@@ -363,11 +351,6 @@ static int64_t line_count(const struct graph *graphs, struct fn_scratch *scr,
 				count += sum;
 			continue;
 		}
-		if (presence) {
-			for (size_t b = 0; b < nb; b++)
-				count += (uint64_t)graphs[f].bcount[(*blocks)[b].block];
-			continue;
-		}
 		if (!scr_ready[f]) {
 			scratch_init(&scr[f], &graphs[f]);
 			scr_ready[f] = 1;
@@ -380,22 +363,13 @@ static int64_t line_count(const struct graph *graphs, struct fn_scratch *scr,
 	return (int64_t)count;
 }
 
-/* The line events of one object, sorted by (file, line, seq). */
-struct events {
-	struct event *v;
-	size_t n, alloc;
-};
-
 static void add_event(struct events *e, struct event ev)
 {
 	GROW(e->v, e->alloc, e->n + 1);
 	e->v[e->n++] = ev;
 }
 
-/* Solves every function's graph (into graphs) and lists, per block, an
- * EV_LINE event for each line it is on and an EV_BLOCK event for the
- * highest line of each of its location lists (pass 1 of lines.c's rules). */
-static void collect_events(const struct gcno *g, int64_t *const *counters,
+void lines_collect_events(const struct gcno *g, int64_t *const *counters,
 			   const uint8_t *group, struct graph *graphs,
 			   struct events *e, struct obj_cov *out)
 {
@@ -447,7 +421,7 @@ static void collect_events(const struct gcno *g, int64_t *const *counters,
  * count (pass 2). */
 static void build_lines(const struct gcno *g, const struct graph *graphs,
 			const struct events *e, struct cm_file *files,
-			struct obj_cov *out, int presence)
+			struct obj_cov *out)
 {
 	size_t nf = g->nfuncs;
 	const struct event *ev = e->v;
@@ -480,7 +454,7 @@ static void build_lines(const struct gcno *g, const struct graph *graphs,
 			}
 		}
 		line->count = line_count(graphs, scr, scr_ready, ev + i, j - i,
-					 &blocks, &ablocks, presence);
+					 &blocks, &ablocks);
 		if (line->count < 0) {
 			line->count = 0;
 			out->negative = 1;
@@ -540,14 +514,14 @@ void lines_add_function(struct cm_file *cf, size_t *alloc,
 }
 
 static void compute(const struct gcno *g, int64_t *const *counters,
-		    struct obj_cov *out, int presence)
+		    struct obj_cov *out)
 {
 	struct graph *graphs = xcalloc(g->nfuncs, sizeof(*graphs));
-	uint8_t *group = find_groups(g);
+	uint8_t *group = lines_find_groups(g);
 	struct events e = {0};
-	collect_events(g, counters, group, graphs, &e, out);
+	lines_collect_events(g, counters, group, graphs, &e, out);
 	struct cm_file *files = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(*files));
-	build_lines(g, graphs, &e, files, out, presence);
+	build_lines(g, graphs, &e, files, out);
 	add_functions(g, graphs, files);
 	keep_files(g, files, out);
 	for (size_t f = 0; f < g->nfuncs; f++)
@@ -562,11 +536,5 @@ static void compute(const struct gcno *g, int64_t *const *counters,
 void lines_compute(const struct gcno *g, int64_t *const *counters,
 		   struct obj_cov *out)
 {
-	compute(g, counters, out, 0);
-}
-
-void lines_compute_presence(const struct gcno *g, int64_t *const *counters,
-			    struct obj_cov *out)
-{
-	compute(g, counters, out, 1);
+	compute(g, counters, out);
 }

@@ -14,12 +14,6 @@
  * obj_cov_release. */
 void lines_compute(const struct gcno *g, int64_t *const *counters,
 		   struct obj_cov *out);
-/* The same lines, branches and functions, but a line's count is right
- * only as zero or not zero (no circuit search, which dominates the cost
- * of objects full of loops): what per-test contexts need. */
-void lines_compute_presence(const struct gcno *g, int64_t *const *counters,
-			    struct obj_cov *out);
-
 /* Appends fn, called count times, to cf's functions (*alloc is their
  * capacity); gcc's and LLVM's line rules both list functions so. */
 void lines_add_function(struct cm_file *cf, size_t *alloc,

@@ -124,6 +124,7 @@ static void mark_exceptional(struct graph *gr)
 
 struct solver {
 	struct graph *gr;
+	struct graph_tape *tape;  /* records the derivations, or NULL */
 	uint8_t *bknown, *aknown, *queued;
 	uint32_t *out_left, *in_left;
 	uint32_t *queue;
@@ -136,6 +137,14 @@ static void push(struct solver *s, uint32_t b)
 		return;
 	s->queued[b] = 1;
 	s->queue[(s->qhead + s->qlen++) % s->gr->nblocks] = b;
+}
+
+static void record(struct solver *s, uint8_t kind, uint32_t b, uint32_t a)
+{
+	struct graph_tape *t = s->tape;
+	if (t)
+		APPEND(t->steps, t->nsteps, t->asteps,
+		       ((struct graph_step){b, a, kind}));
 }
 
 static void set_arc(struct solver *s, uint32_t a, int64_t v)
@@ -159,9 +168,11 @@ static void visit(struct solver *s, uint32_t b)
 		if (s->out_left[b] == 0) {
 			for (uint32_t k = gr->succ_off[b]; k < gr->succ_off[b + 1]; k++)
 				sum += (uint64_t)gr->acount[gr->succ[k]];
+			record(s, GS_BLOCK_FROM_SUCC, b, 0);
 		} else if (s->in_left[b] == 0) {
 			for (uint32_t k = gr->pred_off[b]; k < gr->pred_off[b + 1]; k++)
 				sum += (uint64_t)gr->acount[gr->pred[k]];
+			record(s, GS_BLOCK_FROM_PRED, b, 0);
 		} else {
 			return;
 		}
@@ -178,6 +189,7 @@ static void visit(struct solver *s, uint32_t b)
 			else
 				unknown = a;
 		}
+		record(s, GS_ARC_FROM_SUCC, b, unknown);
 		set_arc(s, unknown, (int64_t)((uint64_t)gr->bcount[b] - sum));
 	}
 	if (s->in_left[b] == 1) {
@@ -190,16 +202,19 @@ static void visit(struct solver *s, uint32_t b)
 			else
 				unknown = a;
 		}
+		record(s, GS_ARC_FROM_PRED, b, unknown);
 		set_arc(s, unknown, (int64_t)((uint64_t)gr->bcount[b] - sum));
 	}
 }
 
-static void propagate(struct graph *gr, const int64_t *counters)
+static void propagate(struct graph *gr, const int64_t *counters,
+		      struct graph_tape *tape)
 {
 	const struct gcno_func *fn = gr->fn;
 	uint32_t nb = gr->nblocks;
 	struct solver s = {
 		.gr = gr,
+		.tape = tape,
 		.bknown = xcalloc(nb, 1),
 		.aknown = xcalloc(gr->narcs, 1),
 		.queued = xcalloc(nb, 1),
@@ -224,6 +239,9 @@ static void propagate(struct graph *gr, const int64_t *counters)
 			if (fn->arcs[a].flags & ARC_ON_TREE)
 				continue;
 			int64_t v = counters ? counters[next] : 0;
+			if (tape)
+				APPEND(tape->counter_arc, tape->ncounters,
+				       tape->acounters, a);
 			next++;
 			gr->acount[a] = v;
 			s.aknown[a] = 1;
@@ -260,8 +278,8 @@ static void propagate(struct graph *gr, const int64_t *counters)
 	free(s.queue);
 }
 
-void graph_solve(struct graph *gr, const struct gcno_func *fn,
-		 const int64_t *counters)
+static void solve(struct graph *gr, const struct gcno_func *fn,
+		  const int64_t *counters, struct graph_tape *tape)
 {
 	memset(gr, 0, sizeof(*gr));
 	gr->fn = fn;
@@ -272,7 +290,7 @@ void graph_solve(struct graph *gr, const struct gcno_func *fn,
 	gr->akind = xcalloc(gr->narcs, 1);
 	gr->bkind = xcalloc(gr->nblocks, 1);
 	build_lists(gr);
-	propagate(gr, counters);
+	propagate(gr, counters, tape);
 	sort_successors(gr);
 	classify(gr);
 	if (gr->has_catch)
@@ -292,6 +310,78 @@ void graph_solve(struct graph *gr, const struct gcno_func *fn,
 			gr->acount[a] = 0;
 		}
 	}
+}
+
+void graph_solve(struct graph *gr, const struct gcno_func *fn,
+		 const int64_t *counters)
+{
+	solve(gr, fn, counters, NULL);
+}
+
+void graph_solve_taped(struct graph *gr, const struct gcno_func *fn,
+		       const int64_t *counters, struct graph_tape *tape)
+{
+	memset(tape, 0, sizeof(*tape));
+	solve(gr, fn, counters, tape);
+	uint32_t nb = gr->nblocks, na = gr->narcs;
+	tape->succ_off = xcalloc(nb + 1, sizeof(uint32_t));
+	tape->pred_off = xcalloc(nb + 1, sizeof(uint32_t));
+	tape->succ = xcalloc(na ? na : 1, sizeof(uint32_t));
+	tape->pred = xcalloc(na ? na : 1, sizeof(uint32_t));
+	memcpy(tape->succ_off, gr->succ_off, (nb + 1) * sizeof(uint32_t));
+	memcpy(tape->pred_off, gr->pred_off, (nb + 1) * sizeof(uint32_t));
+	memcpy(tape->succ, gr->succ, na * sizeof(uint32_t));
+	memcpy(tape->pred, gr->pred, na * sizeof(uint32_t));
+}
+
+void graph_tape_run(const struct graph_tape *t, uint32_t nblocks,
+		    uint32_t narcs, const int64_t *counters, int64_t *bcount,
+		    int64_t *acount)
+{
+	memset(bcount, 0, nblocks * sizeof(*bcount));
+	memset(acount, 0, narcs * sizeof(*acount));
+	for (uint32_t i = 0; i < t->ncounters; i++)
+		acount[t->counter_arc[i]] = counters[i];
+	for (size_t i = 0; i < t->nsteps; i++) {
+		const struct graph_step *st = &t->steps[i];
+		uint32_t b = st->block;
+		uint64_t sum = 0;
+		switch (st->kind) {
+		case GS_BLOCK_FROM_SUCC:
+			for (uint32_t k = t->succ_off[b]; k < t->succ_off[b + 1]; k++)
+				sum += (uint64_t)acount[t->succ[k]];
+			bcount[b] = (int64_t)sum;
+			break;
+		case GS_BLOCK_FROM_PRED:
+			for (uint32_t k = t->pred_off[b]; k < t->pred_off[b + 1]; k++)
+				sum += (uint64_t)acount[t->pred[k]];
+			bcount[b] = (int64_t)sum;
+			break;
+		case GS_ARC_FROM_SUCC:
+			for (uint32_t k = t->succ_off[b]; k < t->succ_off[b + 1]; k++)
+				if (t->succ[k] != st->arc)
+					sum += (uint64_t)acount[t->succ[k]];
+			acount[st->arc] = (int64_t)((uint64_t)bcount[b] - sum);
+			break;
+		default:
+			for (uint32_t k = t->pred_off[b]; k < t->pred_off[b + 1]; k++)
+				if (t->pred[k] != st->arc)
+					sum += (uint64_t)acount[t->pred[k]];
+			acount[st->arc] = (int64_t)((uint64_t)bcount[b] - sum);
+			break;
+		}
+	}
+}
+
+void graph_tape_release(struct graph_tape *t)
+{
+	free(t->steps);
+	free(t->counter_arc);
+	free(t->succ_off);
+	free(t->succ);
+	free(t->pred_off);
+	free(t->pred);
+	memset(t, 0, sizeof(*t));
 }
 
 void graph_release(struct graph *gr)

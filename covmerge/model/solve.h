@@ -43,4 +43,39 @@ void graph_solve(struct graph *gr, const struct gcno_func *fn,
 		 const int64_t *counters);
 void graph_release(struct graph *gr);
 
+/* How the solve of a function derives each count, in order: the order
+ * depends only on the graph, never on the counters, so the tape replays
+ * any counters' solve exactly (the same sums and differences) without the
+ * work list or an allocation (per-test contexts solve each test's
+ * deltas). */
+enum graph_step_kind {
+	GS_BLOCK_FROM_SUCC, GS_BLOCK_FROM_PRED, /* a block: the sum of a side */
+	GS_ARC_FROM_SUCC, GS_ARC_FROM_PRED,     /* an arc: its block's count
+						   minus the other arcs of a side */
+};
+
+struct graph_step {
+	uint32_t block, arc;
+	uint8_t kind;
+};
+
+struct graph_tape {
+	struct graph_step *steps;
+	size_t nsteps, asteps;
+	uint32_t *counter_arc;    /* per counter: its arc */
+	size_t ncounters, acounters;
+	uint32_t *succ_off, *succ, *pred_off, *pred;   /* as the graph's */
+};
+
+/* graph_solve, recording the tape. */
+void graph_solve_taped(struct graph *gr, const struct gcno_func *fn,
+		       const int64_t *counters, struct graph_tape *tape);
+/* The counts counters give (fn->ncounters values), as graph_solve's
+ * before clamping: a count it cannot derive is 0, a negative one stays
+ * negative. bcount and acount hold fn's nblocks and narcs. */
+void graph_tape_run(const struct graph_tape *t, uint32_t nblocks,
+		    uint32_t narcs, const int64_t *counters, int64_t *bcount,
+		    int64_t *acount);
+void graph_tape_release(struct graph_tape *t);
+
 #endif

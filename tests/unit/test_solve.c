@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "gcno.h"
@@ -53,6 +54,37 @@ static void check_kinds(const struct graph *gr, const uint8_t *akind,
 			fail_msg("block %u: kind %u, want %u", b, gr->bkind[b], bkind[b]);
 }
 
+/* The tape of fn's solve (recorded with no counters) replays the solve
+ * of `counters`: every count as graph_solve's (which clamps a negative
+ * one to 0). */
+static void check_tape(const struct gcno_func *fn, const int64_t *counters)
+{
+	struct graph gr, want;
+	struct graph_tape tape;
+	graph_solve_taped(&gr, fn, NULL, &tape);
+	graph_release(&gr);
+	graph_solve(&want, fn, counters);
+	int64_t *b = calloc(fn->nblocks ? fn->nblocks : 1, sizeof(*b));
+	int64_t *a = calloc(fn->narcs ? fn->narcs : 1, sizeof(*a));
+	int64_t *zero = calloc(fn->ncounters ? fn->ncounters : 1, sizeof(*zero));
+	graph_tape_run(&tape, fn->nblocks, fn->narcs, counters ? counters : zero,
+		       b, a);
+	for (uint32_t i = 0; i < fn->nblocks; i++)
+		if ((b[i] < 0 ? 0 : b[i]) != want.bcount[i])
+			fail_msg("tape: block %u: %lld, solve %lld", i,
+				 (long long)b[i], (long long)want.bcount[i]);
+	for (uint32_t i = 0; i < fn->narcs; i++)
+		if ((a[i] < 0 ? 0 : a[i]) != want.acount[i])
+			fail_msg("tape: arc %u: %lld, solve %lld", i,
+				 (long long)a[i], (long long)want.acount[i]);
+	assert_int_equal(tape.ncounters, fn->ncounters);
+	free(b);
+	free(a);
+	free(zero);
+	graph_tape_release(&tape);
+	graph_release(&want);
+}
+
 /* The successors of b as arc indices. */
 static void check_succ(const struct graph *gr, uint32_t b, uint32_t n,
 		       const uint32_t *arcs)
@@ -88,6 +120,7 @@ static void test_diamond(void **state)
 	assert_int_equal(fn.ncounters, 2);
 	struct graph gr;
 	graph_solve(&gr, &fn, (const int64_t[]){7, 3});
+	check_tape(&fn, (const int64_t[]){7, 3});
 	assert_ptr_equal(gr.fn, &fn);
 	assert_int_equal(gr.nblocks, 6);
 	assert_int_equal(gr.narcs, 6);
@@ -111,6 +144,7 @@ static void test_diamond(void **state)
 
 	/* a function that never ran: everything 0, nothing unsolved */
 	graph_solve(&gr, &fn, NULL);
+	check_tape(&fn, NULL);
 	check_counts(&gr, (const int64_t[]){0, 0, 0, 0, 0, 0},
 		     (const int64_t[]){0, 0, 0, 0, 0, 0});
 	assert_int_equal(gr.negative, 0);
@@ -119,6 +153,7 @@ static void test_diamond(void **state)
 
 	/* only the else side ran */
 	graph_solve(&gr, &fn, (const int64_t[]){0, 4});
+	check_tape(&fn, (const int64_t[]){0, 4});
 	check_counts(&gr, (const int64_t[]){4, 4, 4, 0, 4, 4},
 		     (const int64_t[]){4, 4, 0, 0, 4, 4});
 	graph_release(&gr);
@@ -141,6 +176,7 @@ static void test_loop(void **state)
 	struct gcno_func fn = make_fn(6, arcs, 6, blocks);
 	struct graph gr;
 	graph_solve(&gr, &fn, (const int64_t[]){2, 10});
+	check_tape(&fn, (const int64_t[]){2, 10});
 	check_counts(&gr, (const int64_t[]){2, 2, 2, 12, 10, 2},
 		     (const int64_t[]){2, 2, 10, 2, 10, 2});
 	check_kinds(&gr, (const uint8_t[]){GA_UNCONDITIONAL, GA_UNCONDITIONAL, 0, 0,
@@ -168,6 +204,7 @@ static void test_call_non_return(void **state)
 	assert_int_equal(fn.ncounters, 2);
 	struct graph gr;
 	graph_solve(&gr, &fn, (const int64_t[]){1, 4});
+	check_tape(&fn, (const int64_t[]){1, 4});
 	check_counts(&gr, (const int64_t[]){5, 5, 5, 4},
 		     (const int64_t[]){5, 4, 1, 4});
 	/* the fake arc is a call-non-return, which makes its source a call
@@ -201,6 +238,7 @@ static void test_throw_and_landing_pad(void **state)
 	struct gcno_func fn = make_fn(5, arcs, 6, blocks);
 	struct graph gr;
 	graph_solve(&gr, &fn, (const int64_t[]){2, 1, 6});
+	check_tape(&fn, (const int64_t[]){2, 1, 6});
 	check_counts(&gr, (const int64_t[]){9, 9, 9, 6, 2},
 		     (const int64_t[]){9, 6, 2, 1, 6, 2});
 	check_kinds(&gr, (const uint8_t[]){GA_UNCONDITIONAL, 0, GA_THROW,
@@ -223,6 +261,7 @@ static void test_unconditional(void **state)
 	struct gcno_func fn = make_fn(3, arcs, 2, blocks);
 	struct graph gr;
 	graph_solve(&gr, &fn, (const int64_t[]){4});
+	check_tape(&fn, (const int64_t[]){4});
 	check_counts(&gr, (const int64_t[]){4, 4, 4}, (const int64_t[]){4, 4});
 	check_kinds(&gr, (const uint8_t[]){GA_UNCONDITIONAL, GA_UNCONDITIONAL},
 		    (const uint8_t[]){0, 0, 0});
@@ -233,6 +272,7 @@ static void test_unconditional(void **state)
 	struct gcno_arc arcs2[] = {{0, 1, 0}, {0, 1, FK}};
 	struct gcno_func fn2 = make_fn(2, arcs2, 2, blocks);
 	graph_solve(&gr, &fn2, (const int64_t[]){3, 2});
+	check_tape(&fn2, (const int64_t[]){3, 2});
 	check_counts(&gr, (const int64_t[]){5, 5}, (const int64_t[]){3, 2});
 	check_kinds(&gr, (const uint8_t[]){GA_UNCONDITIONAL, GA_NONLOCAL_RETURN},
 		    (const uint8_t[]){0, 0});
@@ -257,6 +297,7 @@ static void test_inconsistent_counters(void **state)
 	struct gcno_func fn = make_fn(6, arcs, 6, blocks);
 	struct graph gr;
 	graph_solve(&gr, &fn, (const int64_t[]){5, 8});
+	check_tape(&fn, (const int64_t[]){5, 8});
 	assert_int_equal(gr.negative, 1);
 	assert_int_equal(gr.unsolved, 0);
 	check_counts(&gr, (const int64_t[]){5, 5, 5, 0, 8, 5},
@@ -267,6 +308,7 @@ static void test_inconsistent_counters(void **state)
 	struct gcno_arc arcs2[] = {{0, 2, T}, {2, 1, 0}};
 	struct gcno_func fn2 = make_fn(3, arcs2, 2, blocks);
 	graph_solve(&gr, &fn2, (const int64_t[]){INT64_MIN});
+	check_tape(&fn2, (const int64_t[]){INT64_MIN});
 	assert_int_equal(gr.negative, 1);
 	check_counts(&gr, (const int64_t[]){0, 0, 0}, (const int64_t[]){0, 0});
 	graph_release(&gr);
@@ -282,6 +324,7 @@ static void test_unsolvable(void **state)
 	struct gcno_func fn = make_fn(4, arcs, 3, blocks);
 	struct graph gr;
 	graph_solve(&gr, &fn, (const int64_t[]){5});
+	check_tape(&fn, (const int64_t[]){5});
 	assert_int_equal(gr.unsolved, 1);
 	assert_int_equal(gr.negative, 0);
 	check_counts(&gr, (const int64_t[]){5, 5, 0, 0}, (const int64_t[]){5, 0, 0});

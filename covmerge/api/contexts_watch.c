@@ -1,0 +1,337 @@
+/* Which data files of a shard were written since the last look (see
+ * contexts_watch.h).
+ *
+ * The first look walks the shard and puts an inotify watch on each of its
+ * directories (before reading the directory, so nothing created after is
+ * missed). The kernel queues an event when a test process writes or
+ * creates a file there; the events of a process are queued before its
+ * parent can reap it (its files are closed before it becomes a zombie), so
+ * after a test the queue holds exactly what that test wrote. A directory
+ * created by the test is walked whole (its files were written before its
+ * watch existed). When events were lost (IN_Q_OVERFLOW) the shard is walked
+ * whole again; when watching is not possible the watcher walks every time,
+ * which costs time, never data. */
+#include "contexts_watch.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "path.h"
+#include "strbuf.h"
+
+static void set_len(struct strbuf *sb, size_t n)
+{
+	sb->len = n;
+	sb->buf[n] = '\0';
+}
+
+#define WATCH_MASK (IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_MOVED_TO | \
+		    IN_ONLYDIR | IN_DONT_FOLLOW)
+
+struct ctx_watch {
+	char *root;
+	int fd;                   /* inotify; -1: walk every time */
+	int primed;               /* every directory of root is watched */
+	char **dirs;              /* by watch descriptor: its directory */
+	int *dfds;                /* by watch descriptor: the directory opened
+				     (O_PATH), -1 when not */
+	size_t adirs;
+	size_t ndfds;
+};
+
+/* Directories kept open per watcher, to open their files by name (a long
+ * path costs a lookup per component at every open). */
+#define MAX_DIR_FDS 256
+
+struct ctx_watch *ctx_watch_new(const char *root)
+{
+	struct ctx_watch *w = xcalloc(1, sizeof(*w));
+	w->root = xstrdup(root);
+	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	return w;
+}
+
+static void stop_watching(struct ctx_watch *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	w->primed = 0;
+	for (size_t i = 0; i < w->adirs; i++) {
+		free(w->dirs[i]);
+		if (w->dfds[i] >= 0)
+			close(w->dfds[i]);
+	}
+	free(w->dirs);
+	free(w->dfds);
+	w->dirs = NULL;
+	w->dfds = NULL;
+	w->adirs = w->ndfds = 0;
+}
+
+void ctx_watch_free(struct ctx_watch *w)
+{
+	if (!w)
+		return;
+	stop_watching(w);
+	free(w->root);
+	free(w);
+}
+
+int ctx_watch_active(const struct ctx_watch *w)
+{
+	return w->fd >= 0 && w->primed;
+}
+
+static void forget_dir(struct ctx_watch *w, int wd)
+{
+	free(w->dirs[wd]);
+	w->dirs[wd] = NULL;
+	if (w->dfds[wd] >= 0) {
+		close(w->dfds[wd]);
+		w->ndfds--;
+	}
+	w->dfds[wd] = -1;
+}
+
+/* Watches dir; returns its watch descriptor, or -1. */
+static int watch_dir(struct ctx_watch *w, const char *dir)
+{
+	if (w->fd < 0)
+		return -1;
+	int wd = inotify_add_watch(w->fd, dir, WATCH_MASK);
+	if (wd < 0) {
+		stop_watching(w);   /* e.g. the watch limit: walk every time */
+		return -1;
+	}
+	if ((size_t)wd >= w->adirs) {
+		size_t n = (size_t)wd * 2 + 16;
+		w->dirs = xreallocarray(w->dirs, n, sizeof(*w->dirs));
+		w->dfds = xreallocarray(w->dfds, n, sizeof(*w->dfds));
+		for (size_t i = w->adirs; i < n; i++) {
+			w->dirs[i] = NULL;
+			w->dfds[i] = -1;
+		}
+		w->adirs = n;
+	}
+	if (w->dirs[wd] && !strcmp(w->dirs[wd], dir))
+		return wd;
+	forget_dir(w, wd);
+	w->dirs[wd] = xstrdup(dir);
+	if (w->ndfds < MAX_DIR_FDS &&
+	    (w->dfds[wd] = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		w->ndfds++;
+	return wd;
+}
+
+static void add_file(struct ctx_watch_list *out, const char *path, size_t len,
+		     int wd)
+{
+	GROW(out->v, out->alloc, out->n + 1);
+	struct ctx_watch_file *f = &out->v[out->n++];
+	f->path = xstrndup(path, len);
+	const char *slash = strrchr(f->path, '/');
+	f->name = slash ? slash + 1 : f->path;
+	f->wd = wd;
+}
+
+void ctx_watch_list_release(struct ctx_watch_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].path);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int ctx_watch_open(const struct ctx_watch *w, const struct ctx_watch_file *f)
+{
+	int flags = O_RDONLY | O_CLOEXEC | O_NOATIME;
+	int dfd = f->wd >= 0 && (size_t)f->wd < w->adirs ? w->dfds[f->wd] : -1;
+	int fd = dfd >= 0 ? openat(dfd, f->name, flags) : open(f->path, flags);
+	if (fd < 0 && errno == EPERM) {   /* O_NOATIME: not the owner */
+		flags &= ~O_NOATIME;
+		fd = dfd >= 0 ? openat(dfd, f->name, flags) : open(f->path, flags);
+	}
+	return fd;
+}
+
+/* Adds the .gcda files under dir->buf to out, watching each directory
+ * first. Symbolic links to directories are not followed (as path_walk);
+ * a data file reached through a link is listed, and stops the watching (a
+ * write to its target is not seen here). */
+static int walk(struct ctx_watch *w, struct strbuf *dir,
+		struct ctx_watch_list *out, char **bad_path)
+{
+	int wd = watch_dir(w, dir->buf);
+	DIR *d = opendir(dir->buf);
+	if (!d) {
+		*bad_path = xstrdup(dir->buf);
+		return -1;
+	}
+	int rc = 0;
+	struct dirent *de;
+	size_t dlen = dir->len;
+	while ((de = readdir(d))) {
+		const char *name = de->d_name;
+		if (!strcmp(name, ".") || !strcmp(name, ".."))
+			continue;
+		set_len(dir, dlen);
+		strbuf_addch(dir, '/');
+		strbuf_addstr(dir, name);
+		unsigned char type = de->d_type;
+		if (type == DT_UNKNOWN || type == DT_LNK) {
+			struct stat st;
+			if (stat(dir->buf, &st) != 0)
+				continue;  /* dangling link */
+			if (S_ISREG(st.st_mode)) {
+				if (de->d_type == DT_LNK)
+					stop_watching(w);
+				type = DT_REG;
+			} else if (S_ISDIR(st.st_mode) && de->d_type != DT_LNK) {
+				type = DT_DIR;
+			} else {
+				continue;
+			}
+		}
+		if (type == DT_DIR) {
+			if ((rc = walk(w, dir, out, bad_path)))
+				break;
+		} else if (type == DT_REG && path_has_suffix(name, ".gcda")) {
+			add_file(out, dir->buf, dir->len, w->fd >= 0 ? wd : -1);
+		}
+	}
+	int saved = errno;
+	closedir(d);
+	set_len(dir, dlen);
+	errno = saved;
+	return rc;
+}
+
+static int walk_from(struct ctx_watch *w, const char *top,
+		     struct ctx_watch_list *out, char **bad_path)
+{
+	struct strbuf dir;
+	strbuf_init(&dir);
+	strbuf_addstr(&dir, top);
+	while (dir.len > 1 && dir.buf[dir.len - 1] == '/')
+		set_len(&dir, dir.len - 1);
+	int rc = walk(w, &dir, out, bad_path);
+	strbuf_release(&dir);
+	return rc;
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const struct ctx_watch_file *)a)->path,
+		      ((const struct ctx_watch_file *)b)->path);
+}
+
+/* Sorts out and drops repeated names. */
+static void sort_unique(struct ctx_watch_list *out)
+{
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_file);
+	size_t n = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		if (n && !strcmp(out->v[n - 1].path, out->v[i].path))
+			free(out->v[i].path);
+		else
+			out->v[n++] = out->v[i];
+	}
+	out->n = n;
+}
+
+/* The events queued since the last look: the data files written, the
+ * directories created (walked whole). Returns 1 when events were lost or
+ * cannot be read (the caller walks the shard whole). */
+static int read_events(struct ctx_watch *w, struct ctx_watch_list *out,
+		       char **bad_path, int *rc)
+{
+	union {
+		struct inotify_event ev;
+		char bytes[64 * 1024];
+	} buf;
+	struct strbuf path;
+	strbuf_init(&path);
+	int lost = 0;
+	for (;;) {
+		ssize_t n = read(w->fd, buf.bytes, sizeof(buf.bytes));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			lost = 1;
+			break;
+		}
+		for (ssize_t at = 0; at + (ssize_t)sizeof(struct inotify_event) <= n;) {
+			const struct inotify_event *ev =
+				(const struct inotify_event *)(buf.bytes + at);
+			at += (ssize_t)(sizeof(*ev) + ev->len);
+			if (ev->mask & IN_Q_OVERFLOW) {
+				lost = 1;
+				continue;
+			}
+			if (ev->wd < 0 || (size_t)ev->wd >= w->adirs || !w->dirs[ev->wd])
+				continue;
+			if (ev->mask & IN_IGNORED) {   /* the directory went */
+				forget_dir(w, ev->wd);
+				continue;
+			}
+			if (!ev->len || !ev->name[0])
+				continue;
+			strbuf_reset(&path);
+			strbuf_addstr(&path, w->dirs[ev->wd]);
+			strbuf_addch(&path, '/');
+			strbuf_addstr(&path, ev->name);
+			if (ev->mask & IN_ISDIR) {
+				if ((ev->mask & (IN_CREATE | IN_MOVED_TO)) && !*rc)
+					*rc = walk(w, &path, out, bad_path);
+			} else if (path_has_suffix(ev->name, ".gcda")) {
+				add_file(out, path.buf, path.len, ev->wd);
+			}
+			if (w->fd < 0)
+				lost = 1;   /* a walk stopped the watching */
+		}
+		if (lost)
+			break;
+	}
+	strbuf_release(&path);
+	return lost;
+}
+
+int ctx_watch_changed(struct ctx_watch *w, struct ctx_watch_list *out,
+		      char **bad_path)
+{
+	*bad_path = NULL;
+	ctx_watch_list_release(out);
+	int rc = 0;
+	if (w->fd >= 0 && w->primed && !read_events(w, out, bad_path, &rc)) {
+		sort_unique(out);
+		return rc;
+	}
+	/* the first look, lost events, or no watching: the whole shard */
+	ctx_watch_list_release(out);
+	free(*bad_path);
+	*bad_path = NULL;
+	if (w->fd >= 0) {
+		/* what is queued now is older than the walk */
+		char drain[4096];
+		while (read(w->fd, drain, sizeof(drain)) > 0)
+			;
+	}
+	rc = walk_from(w, w->root, out, bad_path);
+	w->primed = w->fd >= 0;
+	if (w->fd < 0)     /* stopped during the walk: no directory is open */
+		for (size_t i = 0; i < out->n; i++)
+			out->v[i].wd = -1;
+	sort_unique(out);
+	return rc;
+}

@@ -1,0 +1,196 @@
+/* The presence plan of one object (see lines_plan.h). */
+#include "lines_plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "lines_events.h"
+#include "solve.h"
+
+/* (a block's or an arc's number across the object, a slot) */
+struct link {
+	uint32_t key, slot;
+};
+
+struct links {
+	struct link *v;
+	size_t n, alloc;
+};
+
+static void link_add(struct links *l, uint32_t key, uint32_t slot)
+{
+	APPEND(l->v, l->n, l->alloc, ((struct link){key, slot}));
+}
+
+static uint32_t slot_add(struct lines_plan *p, size_t *alloc, uint32_t file,
+			 uint32_t line, uint32_t branch)
+{
+	APPEND(p->slots, p->nslots, *alloc, ((struct lines_slot){file, line, branch}));
+	return p->nslots - 1;
+}
+
+/* links -> off[0 .. nkeys] and slot[] (a counting sort by key) */
+static void to_csr(const struct links *l, uint32_t nkeys, uint32_t **off,
+		   uint32_t **slot)
+{
+	*off = xcalloc((size_t)nkeys + 1, sizeof(uint32_t));
+	*slot = xcalloc(l->n ? l->n : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < l->n; i++)
+		(*off)[l->v[i].key + 1]++;
+	for (uint32_t k = 0; k < nkeys; k++)
+		(*off)[k + 1] += (*off)[k];
+	uint32_t *fill = xcalloc((size_t)nkeys + 1, sizeof(uint32_t));
+	memcpy(fill, *off, ((size_t)nkeys + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < l->n; i++)
+		(*slot)[fill[l->v[i].key]++] = l->v[i].slot;
+	free(fill);
+}
+
+/* The slots of the line whose events are ev[0 .. n): the line's count is
+ * made of (lines.c, line_count) the blocks attached to it by each
+ * function that attaches any; of the blocks on it of a function that
+ * attaches none, when the line is in that function's own table; of the
+ * blocks on it of the shared table's functions, when none of those
+ * attaches a block. Its branches are the branch arcs of its attached
+ * blocks, in event order. */
+static void plan_line(struct lines_plan *p, size_t *aslots,
+		      const struct graph *graphs, const struct event *ev, size_t n, struct links *blocks,
+		      struct links *arcs)
+{
+	uint32_t line = slot_add(p, aslots, ev[0].file, ev[0].line, 0);
+	int shared_blocks = 0;
+	for (size_t k = 0; k < n; k++)
+		if (!ev[k].own && ev[k].kind == EV_BLOCK)
+			shared_blocks = 1;
+	for (size_t k = 0; k < n;) {
+		size_t end = k;
+		int attaches = 0;
+		for (; end < n && ev[end].func == ev[k].func; end++)
+			attaches |= ev[end].kind == EV_BLOCK;
+		uint32_t base = p->func_block[ev[k].func];
+		for (size_t i = k; i < end; i++) {
+			if (attaches ? ev[i].kind == EV_BLOCK : ev[k].own || !shared_blocks)
+				link_add(blocks, base + ev[i].block, line);
+		}
+		k = end;
+	}
+	uint32_t nbranches = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (ev[k].kind != EV_BLOCK)
+			continue;
+		const struct graph *gr = &graphs[ev[k].func];
+		uint32_t b = ev[k].block;
+		for (uint32_t s = gr->succ_off[b]; s < gr->succ_off[b + 1]; s++) {
+			uint32_t a = gr->succ[s];
+			if (!lines_branch_arc(gr, a))
+				continue;
+			uint32_t slot = slot_add(p, aslots, ev[k].file, ev[k].line,
+						 ++nbranches);
+			link_add(arcs, p->func_arc[ev[k].func] + a, slot);
+		}
+	}
+}
+
+void lines_plan_build(const struct gcno *g, struct lines_plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	size_t nf = g->nfuncs;
+	p->func_block = xcalloc(nf ? nf : 1, sizeof(uint32_t));
+	p->func_arc = xcalloc(nf ? nf : 1, sizeof(uint32_t));
+	uint32_t nblocks = 0, narcs = 0;
+	for (size_t f = 0; f < nf; f++) {
+		p->func_block[f] = nblocks;
+		p->func_arc[f] = narcs;
+		if (!g->funcs[f].artificial) {
+			nblocks += g->funcs[f].nblocks;
+			narcs += g->funcs[f].narcs;
+		}
+	}
+	/* the events of the notes alone: no function ran */
+	struct graph *graphs = xcalloc(nf ? nf : 1, sizeof(*graphs));
+	int64_t **none = xcalloc(nf ? nf : 1, sizeof(*none));
+	uint8_t *group = lines_find_groups(g);
+	struct events e = {0};
+	struct obj_cov ignored;
+	memset(&ignored, 0, sizeof(ignored));
+	lines_collect_events(g, none, group, graphs, &e, &ignored);
+	struct links blocks = {0}, arcs = {0};
+	size_t aslots = 0;
+	for (size_t i = 0; i < e.n;) {
+		size_t j = i;
+		while (j < e.n && e.v[j].file == e.v[i].file && e.v[j].line == e.v[i].line)
+			j++;
+		plan_line(p, &aslots, graphs, e.v + i, j - i, &blocks, &arcs);
+		i = j;
+	}
+	to_csr(&blocks, nblocks, &p->block_off, &p->block_slot);
+	p->tapes = xcalloc(nf ? nf : 1, sizeof(*p->tapes));
+	for (size_t f = 0; f < nf; f++) {
+		if (g->funcs[f].artificial)
+			continue;
+		struct graph gr;
+		graph_solve_taped(&gr, &g->funcs[f], NULL, &p->tapes[f]);
+		graph_release(&gr);
+	}
+	to_csr(&arcs, narcs, &p->arc_off, &p->arc_slot);
+	free(blocks.v);
+	free(arcs.v);
+	for (size_t f = 0; f < nf; f++)
+		if (!g->funcs[f].artificial)
+			graph_release(&graphs[f]);
+	free(graphs);
+	free(none);
+	free(group);
+	free(e.v);
+}
+
+void lines_plan_release(struct lines_plan *p, const struct gcno *g)
+{
+	for (size_t f = 0; p->tapes && f < g->nfuncs; f++)
+		graph_tape_release(&p->tapes[f]);
+	free(p->tapes);
+	free(p->slots);
+	free(p->func_block);
+	free(p->func_arc);
+	free(p->block_off);
+	free(p->block_slot);
+	free(p->arc_off);
+	free(p->arc_slot);
+	memset(p, 0, sizeof(*p));
+}
+
+void lines_plan_ran(const struct lines_plan *p, const struct gcno *g,
+		    uint32_t f, const int64_t *counters,
+		    struct lines_scratch *scr, uint32_t **out, size_t *n,
+		    size_t *alloc)
+{
+	const struct gcno_func *fn = &g->funcs[f];
+	if (fn->artificial)
+		return;
+	GROW(scr->bcount, scr->ab, fn->nblocks ? fn->nblocks : 1);
+	GROW(scr->acount, scr->aa, fn->narcs ? fn->narcs : 1);
+	graph_tape_run(&p->tapes[f], fn->nblocks, fn->narcs, counters,
+		       scr->bcount, scr->acount);
+	const uint32_t *boff = p->block_off + p->func_block[f];
+	for (uint32_t b = 0; b < fn->nblocks; b++) {
+		if (scr->bcount[b] <= 0)
+			continue;
+		for (uint32_t i = boff[b]; i < boff[b + 1]; i++)
+			APPEND(*out, *n, *alloc, p->block_slot[i]);
+	}
+	const uint32_t *aoff = p->arc_off + p->func_arc[f];
+	for (uint32_t a = 0; a < fn->narcs; a++) {
+		if (scr->acount[a] <= 0)
+			continue;
+		for (uint32_t i = aoff[a]; i < aoff[a + 1]; i++)
+			APPEND(*out, *n, *alloc, p->arc_slot[i]);
+	}
+}
+
+void lines_scratch_release(struct lines_scratch *scr)
+{
+	free(scr->bcount);
+	free(scr->acount);
+	memset(scr, 0, sizeof(*scr));
+}

@@ -1,0 +1,58 @@
+/* The presence plan of one object: which lines and branch arcs a set of
+ * counters ran, without counting them (per-test contexts, runner
+ * --cov-context=test).
+ *
+ * Built once per object from its notes by gcov's rules (lines.c's events
+ * over every function of the object): each line and each branch arc of a
+ * line is a slot; a slot ran when one of the blocks that make up the
+ * line's count ran (the blocks attached to the line, or the blocks on it
+ * when none is attached, by the rules of a group function's own table),
+ * or, for a branch, when its arc was taken. A test's counters then cost
+ * one flow solve per function it ran, and the slots come out numbered as
+ * the reports number lines and branches, whichever functions ran. */
+#ifndef CM_LINES_PLAN_H
+#define CM_LINES_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gcno.h"
+#include "solve.h"
+
+struct lines_slot {
+	uint32_t file;     /* index into the notes' files */
+	uint32_t line;
+	uint32_t branch;   /* 0: the line; b + 1: its branch arc b */
+};
+
+struct lines_plan {
+	uint32_t nslots;
+	struct lines_slot *slots;  /* sorted by (file, line, branch) */
+	/* per notes function: where its blocks' and arcs' entries start in
+	 * block_off and arc_off (artificial functions have none) */
+	uint32_t *func_block, *func_arc;
+	uint32_t *block_off, *block_slot;  /* block i's slots: block_slot
+					      [block_off[i] .. block_off[i+1]) */
+	uint32_t *arc_off, *arc_slot;
+	struct graph_tape *tapes;  /* per notes function: its solve */
+};
+
+/* Room for one function's block and arc counts (the caller's, reused). */
+struct lines_scratch {
+	int64_t *bcount, *acount;
+	size_t ab, aa;
+};
+
+void lines_plan_build(const struct gcno *g, struct lines_plan *p);
+void lines_plan_release(struct lines_plan *p, const struct gcno *g);
+
+/* Appends to *out (n used, *alloc allocated) the slots that function f of
+ * g ran with counters (fn->ncounters values; a slot may come twice): a
+ * block or arc ran when its solved count is above 0. */
+void lines_plan_ran(const struct lines_plan *p, const struct gcno *g,
+		    uint32_t f, const int64_t *counters,
+		    struct lines_scratch *scr, uint32_t **out, size_t *n,
+		    size_t *alloc);
+void lines_scratch_release(struct lines_scratch *scr);
+
+#endif

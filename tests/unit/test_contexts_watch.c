@@ -1,0 +1,173 @@
+/* The shard watcher of runner --cov-context=test (contexts_watch.c): the
+ * first look lists every .gcda file; later looks list only the files
+ * written or created since, each once and sorted, with the files of a
+ * directory made in between; other files never; a data file reached
+ * through a symbolic link makes every look list everything; and the files
+ * it names open by name in their directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+
+#include "contexts_watch.h"
+#include "unit_util.h"
+
+static char *dir;
+
+static int setup(void **state)
+{
+	(void)state;
+	dir = ut_tmpdir("watch");
+	return dir ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ut_rm_rf(dir);
+	free(dir);
+	return 0;
+}
+
+static void put(const char *rel, const char *text)
+{
+	char *p = ut_join(dir, rel);
+	assert_int_equal(ut_write_file(p, text, strlen(text)), 0);
+	free(p);
+}
+
+static void make_dir(const char *rel)
+{
+	char *p = ut_join(dir, rel);
+	assert_int_equal(mkdir(p, 0777), 0);
+	free(p);
+}
+
+/* The names the watcher lists now, relative to dir, joined by spaces. */
+static char *look(struct ctx_watch *w)
+{
+	struct ctx_watch_list l = {0};
+	char *bad = NULL;
+	assert_int_equal(ctx_watch_changed(w, &l, &bad), 0);
+	assert_null(bad);
+	size_t n = 1, dl = strlen(dir);
+	for (size_t i = 0; i < l.n; i++)
+		n += strlen(l.v[i].path) + 1;
+	char *s = calloc(1, n);
+	for (size_t i = 0; i < l.n; i++) {
+		assert_memory_equal(l.v[i].path, dir, dl);
+		if (i)
+			strcat(s, " ");
+		strcat(s, l.v[i].path + dl + 1);
+	}
+	ctx_watch_list_release(&l);
+	return s;
+}
+
+#define EXPECT_LOOK(w, want) \
+	do { \
+		char *got_ = look(w); \
+		assert_string_equal(got_, want); \
+		free(got_); \
+	} while (0)
+
+static void test_first_look_then_changes(void **state)
+{
+	(void)state;
+	make_dir("a");
+	put("a/x.gcda", "1");
+	put("a/y.gcda", "1");
+	put("z.gcda", "1");
+	put("a/x.gcno", "notes");
+	struct ctx_watch *w = ctx_watch_new(dir);
+	EXPECT_LOOK(w, "a/x.gcda a/y.gcda z.gcda");
+	assert_true(ctx_watch_active(w));
+	EXPECT_LOOK(w, "");                 /* nothing written since */
+	put("a/y.gcda", "22");
+	put("a/y.gcda", "333");             /* twice: listed once */
+	put("a/x.gcno", "other");           /* not data */
+	put("new.gcda", "1");               /* created */
+	EXPECT_LOOK(w, "a/y.gcda new.gcda");
+	/* a directory made since the last look: its files were written
+	 * before it could be watched, and are listed; then it is watched */
+	make_dir("b");
+	make_dir("b/c");
+	put("b/c/deep.gcda", "1");
+	put("z.gcda", "2");
+	EXPECT_LOOK(w, "b/c/deep.gcda z.gcda");
+	put("b/c/deep.gcda", "2");
+	EXPECT_LOOK(w, "b/c/deep.gcda");
+	ctx_watch_free(w);
+}
+
+static void test_open_by_name(void **state)
+{
+	(void)state;
+	make_dir("d");
+	put("d/data.gcda", "bytes");
+	struct ctx_watch *w = ctx_watch_new(dir);
+	struct ctx_watch_list l = {0};
+	char *bad = NULL;
+	assert_int_equal(ctx_watch_changed(w, &l, &bad), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].name, "data.gcda");
+	assert_true(l.v[0].wd >= 0);
+	int fd = ctx_watch_open(w, &l.v[0]);
+	assert_true(fd >= 0);
+	char buf[16] = {0};
+	assert_int_equal(read(fd, buf, sizeof(buf)), 5);
+	assert_string_equal(buf, "bytes");
+	close(fd);
+	ctx_watch_list_release(&l);
+	ctx_watch_free(w);
+}
+
+static void test_link_walks_every_time(void **state)
+{
+	(void)state;
+	put("target.data", "1");
+	char *target = ut_join(dir, "target.data");
+	char *link = ut_join(dir, "linked.gcda");
+	assert_int_equal(symlink(target, link), 0);
+	put("plain.gcda", "1");
+	struct ctx_watch *w = ctx_watch_new(dir);
+	EXPECT_LOOK(w, "linked.gcda plain.gcda");
+	/* a write to the link's target is not seen by a watch: every look
+	 * lists everything */
+	assert_false(ctx_watch_active(w));
+	EXPECT_LOOK(w, "linked.gcda plain.gcda");
+	ctx_watch_free(w);
+	free(target);
+	free(link);
+}
+
+static void test_missing_root(void **state)
+{
+	(void)state;
+	char *gone = ut_join(dir, "no-such-shard");
+	struct ctx_watch *w = ctx_watch_new(gone);
+	struct ctx_watch_list l = {0};
+	char *bad = NULL;
+	assert_int_equal(ctx_watch_changed(w, &l, &bad), -1);
+	assert_non_null(bad);
+	assert_string_equal(bad, gone);
+	assert_int_equal(l.n, 0);
+	free(bad);
+	ctx_watch_list_release(&l);
+	ctx_watch_free(w);
+	free(gone);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_first_look_then_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_by_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link_walks_every_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_root, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
