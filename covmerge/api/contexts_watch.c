@@ -1,8 +1,8 @@
 /* Which data files of a shard were written since the last look (see
  * contexts_watch.h).
  *
- * The first look walks the shard and puts an inotify watch on each of its
- * directories (before reading the directory, so nothing created after is
+ * The first looks walk the shard (see WATCH_AFTER); then a walk puts an
+ * inotify watch on each of its directories (before reading the directory, so nothing created after is
  * missed). The kernel queues an event when a test process writes or
  * creates a file there; the events of a process are queued before its
  * parent can reap it (its files are closed before it becomes a zombie), so
@@ -39,6 +39,7 @@ struct ctx_watch {
 	char *root;
 	int fd;                   /* inotify; -1: walk every time */
 	int primed;               /* every directory of root is watched */
+	unsigned looks;           /* walks so far, before watching */
 	char **dirs;              /* by watch descriptor: its directory */
 	int *dfds;                /* by watch descriptor: the directory opened
 				     (O_PATH), -1 when not */
@@ -50,11 +51,14 @@ struct ctx_watch {
  * path costs a lookup per component at every open). */
 #define MAX_DIR_FDS 256
 
+/* Looks that walk the shard before the watching starts. */
+#define WATCH_AFTER 8
+
 struct ctx_watch *ctx_watch_new(const char *root)
 {
 	struct ctx_watch *w = xcalloc(1, sizeof(*w));
 	w->root = xstrdup(root);
-	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	w->fd = -1;
 	return w;
 }
 
@@ -317,7 +321,12 @@ int ctx_watch_changed(struct ctx_watch *w, struct ctx_watch_list *out,
 		sort_unique(out);
 		return rc;
 	}
-	/* the first look, lost events, or no watching: the whole shard */
+	/* the first looks, lost events, or no watching: the whole shard.
+	 * Watching starts at the WATCH_AFTER-th look: closing an inotify
+	 * descriptor waits for the kernel to retire its watches (some ten
+	 * milliseconds), more than a few walks of a small suite cost */
+	if (w->looks < WATCH_AFTER && ++w->looks == WATCH_AFTER)
+		w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	ctx_watch_list_release(out);
 	free(*bad_path);
 	*bad_path = NULL;

@@ -29,7 +29,8 @@ struct ctx_watch_list {
 void ctx_watch_list_release(struct ctx_watch_list *l);
 
 /* Sets out (sorted, each once) to the .gcda files under root that were
- * created or written since the previous call. The first call, a call after
+ * created or written since the previous call. The first 8 calls (watching
+ * costs some ten milliseconds to set up and close), a call after
  * the kernel dropped events (its queue overflowed), and every call when
  * watching is not possible (no inotify, the watch limit, a data file
  * reached through a symbolic link) list every .gcda file under root, as
