@@ -3,10 +3,11 @@
  *
  * Collecting: the test processes write their gcov data into their
  * worker's shard as without contexts (libgcov merges them there). When a
- * test process ends, cm_ctx_collect reads the worker's data natively (the
- * notes parsed once per object and kept): what moved since the last test
- * is what this one ran, and it records the lines and branch arcs under the
- * process's tests. cm_ctx_finish writes the context store,
+ * test process ends, cm_ctx_collect reads the data files it wrote
+ * natively (the notes parsed once per object and kept, with a plan of
+ * the object's lines): what moved since the last test is what this one
+ * ran, and it records the lines and branch arcs under the process's
+ * tests. cm_ctx_finish writes the context store,
  * contexts.cmctx, in the coverage directory.
  *
  * Selecting: cm_ctx_affected reads a context store and the changes of the
@@ -32,7 +33,8 @@ void cm_ctx_collector_free(struct cm_ctx_collector *c);
  * cannot be read natively here (no notes beside the object, another
  * compiler's format, stale) stays as it is, for covmerge to read or
  * reject; its lines belong to no test. Returns the number of data files
- * the test wrote; problems are appended to warn as lines. */
+ * the test wrote that were read; problems are appended to warn as
+ * lines. */
 size_t cm_ctx_collect(struct cm_ctx_collector *c, int worker,
 		      const char *shard, const char *program,
 		      const char *const *test_ids, size_t ntests,
