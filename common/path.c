@@ -151,9 +151,24 @@ void path_list_sort(struct path_list *l)
 		qsort(l->v, l->n, sizeof(*l->v), cmp_str);
 }
 
-static int walk(struct strbuf *dir, const char *const *suffixes,
-		struct path_list *lists, char **bad_path)
+unsigned char path_entry_type(const char *path, unsigned char d_type)
 {
+	if (d_type != DT_UNKNOWN && d_type != DT_LNK)
+		return d_type == DT_REG || d_type == DT_DIR ? d_type : 0;
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return 0;   /* dangling link */
+	if (S_ISREG(st.st_mode))
+		return DT_REG;
+	if (S_ISDIR(st.st_mode) && d_type != DT_LNK)
+		return DT_DIR;
+	return 0;
+}
+
+int path_walk_tree(struct strbuf *dir, const struct path_walker *wk,
+		   char **bad_path)
+{
+	int tag = wk->on_dir ? wk->on_dir(dir->buf, wk->ctx) : 0;
 	DIR *d = opendir(dir->buf);
 	if (!d) {
 		*bad_path = xstrdup(dir->buf);
@@ -171,30 +186,14 @@ static int walk(struct strbuf *dir, const char *const *suffixes,
 		if (dlen == 0 || dir->buf[dlen - 1] != '/')
 			strbuf_addch(dir, '/');
 		strbuf_addstr(dir, name);
-		unsigned char type = de->d_type;
-		if (type == DT_UNKNOWN || type == DT_LNK) {
-			struct stat st;
-			if (stat(dir->buf, &st) != 0)
-				continue; /* dangling link */
-			if (S_ISREG(st.st_mode))
-				type = DT_REG;
-			else if (S_ISDIR(st.st_mode) && de->d_type != DT_LNK)
-				type = DT_DIR;
-			else
-				continue;
-		}
+		unsigned char type = path_entry_type(dir->buf, de->d_type);
 		if (type == DT_DIR) {
-			rc = walk(dir, suffixes, lists, bad_path);
+			rc = path_walk_tree(dir, wk, bad_path);
 			if (rc)
 				break;
 		} else if (type == DT_REG) {
-			for (size_t i = 0; suffixes[i]; i++) {
-				if (path_has_suffix(name, suffixes[i])) {
-					path_list_add(&lists[i],
-						      xstrndup(dir->buf, dir->len));
-					break;
-				}
-			}
+			wk->on_file(dir->buf, dir->len, name, de->d_type == DT_LNK,
+				    tag, wk->ctx);
 		}
 	}
 	int saved = errno;
@@ -203,6 +202,25 @@ static int walk(struct strbuf *dir, const char *const *suffixes,
 	dir->buf[dlen] = '\0';
 	errno = saved;
 	return rc;
+}
+
+struct by_suffix {
+	const char *const *suffixes;
+	struct path_list *lists;
+};
+
+static void add_by_suffix(const char *path, size_t len, const char *name,
+			  int link, int tag, void *ctx)
+{
+	const struct by_suffix *bs = ctx;
+	(void)link;
+	(void)tag;
+	for (size_t i = 0; bs->suffixes[i]; i++) {
+		if (path_has_suffix(name, bs->suffixes[i])) {
+			path_list_add(&bs->lists[i], xstrndup(path, len));
+			return;
+		}
+	}
 }
 
 int path_walk(const char *root, const char *const *suffixes,
@@ -214,7 +232,9 @@ int path_walk(const char *root, const char *const *suffixes,
 	strbuf_addstr(&dir, abs);
 	free(abs);
 	*bad_path = NULL;
-	int rc = walk(&dir, suffixes, lists, bad_path);
+	struct by_suffix bs = {suffixes, lists};
+	struct path_walker wk = {NULL, add_by_suffix, &bs};
+	int rc = path_walk_tree(&dir, &wk, bad_path);
 	strbuf_release(&dir);
 	return rc;
 }

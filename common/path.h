@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "strbuf.h"
+
 /* Joins a and b with one '/'; b absolute wins. */
 char *path_join(const char *a, const char *b);
 /* Collapses "//", "." and "dir/.." lexically; keeps a leading '/'; never
@@ -29,6 +31,29 @@ struct path_list {
 void path_list_add(struct path_list *l, char *owned);
 void path_list_release(struct path_list *l);
 void path_list_sort(struct path_list *l);
+
+/* The type of directory entry path, whose readdir d_type is d_type:
+ * DT_REG for a regular file or a symbolic link to one, DT_DIR for a
+ * directory (a link to one is not followed), 0 for anything else (a
+ * dangling link too). */
+unsigned char path_entry_type(const char *path, unsigned char d_type);
+
+/* A walk of a directory tree: on_dir (when set) sees each directory
+ * before it is read and returns a tag for it; on_file sees each regular
+ * file (link: reached through a symbolic link; tag: its directory's),
+ * path being its len bytes, name its last component. */
+struct path_walker {
+	int (*on_dir)(const char *dir, void *ctx);
+	void (*on_file)(const char *path, size_t len, const char *name, int link,
+			int tag, void *ctx);
+	void *ctx;
+};
+
+/* Walks the tree under dir (recursively, not following symbolic links to
+ * directories); dir is restored. Returns -1 with *bad_path (to free) when
+ * a directory cannot be read. */
+int path_walk_tree(struct strbuf *dir, const struct path_walker *wk,
+		   char **bad_path);
 
 /* Adds every regular file under root (recursively, not following symlinked
  * directories) whose name ends in one of the NULL-terminated suffixes, as

@@ -13,13 +13,11 @@
  * which costs time, never data. */
 #include "contexts_watch.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -166,56 +164,39 @@ int ctx_watch_open(const struct ctx_watch *w, const struct ctx_watch_file *f)
 	return fd;
 }
 
+struct walk_ctx {
+	struct ctx_watch *w;
+	struct ctx_watch_list *out;
+};
+
+/* The directory's tag is its watch descriptor. */
+static int on_dir(const char *dir, void *arg)
+{
+	struct walk_ctx *wc = arg;
+	return watch_dir(wc->w, dir);
+}
+
+/* A data file reached through a link stops the watching: a write to its
+ * target is not seen here. */
+static void on_file(const char *path, size_t len, const char *name, int link,
+		    int wd, void *arg)
+{
+	struct walk_ctx *wc = arg;
+	if (!path_has_suffix(name, ".gcda"))
+		return;
+	if (link)
+		stop_watching(wc->w);
+	add_file(wc->out, path, len, wc->w->fd >= 0 ? wd : -1);
+}
+
 /* Adds the .gcda files under dir->buf to out, watching each directory
- * first. Symbolic links to directories are not followed (as path_walk);
- * a data file reached through a link is listed, and stops the watching (a
- * write to its target is not seen here). */
+ * before it is read (path_walk_tree). */
 static int walk(struct ctx_watch *w, struct strbuf *dir,
 		struct ctx_watch_list *out, char **bad_path)
 {
-	int wd = watch_dir(w, dir->buf);
-	DIR *d = opendir(dir->buf);
-	if (!d) {
-		*bad_path = xstrdup(dir->buf);
-		return -1;
-	}
-	int rc = 0;
-	struct dirent *de;
-	size_t dlen = dir->len;
-	while ((de = readdir(d))) {
-		const char *name = de->d_name;
-		if (!strcmp(name, ".") || !strcmp(name, ".."))
-			continue;
-		set_len(dir, dlen);
-		strbuf_addch(dir, '/');
-		strbuf_addstr(dir, name);
-		unsigned char type = de->d_type;
-		if (type == DT_UNKNOWN || type == DT_LNK) {
-			struct stat st;
-			if (stat(dir->buf, &st) != 0)
-				continue;  /* dangling link */
-			if (S_ISREG(st.st_mode)) {
-				if (de->d_type == DT_LNK)
-					stop_watching(w);
-				type = DT_REG;
-			} else if (S_ISDIR(st.st_mode) && de->d_type != DT_LNK) {
-				type = DT_DIR;
-			} else {
-				continue;
-			}
-		}
-		if (type == DT_DIR) {
-			if ((rc = walk(w, dir, out, bad_path)))
-				break;
-		} else if (type == DT_REG && path_has_suffix(name, ".gcda")) {
-			add_file(out, dir->buf, dir->len, w->fd >= 0 ? wd : -1);
-		}
-	}
-	int saved = errno;
-	closedir(d);
-	set_len(dir, dlen);
-	errno = saved;
-	return rc;
+	struct walk_ctx wc = {w, out};
+	struct path_walker wk = {on_dir, on_file, &wc};
+	return path_walk_tree(dir, &wk, bad_path);
 }
 
 static int walk_from(struct ctx_watch *w, const char *top,

@@ -113,27 +113,46 @@ static void test_first_look_then_changes(void **state)
 	ctx_watch_free(w);
 }
 
+/* Every file a look names opens, by name in its directory, as itself:
+ * those the watching walk found (files before and after a subdirectory
+ * in the same directory) and those an event named. */
+static void check_opens(struct ctx_watch *w, size_t want_n, int watched)
+{
+	struct ctx_watch_list l = {0};
+	char *bad = NULL;
+	assert_int_equal(ctx_watch_changed(w, &l, &bad), 0);
+	assert_int_equal(l.n, want_n);
+	for (size_t i = 0; i < l.n; i++) {
+		if (watched)
+			assert_true(l.v[i].wd >= 0);
+		int fd = ctx_watch_open(w, &l.v[i]);
+		assert_true(fd >= 0);
+		char buf[256] = {0};
+		assert_true(read(fd, buf, sizeof(buf) - 1) > 0);
+		close(fd);
+		/* each file holds its own name */
+		assert_string_equal(buf, l.v[i].name);
+	}
+	ctx_watch_list_release(&l);
+}
+
 static void test_open_by_name(void **state)
 {
 	(void)state;
 	make_dir("d");
-	put("d/data.gcda", "bytes");
+	make_dir("d/sub");
+	put("d/a.gcda", "a.gcda");
+	put("d/sub/inner.gcda", "inner.gcda");
+	put("d/z.gcda", "z.gcda");
+	put("top.gcda", "top.gcda");
 	struct ctx_watch *w = ctx_watch_new(dir);
-	walks(w, "d/data.gcda");
-	put("d/data.gcda", "bytes");
-	struct ctx_watch_list l = {0};
-	char *bad = NULL;
-	assert_int_equal(ctx_watch_changed(w, &l, &bad), 0);
-	assert_int_equal(l.n, 1);
-	assert_string_equal(l.v[0].name, "data.gcda");
-	assert_true(l.v[0].wd >= 0);
-	int fd = ctx_watch_open(w, &l.v[0]);
-	assert_true(fd >= 0);
-	char buf[16] = {0};
-	assert_int_equal(read(fd, buf, sizeof(buf)), 5);
-	assert_string_equal(buf, "bytes");
-	close(fd);
-	ctx_watch_list_release(&l);
+	for (int i = 0; i < 7; i++)
+		EXPECT_LOOK(w, "d/a.gcda d/sub/inner.gcda d/z.gcda top.gcda");
+	check_opens(w, 4, 1);      /* the walk that starts the watching */
+	assert_true(ctx_watch_active(w));
+	put("d/z.gcda", "z.gcda");
+	put("d/sub/inner.gcda", "inner.gcda");
+	check_opens(w, 2, 1);      /* named by events */
 	ctx_watch_free(w);
 }
 
