@@ -134,7 +134,7 @@ void cm_ctx_collector_free(struct cm_ctx_collector *c)
 		strbuf_release(&o->data);
 		free(o->ix);
 		if (o->planned)
-			lines_plan_release(&o->plan, &o->g);
+			lines_plan_release(&o->plan);
 		free(o->slot_list);
 		free(o->slot_seen);
 		free(o->file_ids);

@@ -126,6 +126,7 @@ void lines_plan_build(const struct gcno *g, struct lines_plan *p)
 	}
 	to_csr(&blocks, nblocks, &p->block_off, &p->block_slot);
 	p->tapes = xcalloc(nf ? nf : 1, sizeof(*p->tapes));
+	p->nfuncs = nf;
 	for (size_t f = 0; f < nf; f++) {
 		if (g->funcs[f].artificial)
 			continue;
@@ -145,9 +146,9 @@ void lines_plan_build(const struct gcno *g, struct lines_plan *p)
 	free(e.v);
 }
 
-void lines_plan_release(struct lines_plan *p, const struct gcno *g)
+void lines_plan_release(struct lines_plan *p)
 {
-	for (size_t f = 0; p->tapes && f < g->nfuncs; f++)
+	for (size_t f = 0; p->tapes && f < p->nfuncs; f++)
 		graph_tape_release(&p->tapes[f]);
 	free(p->tapes);
 	free(p->slots);

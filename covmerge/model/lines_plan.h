@@ -35,6 +35,7 @@ struct lines_plan {
 					      [block_off[i] .. block_off[i+1]) */
 	uint32_t *arc_off, *arc_slot;
 	struct graph_tape *tapes;  /* per notes function: its solve */
+	size_t nfuncs;
 };
 
 /* Room for one function's block and arc counts (the caller's, reused). */
@@ -44,7 +45,7 @@ struct lines_scratch {
 };
 
 void lines_plan_build(const struct gcno *g, struct lines_plan *p);
-void lines_plan_release(struct lines_plan *p, const struct gcno *g);
+void lines_plan_release(struct lines_plan *p);
 
 /* Appends to *out (n used, *alloc allocated) the slots that function f of
  * g ran with counters (fn->ncounters values; a slot may come twice): a
