@@ -147,14 +147,20 @@ static int inflate_all(const struct strbuf *in, struct strbuf *out,
 	return 0;
 }
 
+int infile_open_at(int dirfd, const char *path)
+{
+	/* no access time to write (data files were just written, so relatime
+	 * would write it); only the owner may ask that */
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	return fd;
+}
+
 int infile_load(const char *path, struct strbuf *out, struct strbuf *err)
 {
 	strbuf_reset(out);
-	/* no access time to write (data files were just written, so relatime
-	 * would write it); only the owner may ask that */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
-	if (fd < 0 && errno == EPERM)
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = infile_open_at(AT_FDCWD, path);
 	if (fd < 0) {
 		strbuf_addstr(err, strerror(errno));
 		return -1;

@@ -10,6 +10,11 @@
  * a lower-case cause (no file name) written to err. */
 int infile_load(const char *path, struct strbuf *out, struct strbuf *err);
 
+/* Opens path (taken against directory dirfd, or AT_FDCWD) for reading,
+ * close-on-exec, without updating its access time when the caller may ask
+ * that. Returns the descriptor, or -1 with errno. */
+int infile_open_at(int dirfd, const char *path);
+
 /* The rest of open file fd, read as it is (not inflated), under the same
  * limit; err as infile_load's. */
 int infile_read_fd(int fd, struct strbuf *out, struct strbuf *err);

@@ -12,8 +12,8 @@
  * each line and branch arc of the object a slot, and which blocks and
  * arcs make each one run); after each test only the files it wrote are
  * read, a function whose counters did not move (most of them) is found
- * by one memcmp, and each function that moved costs one flow solve of
- * its deltas. No file is created or removed per test. What a test ran is
+ * by one memcmp, and each function that moved costs one replay of its
+ * recorded flow solve on its deltas. No file is created or removed per test. What a test ran is
  * kept per object slot (the slot's list found once per object) as runs of
  * consecutive test numbers, so a line most tests run costs a few bytes
  * however many tests there are; the runs become the store's test lists at
@@ -61,9 +61,9 @@ struct cobj {
 	uint32_t *progs;          /* programs whose sources include these */
 	size_t nprogs, aprogs;
 	struct wsum *w;           /* per worker */
-	int planned;
 	struct lines_plan plan;   /* made when a test first runs the object */
-	uint32_t *slot_list;      /* per plan slot: its ranges + 1, 0 none yet */
+	uint32_t *slot_list;      /* per plan slot: its ranges + 1, 0 none yet
+				     (NULL: no plan yet) */
 	uint32_t *slot_seen;      /* per plan slot: the last take that ran it */
 };
 
@@ -133,8 +133,7 @@ void cm_ctx_collector_free(struct cm_ctx_collector *c)
 		gcno_release(&o->g);
 		strbuf_release(&o->data);
 		free(o->ix);
-		if (o->planned)
-			lines_plan_release(&o->plan);
+		lines_plan_release(&o->plan);
 		free(o->slot_list);
 		free(o->slot_seen);
 		free(o->file_ids);
@@ -460,13 +459,12 @@ static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
 		}
 		if (!any || o->g.funcs[f].artificial || !ntests)
 			continue;
-		if (!o->planned) {
+		if (!o->slot_list) {
 			lines_plan_build(&o->g, &o->plan);
 			o->slot_list = xcalloc(o->plan.nslots ? o->plan.nslots : 1,
 					       sizeof(*o->slot_list));
 			o->slot_seen = xcalloc(o->plan.nslots ? o->plan.nslots : 1,
 					       sizeof(*o->slot_seen));
-			o->planned = 1;
 		}
 		lines_plan_ran(&o->plan, &o->g, f, c->delta, &c->scratch, &c->ran,
 			       &c->nran, &c->aran);

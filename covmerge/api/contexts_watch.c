@@ -2,8 +2,8 @@
  * contexts_watch.h).
  *
  * The first looks walk the shard (see WATCH_AFTER); then a walk puts an
- * inotify watch on each of its directories (before reading the directory, so nothing created after is
- * missed). The kernel queues an event when a test process writes or
+ * inotify watch on each of its directories (before reading it, so nothing
+ * created after is missed). The kernel queues an event when a test process writes or
  * creates a file there; the events of a process are queued before its
  * parent can reap it (its files are closed before it becomes a zombie), so
  * after a test the queue holds exactly what that test wrote. A directory
@@ -21,14 +21,9 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "infile.h"
 #include "path.h"
 #include "strbuf.h"
-
-static void set_len(struct strbuf *sb, size_t n)
-{
-	sb->len = n;
-	sb->buf[n] = '\0';
-}
 
 #define WATCH_MASK (IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_MOVED_TO | \
 		    IN_ONLYDIR | IN_DONT_FOLLOW)
@@ -154,14 +149,8 @@ void ctx_watch_list_release(struct ctx_watch_list *l)
 
 int ctx_watch_open(const struct ctx_watch *w, const struct ctx_watch_file *f)
 {
-	int flags = O_RDONLY | O_CLOEXEC | O_NOATIME;
 	int dfd = f->wd >= 0 && (size_t)f->wd < w->adirs ? w->dfds[f->wd] : -1;
-	int fd = dfd >= 0 ? openat(dfd, f->name, flags) : open(f->path, flags);
-	if (fd < 0 && errno == EPERM) {   /* O_NOATIME: not the owner */
-		flags &= ~O_NOATIME;
-		fd = dfd >= 0 ? openat(dfd, f->name, flags) : open(f->path, flags);
-	}
-	return fd;
+	return dfd >= 0 ? infile_open_at(dfd, f->name) : infile_open_at(AT_FDCWD, f->path);
 }
 
 struct walk_ctx {
@@ -205,8 +194,6 @@ static int walk_from(struct ctx_watch *w, const char *top,
 	struct strbuf dir;
 	strbuf_init(&dir);
 	strbuf_addstr(&dir, top);
-	while (dir.len > 1 && dir.buf[dir.len - 1] == '/')
-		set_len(&dir, dir.len - 1);
 	int rc = walk(w, &dir, out, bad_path);
 	strbuf_release(&dir);
 	return rc;

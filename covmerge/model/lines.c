@@ -369,19 +369,14 @@ static void add_event(struct events *e, struct event ev)
 	e->v[e->n++] = ev;
 }
 
-void lines_collect_events(const struct gcno *g, int64_t *const *counters,
-			   const uint8_t *group, struct graph *graphs,
-			   struct events *e, struct obj_cov *out)
+void lines_collect_events(const struct gcno *g, const uint8_t *group,
+			  struct events *e)
 {
 	uint32_t seq = 0;
 	for (size_t f = 0; f < g->nfuncs; f++) {
 		const struct gcno_func *fn = &g->funcs[f];
 		if (fn->artificial)
 			continue;
-		graph_solve(&graphs[f], fn, counters[f]);
-		struct graph *gr = &graphs[f];
-		out->negative |= gr->negative;
-		out->unsolved |= gr->unsolved;
 		for (uint32_t b = 0; b < fn->nblocks; b++) {
 			const struct gcno_block *blk = &fn->blocks[b];
 			int have_last = 0;
@@ -517,9 +512,16 @@ static void compute(const struct gcno *g, int64_t *const *counters,
 		    struct obj_cov *out)
 {
 	struct graph *graphs = xcalloc(g->nfuncs, sizeof(*graphs));
+	for (size_t f = 0; f < g->nfuncs; f++) {
+		if (g->funcs[f].artificial)
+			continue;
+		graph_solve(&graphs[f], &g->funcs[f], counters[f]);
+		out->negative |= graphs[f].negative;
+		out->unsolved |= graphs[f].unsolved;
+	}
 	uint8_t *group = lines_find_groups(g);
 	struct events e = {0};
-	lines_collect_events(g, counters, group, graphs, &e, out);
+	lines_collect_events(g, group, &e);
 	struct cm_file *files = xcalloc(g->nfiles ? g->nfiles : 1, sizeof(*files));
 	build_lines(g, graphs, &e, files, out);
 	add_functions(g, graphs, files);

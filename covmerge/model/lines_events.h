@@ -7,7 +7,6 @@
 #include <stdint.h>
 
 #include "gcno.h"
-#include "objcov.h"
 #include "solve.h"
 
 enum { EV_LINE, EV_BLOCK };
@@ -32,11 +31,10 @@ struct events {
  * another function of the notes (artificial ones take no part). */
 uint8_t *lines_find_groups(const struct gcno *g);
 
-/* Solves every function's graph (into graphs, counters[f] NULL for a
- * function without data) and lists the events of every block, sorted. */
-void lines_collect_events(const struct gcno *g, int64_t *const *counters,
-			  const uint8_t *group, struct graph *graphs,
-			  struct events *e, struct obj_cov *out);
+/* Lists the events of every block of g's functions, sorted (they depend
+ * on the notes alone). */
+void lines_collect_events(const struct gcno *g, const uint8_t *group,
+			  struct events *e);
 
 /* Whether arc a leaving its block is one of the line's branches (gcov
  * lists neither a call's exit that does not return nor the only arc of

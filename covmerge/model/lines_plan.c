@@ -107,14 +107,17 @@ void lines_plan_build(const struct gcno *g, struct lines_plan *p)
 			narcs += g->funcs[f].narcs;
 		}
 	}
-	/* the events of the notes alone: no function ran */
+	/* each function's solve, recorded (its branch arcs come from the
+	 * graph), and the events of the notes */
 	struct graph *graphs = xcalloc(nf ? nf : 1, sizeof(*graphs));
-	int64_t **none = xcalloc(nf ? nf : 1, sizeof(*none));
+	p->tapes = xcalloc(nf ? nf : 1, sizeof(*p->tapes));
+	p->nfuncs = nf;
+	for (size_t f = 0; f < nf; f++)
+		if (!g->funcs[f].artificial)
+			graph_solve_taped(&graphs[f], &g->funcs[f], NULL, &p->tapes[f]);
 	uint8_t *group = lines_find_groups(g);
 	struct events e = {0};
-	struct obj_cov ignored;
-	memset(&ignored, 0, sizeof(ignored));
-	lines_collect_events(g, none, group, graphs, &e, &ignored);
+	lines_collect_events(g, group, &e);
 	struct links blocks = {0}, arcs = {0};
 	size_t aslots = 0;
 	for (size_t i = 0; i < e.n;) {
@@ -125,15 +128,6 @@ void lines_plan_build(const struct gcno *g, struct lines_plan *p)
 		i = j;
 	}
 	to_csr(&blocks, nblocks, &p->block_off, &p->block_slot);
-	p->tapes = xcalloc(nf ? nf : 1, sizeof(*p->tapes));
-	p->nfuncs = nf;
-	for (size_t f = 0; f < nf; f++) {
-		if (g->funcs[f].artificial)
-			continue;
-		struct graph gr;
-		graph_solve_taped(&gr, &g->funcs[f], NULL, &p->tapes[f]);
-		graph_release(&gr);
-	}
 	to_csr(&arcs, narcs, &p->arc_off, &p->arc_slot);
 	free(blocks.v);
 	free(arcs.v);
@@ -141,7 +135,6 @@ void lines_plan_build(const struct gcno *g, struct lines_plan *p)
 		if (!g->funcs[f].artificial)
 			graph_release(&graphs[f]);
 	free(graphs);
-	free(none);
 	free(group);
 	free(e.v);
 }
