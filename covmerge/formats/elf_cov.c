@@ -12,19 +12,14 @@
  * gcc 12's programs and shared libraries on x86-64. */
 #include "elf_cov.h"
 
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "alloc.h"
+#include "elf_map.h"
 
 enum {
-	EI_CLASS = 4, EI_DATA = 5,
-	CLASS32 = 1, CLASS64 = 2, DATA_LSB = 1, DATA_MSB = 2,
 	SHT_DYNAMIC = 6, SHT_NOBITS = 8,
 	SHN_XINDEX = 0xffff,
 	DT_NULL = 0, DT_NEEDED = 1, DT_RPATH = 15, DT_RUNPATH = 29,
@@ -34,9 +29,7 @@ enum {
 #define ELF_MAX_SECTIONS 1000000
 
 struct elf {
-	const unsigned char *p;
-	size_t size;
-	int is64, msb;
+	struct elf_map m;
 	uint64_t shoff, shentsize, shnum;
 };
 
@@ -44,29 +37,24 @@ struct shdr {
 	uint64_t name, type, offset, size, link;
 };
 
-static int in_file(const struct elf *e, uint64_t off, uint64_t len)
-{
-	return off <= e->size && len <= e->size - off;
-}
-
 static uint64_t rd(const struct elf *e, uint64_t off, int bytes)
 {
-	uint64_t v = 0;
-	for (int i = 0; i < bytes; i++) {
-		int k = e->msb ? i : bytes - 1 - i;
-		v = (v << 8) | e->p[off + (uint64_t)k];
-	}
-	return v;
+	return elf_rd(&e->m, off, bytes);
+}
+
+static int in_file(const struct elf *e, uint64_t off, uint64_t len)
+{
+	return elf_in_file(&e->m, off, len);
 }
 
 static int read_shdr(const struct elf *e, uint64_t i, struct shdr *sh)
 {
 	uint64_t off = e->shoff + i * e->shentsize;
-	if (i >= e->shnum || !in_file(e, off, e->is64 ? 64 : 40))
+	if (i >= e->shnum || !in_file(e, off, e->m.is64 ? 64 : 40))
 		return -1;
 	sh->name = rd(e, off, 4);
 	sh->type = rd(e, off + 4, 4);
-	if (e->is64) {
+	if (e->m.is64) {
 		sh->offset = rd(e, off + 24, 8);
 		sh->size = rd(e, off + 32, 8);
 		sh->link = rd(e, off + 40, 4);
@@ -87,7 +75,7 @@ static const char *str_at(const struct elf *e, const struct shdr *tab,
 {
 	if (tab->type == SHT_NOBITS || off >= tab->size)
 		return NULL;
-	const char *s = (const char *)e->p + tab->offset + off;
+	const char *s = (const char *)e->m.p + tab->offset + off;
 	return memchr(s, '\0', (size_t)(tab->size - off)) ? s : NULL;
 }
 
@@ -109,7 +97,7 @@ static void read_dynamic(const struct elf *e, const struct shdr *dyn,
 	struct shdr strtab;
 	if (read_shdr(e, dyn->link, &strtab))
 		return;
-	uint64_t entsize = e->is64 ? 16 : 8;
+	uint64_t entsize = e->m.is64 ? 16 : 8;
 	int half = (int)(entsize / 2);
 	const char *runpath = NULL, *rpath = NULL;
 	for (uint64_t off = 0; off + entsize <= dyn->size; off += entsize) {
@@ -138,20 +126,11 @@ static void read_dynamic(const struct elf *e, const struct shdr *dyn,
 
 static void read_sections(struct elf *e, struct elf_cov *out)
 {
-	const unsigned char *h = e->p;
-	if (memcmp(h, "\177ELF", 4) || (h[EI_CLASS] != CLASS32 &&
-	    h[EI_CLASS] != CLASS64) || (h[EI_DATA] != DATA_LSB &&
-	    h[EI_DATA] != DATA_MSB))
-		return;
-	e->is64 = h[EI_CLASS] == CLASS64;
-	e->msb = h[EI_DATA] == DATA_MSB;
-	if (e->size < (size_t)(e->is64 ? 64 : 52))
-		return;
-	e->shoff = e->is64 ? rd(e, 40, 8) : rd(e, 32, 4);
-	e->shentsize = rd(e, e->is64 ? 58 : 46, 2);
-	e->shnum = rd(e, e->is64 ? 60 : 48, 2);
-	uint64_t shstrndx = rd(e, e->is64 ? 62 : 50, 2);
-	if (!e->shoff || e->shentsize < (uint64_t)(e->is64 ? 64 : 40))
+	e->shoff = e->m.is64 ? rd(e, 40, 8) : rd(e, 32, 4);
+	e->shentsize = rd(e, e->m.is64 ? 58 : 46, 2);
+	e->shnum = rd(e, e->m.is64 ? 60 : 48, 2);
+	uint64_t shstrndx = rd(e, e->m.is64 ? 62 : 50, 2);
+	if (!e->shoff || e->shentsize < (uint64_t)(e->m.is64 ? 64 : 40))
 		return;
 	struct shdr first;
 	if (e->shnum == 0 || shstrndx == SHN_XINDEX) {
@@ -159,7 +138,7 @@ static void read_sections(struct elf *e, struct elf_cov *out)
 		e->shnum = 1;
 		if (read_shdr(e, 0, &first))
 			return;
-		if (!rd(e, e->is64 ? 60 : 48, 2))
+		if (!rd(e, e->m.is64 ? 60 : 48, 2))
 			e->shnum = first.size;
 		if (shstrndx == SHN_XINDEX)
 			shstrndx = first.link;
@@ -185,19 +164,11 @@ static void read_sections(struct elf *e, struct elf_cov *out)
 
 void elf_cov_read(const char *path, struct elf_cov *out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
+	struct elf e = {0};
+	if (elf_map_open(&e.m, path))
 		return;
-	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 52) {
-		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (m != MAP_FAILED) {
-			struct elf e = {.p = m, .size = (size_t)st.st_size};
-			read_sections(&e, out);
-			munmap(m, (size_t)st.st_size);
-		}
-	}
-	close(fd);
+	read_sections(&e, out);
+	elf_map_close(&e.m);
 }
 
 void elf_cov_release(struct elf_cov *e)

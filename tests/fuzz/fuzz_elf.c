@@ -1,7 +1,9 @@
-/* libFuzzer target: a binary's ELF section headers as covmerge reads them
- * for source-based coverage (coverage mapping, needed libraries, run
- * path). The input becomes a file of a scratch directory (made once per
- * process), which elf_cov_read maps as it maps a real binary. */
+/* libFuzzer target: a binary's ELF headers as covmerge reads its section
+ * headers for source-based coverage (coverage mapping, needed libraries,
+ * run path) and as the runner reads its program headers (is it a program
+ * that needs cmocka?); both map it through common/elf_map.c. The input
+ * becomes a file of a scratch directory (made once per process), mapped
+ * as a real binary is. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "elf.h"
 #include "elf_cov.h"
 #include "fuzz_target.h"
 
@@ -45,5 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		if (!e.needed.v[i][0])
 			abort();
 	elf_cov_release(&e);
+	/* the runner's answer is 0 or 1, and 0 for what is no ELF file */
+	int needs = elf_program_needs(path, "libcmocka.so");
+	if (needs != 0 && needs != 1)
+		abort();
+	if (needs && (len < 4 || memcmp(data, "\177ELF", 4)))
+		abort();
 	return 0;
 }
