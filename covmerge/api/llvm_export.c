@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include "infile.h"
 #include "manifest.h"
 #include "outfile.h"
+#include "run_capture.h"
 #include "strbuf.h"
 
 /* Past this much argument text the profiles go to llvm-profdata as a
@@ -325,61 +325,6 @@ static const char *version_suffix(const char *tool, const char *base)
 
 /* ---------------------------------------------------------- running */
 
-/* Runs argv (argv[0] a path) with its standard output into out_path and
- * its standard error into err_path. Returns its wait status, or -1 with
- * the cause in why. */
-static int run_tool(char *const *argv, const char *out_path,
-		    const char *err_path, struct strbuf *why)
-{
-	int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int err = out < 0 ? -1 : open(err_path, O_WRONLY | O_CREAT | O_TRUNC |
-				     O_CLOEXEC, 0600);
-	if (out < 0 || err < 0) {
-		strbuf_addf(why, "cannot create \"%s\": %s", out < 0 ? out_path
-			    : err_path, strerror(errno));
-		if (out >= 0)
-			close(out);
-		return -1;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (dup2(out, 1) < 0 || dup2(err, 2) < 0)
-			_exit(127);
-		int devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, 0);
-		execv(argv[0], argv);
-		static const char msg[] = "cannot run the tool: exec failed\n";
-		ssize_t w = write(2, msg, sizeof(msg) - 1);
-		(void)w;
-		_exit(127);
-	}
-	int e = errno;
-	close(out);
-	close(err);
-	if (pid < 0) {
-		strbuf_addf(why, "cannot start a process: %s", strerror(e));
-		return -1;
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			strbuf_addf(why, "cannot wait for it: %s", strerror(errno));
-			return -1;
-		}
-	}
-	return status;
-}
-
-static void describe_status(struct strbuf *sb, int status)
-{
-	if (WIFEXITED(status))
-		strbuf_addf(sb, "exit status %d", WEXITSTATUS(status));
-	else
-		strbuf_addf(sb, "signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-}
 
 /* A tool's standard error, its last newline taken off ("" when empty). */
 static void read_stderr(const char *err_path, struct strbuf *text)
@@ -413,14 +358,14 @@ static int run_step(char *const *argv, const char *out_path,
 	struct strbuf why, text;
 	strbuf_init(&why);
 	strbuf_init(&text);
-	int status = run_tool(argv, out_path, err_path, &why);
+	int status = cm_run_to_files(argv, out_path, err_path, &why);
 	int rc = 0;
 	if (status < 0) {
 		say(c, CM_ERROR, "%s: %s", what, why.buf);
 		rc = -1;
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		read_stderr(err_path, &text);
-		describe_status(&why, status);
+		cm_describe_status(&why, status);
 		say(c, CM_ERROR, "%s: `%s` failed (%s)%s%s", what,
 		    path_basename(argv[0]), why.buf, text.len ? ", saying:\n" : "",
 		    text.buf);

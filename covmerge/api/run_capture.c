@@ -1,3 +1,6 @@
+/* Running helper programs (git, llvm-profdata, llvm-cov): one way to start
+ * a child with its standard streams set and to wait for it, used to
+ * capture its output through a pipe or to send it to files. */
 #include "run_capture.h"
 
 #include <errno.h>
@@ -10,42 +13,75 @@
 
 #include "infile.h"
 
-/* Runs argv (argv[0] found on PATH) and collects its standard output into
- * out, up to the input limit. Returns 0 when it exits with 0, else -1
- * with the cause in err. */
-int cm_run_capture(char *const *argv, const char *stdin_path,
-		   struct strbuf *out, struct strbuf *err)
+/* Starts argv (argv[0] found on PATH, or a path) with standard input,
+ * output and error from in_fd, out_fd and err_fd (each -1: inherited).
+ * Returns its pid, or -1 with the cause in why. */
+static pid_t start(char *const *argv, int in_fd, int out_fd, int err_fd,
+		   struct strbuf *why)
 {
-	int fd[2];
-	if (pipe(fd)) {
-		strbuf_addf(err, "cannot make a pipe: %s", strerror(errno));
-		return -1;
-	}
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = fork();
 	if (pid < 0) {
-		strbuf_addf(err, "cannot start a process: %s", strerror(errno));
-		close(fd[0]);
-		close(fd[1]);
+		strbuf_addf(why, "cannot start a process: %s", strerror(errno));
 		return -1;
 	}
 	if (pid == 0) {
-		close(fd[0]);
-		if (dup2(fd[1], 1) < 0)
+		if ((in_fd >= 0 && dup2(in_fd, 0) < 0) ||
+		    (out_fd >= 0 && dup2(out_fd, 1) < 0) ||
+		    (err_fd >= 0 && dup2(err_fd, 2) < 0))
 			_exit(127);
-		if (stdin_path) {
-			int in = open(stdin_path, O_RDONLY);
-			if (in < 0 || dup2(in, 0) < 0)
-				_exit(127);
-			close(in);
-		}
-		close(fd[1]);
 		execvp(argv[0], argv);
 		fprintf(stderr, "covmerge: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	return pid;
+}
+
+/* The wait status of child pid, or -1 with the cause in why. */
+static int wait_for(pid_t pid, struct strbuf *why)
+{
+	int status;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			strbuf_addf(why, "cannot wait for it: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return status;
+}
+
+void cm_describe_status(struct strbuf *sb, int status)
+{
+	if (WIFEXITED(status))
+		strbuf_addf(sb, "exit status %d", WEXITSTATUS(status));
+	else
+		strbuf_addf(sb, "signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+int cm_run_capture(char *const *argv, const char *stdin_path,
+		   struct strbuf *out, struct strbuf *err)
+{
+	int in = -1;
+	if (stdin_path && (in = open(stdin_path, O_RDONLY | O_CLOEXEC)) < 0) {
+		strbuf_addf(err, "cannot open \"%s\": %s", stdin_path, strerror(errno));
+		return -1;
+	}
+	int fd[2];
+	if (pipe2(fd, O_CLOEXEC)) {
+		strbuf_addf(err, "cannot make a pipe: %s", strerror(errno));
+		if (in >= 0)
+			close(in);
+		return -1;
+	}
+	pid_t pid = start(argv, in, fd[1], -1, err);
 	close(fd[1]);
+	if (in >= 0)
+		close(in);
+	if (pid < 0) {
+		close(fd[0]);
+		return -1;
+	}
 	char buf[65536];
 	int too_big = 0;
 	for (;;) {
@@ -60,13 +96,13 @@ int cm_run_capture(char *const *argv, const char *stdin_path,
 			strbuf_add(out, buf, (size_t)n);
 	}
 	close(fd[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	int status = wait_for(pid, err);
+	if (status < 0)
+		return -1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		strbuf_addf(err, "failed (%s %d)",
-			    WIFEXITED(status) ? "exit status" : "signal",
-			    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		strbuf_addstr(err, "failed (");
+		cm_describe_status(err, status);
+		strbuf_addch(err, ')');
 		return -1;
 	}
 	if (too_big) {
@@ -77,3 +113,25 @@ int cm_run_capture(char *const *argv, const char *stdin_path,
 	return 0;
 }
 
+int cm_run_to_files(char *const *argv, const char *out_path,
+		    const char *err_path, struct strbuf *why)
+{
+	int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int err = out < 0 ? -1 : open(err_path, O_WRONLY | O_CREAT | O_TRUNC |
+				     O_CLOEXEC, 0600);
+	if (out < 0 || err < 0) {
+		strbuf_addf(why, "cannot create \"%s\": %s", out < 0 ? out_path
+			    : err_path, strerror(errno));
+		if (out >= 0)
+			close(out);
+		return -1;
+	}
+	/* no terminal input for a tool (inherited when /dev/null is gone) */
+	int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	pid_t pid = start(argv, in, out, err, why);
+	close(out);
+	close(err);
+	if (in >= 0)
+		close(in);
+	return pid < 0 ? -1 : wait_for(pid, why);
+}

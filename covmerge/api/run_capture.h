@@ -1,4 +1,5 @@
-/* Running a helper program (git) and taking its standard output. */
+/* Running a helper program (git, the LLVM tools): its standard output
+ * captured, or sent to files. */
 #ifndef CM_RUN_CAPTURE_H
 #define CM_RUN_CAPTURE_H
 
@@ -10,5 +11,15 @@
  * cause in err. */
 int cm_run_capture(char *const *argv, const char *stdin_path,
 		   struct strbuf *out, struct strbuf *err);
+
+/* Runs argv (argv[0] a path, or found on PATH) with its standard output
+ * and error written to the files out_path and err_path (made or
+ * truncated), its standard input /dev/null. Returns its wait status, or
+ * -1 with the cause in why when it could not be run or waited for. */
+int cm_run_to_files(char *const *argv, const char *out_path,
+		    const char *err_path, struct strbuf *why);
+
+/* A wait status in words: "exit status N" or "signal N". */
+void cm_describe_status(struct strbuf *sb, int status);
 
 #endif
