@@ -138,6 +138,11 @@ struct cm_options {
 	size_t npath_maps;
 	/* Also write everything as one portable shard (see portable.h). */
 	const char *export_path;
+	/* Context stores (a runner coverage directory's contexts.cmctx, or
+	 * one given as an input) are left unparsed: no report asks for them
+	 * (parsing a large store costs more than the rest of a small merge).
+	 * Portable shards' contexts are still read. */
+	int skip_contexts;
 	cm_emit_fn *emit;
 	void *emit_ctx;
 	/* When *stop becomes non-zero (a signal handler's flag), the merge

@@ -263,6 +263,18 @@ static void print_header(const struct cm_report *r, size_t nprofiles,
 	printf("\n");
 }
 
+/* Whether a report or option of cmd shows the tests' contexts. */
+static int wants_contexts(const struct cm_command *cmd)
+{
+	if (cmd->ncontexts || cmd->merge.export_path)
+		return 1;
+	for (size_t i = 0; i < cmd->nreports; i++)
+		if (cmd->reports[i].kind == CM_REPORT_JSON ||
+		    cmd->reports[i].kind == CM_REPORT_HTML)
+			return 1;
+	return 0;
+}
+
 /* cm_merge, with the LLVM profiles among the inputs read through LLVM's
  * tools first (their temporary files gone again when it returns). */
 static int merge_inputs(struct cm_command *cmd, struct cm_report **r,
@@ -279,6 +291,7 @@ static int merge_inputs(struct cm_command *cmd, struct cm_report **r,
 	struct cm_options opts = cmd->merge;
 	opts.inputs = (const char *const *)lx.inputs.v;
 	opts.ninputs = lx.inputs.n;
+	opts.skip_contexts = !wants_contexts(cmd);
 	int rc = cm_merge(&opts, r);
 	*nprofiles = lx.nprofiles;
 	*nbinaries = lx.nbinaries;

@@ -34,6 +34,7 @@
 #include "gcno.h"
 #include "infile.h"
 #include "lines_plan.h"
+#include "mapped_file.h"
 #include "outfile.h"
 #include "path.h"
 #include "run_capture.h"
@@ -46,7 +47,14 @@ struct ident_ix {
 struct wsum {
 	uint32_t runs;
 	int64_t **sums;           /* per notes function, or NULL */
+	struct mapped_file map;   /* the file, read through this next time */
+	size_t nrecords;          /* its records when its size was last
+				     checked; 0 unknown */
 };
+
+/* Data files kept mapped, at most (the mappings of a process are limited:
+ * vm.max_map_count, 65530 by default); the others are read each time. */
+#define MAX_MAPPED 16384
 
 struct cobj {
 	char *gcda;               /* the data file's own (unprefixed) path */
@@ -72,13 +80,26 @@ struct cobj {
  * line most tests run is one run). */
 struct ranges {
 	uint32_t file;
+	uint32_t next;            /* the next list of the same line, index + 1 */
 	struct ctx_entry e;
 };
 
-/* (file, line, branch) -> its ranges */
-struct key_slot {
-	uint32_t file, line, branch;
-	uint32_t list;            /* index + 1 into the lists; 0 free */
+/* Per store file: by line, its first list (index + 1; the line's own and
+ * its branch arcs' lists are chained by next). Lines past LINE_HEADS
+ * share heads (a source of a million lines is rare; a corrupt notes file
+ * costs no memory). */
+#define LINE_HEADS (1u << 20)
+struct line_heads {
+	uint32_t *head;
+	size_t n;
+};
+
+/* A function whose counters moved in the file being read: its n counters
+ * now are the collector's now[at...]. */
+struct moved {
+	uint32_t func;            /* in the notes */
+	uint32_t n;
+	size_t at;
 };
 
 struct cm_ctx_collector {
@@ -88,15 +109,20 @@ struct cm_ctx_collector {
 	size_t nobjs, aobjs;
 	uint32_t *slots;          /* gcda path hash -> obj index + 1 */
 	size_t cap;
-	struct key_slot *keys;
-	size_t nkeys, akeys;      /* used, capacity (a power of 2) */
+	struct line_heads *heads; /* per store file */
+	size_t nheads;
 	struct ranges *lists;
 	size_t nlists, alists;
 	uint32_t *ran;            /* scratch: the slots one test ran */
 	size_t nran, aran;
 	int64_t *delta;           /* scratch: one function's deltas */
 	size_t adelta;
+	struct moved *moved;      /* scratch: the functions that moved in a file */
+	size_t nmoved, amoved;
+	int64_t *now;             /* scratch: their counters */
+	size_t nnow, anow;
 	uint32_t take;            /* numbers the takes (slot_seen) */
+	size_t nmapped;           /* data files kept mapped */
 	struct lines_scratch scratch;
 	struct ctx_watch **watch; /* per worker: what its tests wrote */
 };
@@ -128,6 +154,7 @@ void cm_ctx_collector_free(struct cm_ctx_collector *c)
 			for (size_t f = 0; o->w[k].sums && f < o->g.nfuncs; f++)
 				free(o->w[k].sums[f]);
 			free(o->w[k].sums);
+			mapped_file_release(&o->w[k].map);
 		}
 		free(o->w);
 		gcno_release(&o->g);
@@ -144,12 +171,16 @@ void cm_ctx_collector_free(struct cm_ctx_collector *c)
 	}
 	free(c->objs);
 	free(c->slots);
-	free(c->keys);
+	for (size_t i = 0; i < c->nheads; i++)
+		free(c->heads[i].head);
+	free(c->heads);
 	for (size_t i = 0; i < c->nlists; i++)
 		free(c->lists[i].e.r);
 	free(c->lists);
 	free(c->ran);
 	free(c->delta);
+	free(c->moved);
+	free(c->now);
 	lines_scratch_release(&c->scratch);
 	for (int k = 0; k < c->nworkers; k++)
 		ctx_watch_free(c->watch[k]);
@@ -321,44 +352,33 @@ static int data_fits(const struct cobj *o, const struct gcda *gd)
 	return 1;
 }
 
-static size_t key_hash(uint32_t file, uint32_t line, uint32_t branch)
-{
-	uint64_t h = ((uint64_t)file * 0x9e3779b1u) ^ ((uint64_t)line << 20) ^ branch;
-	h *= 0xff51afd7ed558ccdull;
-	return (size_t)(h ^ (h >> 32));
-}
-
 /* The ranges of (file, line, branch), made when new. */
 static struct ranges *ranges_for(struct cm_ctx_collector *c, uint32_t file,
 				 uint32_t line, uint32_t branch)
 {
-	if ((c->nkeys + 1) * 2 > c->akeys) {
-		size_t cap = c->akeys ? c->akeys * 2 : 1024;
-		struct key_slot *keys = xcalloc(cap, sizeof(*keys));
-		for (size_t i = 0; i < c->akeys; i++) {
-			const struct key_slot *k = &c->keys[i];
-			if (!k->list)
-				continue;
-			size_t h = key_hash(k->file, k->line, k->branch) & (cap - 1);
-			while (keys[h].list)
-				h = (h + 1) & (cap - 1);
-			keys[h] = *k;
-		}
-		free(c->keys);
-		c->keys = keys;
-		c->akeys = cap;
+	if (file >= c->nheads) {
+		size_t n = c->store.nfiles > file ? c->store.nfiles : (size_t)file + 1;
+		c->heads = xreallocarray(c->heads, n, sizeof(*c->heads));
+		memset(c->heads + c->nheads, 0, (n - c->nheads) * sizeof(*c->heads));
+		c->nheads = n;
 	}
-	size_t h = key_hash(file, line, branch) & (c->akeys - 1);
-	for (; c->keys[h].list; h = (h + 1) & (c->akeys - 1)) {
-		const struct key_slot *k = &c->keys[h];
-		if (k->file == file && k->line == line && k->branch == branch)
-			return &c->lists[k->list - 1];
+	struct line_heads *lh = &c->heads[file];
+	uint32_t at = line & (LINE_HEADS - 1);
+	if (at >= lh->n) {
+		size_t n = lh->n ? lh->n : 64;
+		while (n <= at)
+			n *= 2;
+		lh->head = xreallocarray(lh->head, n, sizeof(*lh->head));
+		memset(lh->head + lh->n, 0, (n - lh->n) * sizeof(*lh->head));
+		lh->n = n;
 	}
+	for (uint32_t i = lh->head[at]; i; i = c->lists[i - 1].next)
+		if (c->lists[i - 1].e.line == line && c->lists[i - 1].e.branch == branch)
+			return &c->lists[i - 1];
 	GROW(c->lists, c->alists, c->nlists + 1);
 	struct ranges *r = &c->lists[c->nlists++];
-	*r = (struct ranges){file, {line, branch, 0, 0, NULL}};
-	c->keys[h] = (struct key_slot){file, line, branch, (uint32_t)c->nlists};
-	c->nkeys++;
+	*r = (struct ranges){file, lh->head[at], {line, branch, 0, 0, NULL}};
+	lh->head[at] = (uint32_t)c->nlists;
 	return r;
 }
 
@@ -371,9 +391,11 @@ static void build_entries(struct cm_ctx_collector *c)
 		f->entries[f->nentries++] = c->lists[i].e;
 	}
 	c->nlists = 0;
-	free(c->keys);
-	c->keys = NULL;
-	c->nkeys = c->akeys = 0;
+	for (size_t i = 0; i < c->nheads; i++)
+		free(c->heads[i].head);
+	free(c->heads);
+	c->heads = NULL;
+	c->nheads = 0;
 }
 
 /* Whether f's counters in gd (not all zero: f->counters is set) are
@@ -424,40 +446,128 @@ static void give_slots(struct cm_ctx_collector *c, struct cobj *o,
 	c->nran = 0;
 }
 
-/* Data file gd of o in worker k's shard moved since the collector last
- * saw it: what moved is what the process's tests ran. Each function whose
- * counters grew is solved on its deltas (lines_plan_ran), and the tests
- * are added to the lines and branch arcs that ran. */
-static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
-		      const struct gcda *gd, const uint32_t *tests, size_t ntests)
+/* What scan_data reads and finds (mapped_file_guard's argument). */
+struct scan {
+	struct cm_ctx_collector *c;
+	struct cobj *o;
+	struct wsum *ws;
+	const unsigned char *p;   /* the file's bytes (maybe its mapping) */
+	size_t len;
+	int trusted;              /* the mapping's, its size not checked */
+	int parsed;
+	struct gcda gd;
+	struct strbuf *err;
+};
+
+enum { SCAN_OK, SCAN_SKIP, SCAN_RECHECK };
+
+/* Parses a data file's bytes, checks that they fit the notes, and copies
+ * the counters of each function that moved since the collector last saw
+ * the file to c->now (c->moved). It only reads the bytes and writes
+ * scratch: when they were a mapping cut short, nothing is half changed.
+ * A trusted mapping whose records are not those of its checked size grew
+ * (SCAN_RECHECK: see read_data). */
+static int scan_data(void *arg)
 {
-	struct wsum *w = &o->w[k];
-	if (!w->sums)
-		w->sums = xcalloc(o->g.nfuncs ? o->g.nfuncs : 1, sizeof(*w->sums));
-	w->runs = gd->runs;
-	for (size_t i = 0; i < gd->nfuncs; i++) {
-		const struct gcda_func *df = &gd->funcs[i];
+	struct scan *s = arg;
+	struct cm_ctx_collector *c = s->c;
+	c->nmoved = c->nnow = 0;
+	s->parsed = !gcda_parse(&s->gd, s->p, s->len, s->err);
+	if (s->trusted && (!s->parsed || s->gd.nrecords != s->ws->nrecords))
+		return SCAN_RECHECK;
+	if (!s->parsed || !data_fits(s->o, &s->gd) ||
+	    (s->ws->sums && s->gd.runs == s->ws->runs))
+		return SCAN_SKIP;
+	for (size_t i = 0; i < s->gd.nfuncs; i++) {
+		const struct gcda_func *df = &s->gd.funcs[i];
 		if (!df->has_arcs || !df->counters)
 			continue;
-		uint32_t f = find_ident(o, df->ident)->func;
-		if (!w->sums[f])
-			w->sums[f] = xcalloc(df->ncounters ? df->ncounters : 1,
-					     sizeof(int64_t));
-		/* most functions did not move: a comparison of bytes says so,
-		 * without writing */
-		int64_t *sum = w->sums[f];
-		if (counters_same(gd, df, sum))
+		uint32_t f = find_ident(s->o, df->ident)->func;
+		/* most functions did not move: a comparison of bytes says so */
+		const int64_t *sum = s->ws->sums ? s->ws->sums[f] : NULL;
+		if (sum && counters_same(&s->gd, df, sum))
 			continue;
+		GROW(c->moved, c->amoved, c->nmoved + 1);
+		c->moved[c->nmoved++] = (struct moved){f, df->ncounters, c->nnow};
+		GROW(c->now, c->anow, c->nnow + df->ncounters);
+		for (uint32_t m = 0; m < df->ncounters; m++)
+			c->now[c->nnow++] = (int64_t)gcda_counter(&s->gd, df, m);
+	}
+	return SCAN_OK;
+}
+
+/* Reads data file f of s->o in a worker's shard (s->ws) and scans it.
+ *
+ * A file seen before is read through its mapping (mapped_file.c). Written
+ * in place (no event said it was created since), it is still the mapped
+ * file, and its size is told by its layout: libgcov writes an object's
+ * records in the same order every time, and only a record that said "all
+ * zero" (gcc >= 12) grows, by its counters. So a file that grew past the
+ * mapping ends inside a record or holds fewer records than when its size
+ * was last checked; it is then checked (stat) and mapped again. */
+static int read_data(struct scan *s, const struct ctx_watch *w,
+		     const struct ctx_watch_file *f, struct strbuf *buf)
+{
+	struct cm_ctx_collector *c = s->c;
+	const char *name;
+	int at = ctx_watch_at(w, f, &name);
+	struct mapped_file *m = &s->ws->map;
+	int how = (m->p || c->nmapped < MAX_MAPPED ? MAPPED_MAY_MAP : 0) |
+		  (!f->fresh && s->ws->nrecords ? MAPPED_TRUST : 0);
+	for (;;) {
+		c->nmapped -= m->p != NULL;
+		int from = mapped_file_view(m, at, name, how, &s->p, &s->len, buf,
+					    s->err);
+		c->nmapped += m->p != NULL;
+		if (from < 0) {
+			s->ws->nrecords = 0;
+			return SCAN_SKIP;
+		}
+		s->trusted = from == 1;
+		gcda_release(&s->gd);
+		memset(&s->gd, 0, sizeof(s->gd));
+		strbuf_reset(s->err);
+		int rc = mapped_file_guard(m, scan_data, s);
+		if (rc == MAPPED_FAULT) {   /* cut short: read it */
+			c->nmapped--;
+			mapped_file_release(m);
+			how = 0;
+			continue;
+		}
+		if (rc == SCAN_RECHECK) {
+			how &= ~MAPPED_TRUST;
+			continue;
+		}
+		s->ws->nrecords = m->p && s->parsed ? s->gd.nrecords : 0;
+		return rc;
+	}
+}
+
+/* The functions of o that moved in a worker's file (scan_data) are what
+ * the process's tests ran: each is solved on its deltas (lines_plan_ran),
+ * and the tests are added to the lines and branch arcs that ran. */
+static void take_moved(struct cm_ctx_collector *c, struct cobj *o,
+		       struct wsum *w, uint32_t runs, const uint32_t *tests,
+		       size_t ntests)
+{
+	if (!w->sums)
+		w->sums = xcalloc(o->g.nfuncs ? o->g.nfuncs : 1, sizeof(*w->sums));
+	w->runs = runs;
+	for (size_t i = 0; i < c->nmoved; i++) {
+		const struct moved *mv = &c->moved[i];
+		const int64_t *now = c->now + mv->at;
+		if (!w->sums[mv->func])
+			w->sums[mv->func] = xcalloc(mv->n ? mv->n : 1, sizeof(int64_t));
+		int64_t *sum = w->sums[mv->func];
 		int any = 0;
-		GROW(c->delta, c->adelta, df->ncounters ? df->ncounters : 1);
-		for (uint32_t m = 0; m < df->ncounters; m++) {
-			int64_t now = (int64_t)gcda_counter(gd, df, m);
-			int64_t d = now - sum[m];
+		GROW(c->delta, c->adelta, mv->n ? mv->n : 1);
+		for (uint32_t m = 0; m < mv->n; m++) {
+			int64_t d = now[m] - sum[m];
 			c->delta[m] = d > 0 ? d : 0;
 			any |= d > 0;
-			sum[m] = now;
+			sum[m] = now[m];
 		}
-		if (!any || o->g.funcs[f].artificial || !ntests)
+		if (!any || o->g.funcs[mv->func].artificial || !ntests)
 			continue;
 		if (!o->slot_list) {
 			lines_plan_build(&o->g, &o->plan);
@@ -466,8 +576,8 @@ static void take_data(struct cm_ctx_collector *c, struct cobj *o, int k,
 			o->slot_seen = xcalloc(o->plan.nslots ? o->plan.nslots : 1,
 					       sizeof(*o->slot_seen));
 		}
-		lines_plan_ran(&o->plan, &o->g, f, c->delta, &c->scratch, &c->ran,
-			       &c->nran, &c->aran);
+		lines_plan_ran(&o->plan, &o->g, mv->func, c->delta, &c->scratch,
+			       &c->ran, &c->nran, &c->aran);
 	}
 	give_slots(c, o, tests, ntests);
 }
@@ -512,25 +622,17 @@ size_t cm_ctx_collect(struct cm_ctx_collector *c, int worker,
 	for (size_t i = 0; i < files.n; i++) {
 		const char *own = files.v[i].path + ls;
 		struct cobj *o = *own == '/' ? object_of(c, own) : NULL;
-		struct gcda gd;
-		memset(&gd, 0, sizeof(gd));
-		strbuf_reset(&err);
 		/* what the collector cannot read stays in the shard for
 		 * covmerge, which reads it or names the problem */
-		int fd = o && o->ok ? ctx_watch_open(*w, &files.v[i]) : -1;
-		int unread = fd < 0 || infile_read_fd(fd, &data, &err);
-		if (fd >= 0)
-			close(fd);
-		if (unread || gcda_parse(&gd, data.buf, data.len, &err) ||
-		    !data_fits(o, &gd) ||
-		    (o->w[worker].sums && gd.runs == o->w[worker].runs)) {
-			gcda_release(&gd);
+		if (!o || !o->ok)
 			continue;
+		struct scan s = {c, o, &o->w[worker], NULL, 0, 0, 0, {0}, &err};
+		if (read_data(&s, *w, &files.v[i], &data) == SCAN_OK) {
+			take_moved(c, o, s.ws, s.gd.runs, tests, ntests);
+			note_program(c, o, prog);
+			nread++;
 		}
-		take_data(c, o, worker, &gd, tests, ntests);
-		note_program(c, o, prog);
-		gcda_release(&gd);
-		nread++;
+		gcda_release(&s.gd);
 	}
 	strbuf_release(&data);
 	strbuf_release(&err);

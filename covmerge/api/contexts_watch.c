@@ -21,12 +21,13 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "infile.h"
 #include "path.h"
 #include "strbuf.h"
 
-#define WATCH_MASK (IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_MOVED_TO | \
-		    IN_ONLYDIR | IN_DONT_FOLLOW)
+/* A process's writes end at its exit, when its files close
+ * (IN_CLOSE_WRITE, one event per file where IN_MODIFY is one per write) */
+#define WATCH_MASK (IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO | IN_ONLYDIR | \
+		    IN_DONT_FOLLOW)
 
 struct ctx_watch {
 	char *root;
@@ -129,7 +130,7 @@ static int watch_dir(struct ctx_watch *w, const char *dir)
 }
 
 static void add_file(struct ctx_watch_list *out, const char *path, size_t len,
-		     int wd)
+		     int wd, int fresh)
 {
 	GROW(out->v, out->alloc, out->n + 1);
 	struct ctx_watch_file *f = &out->v[out->n++];
@@ -137,6 +138,7 @@ static void add_file(struct ctx_watch_list *out, const char *path, size_t len,
 	const char *slash = strrchr(f->path, '/');
 	f->name = slash ? slash + 1 : f->path;
 	f->wd = wd;
+	f->fresh = fresh;
 }
 
 void ctx_watch_list_release(struct ctx_watch_list *l)
@@ -147,10 +149,12 @@ void ctx_watch_list_release(struct ctx_watch_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-int ctx_watch_open(const struct ctx_watch *w, const struct ctx_watch_file *f)
+int ctx_watch_at(const struct ctx_watch *w, const struct ctx_watch_file *f,
+		 const char **name)
 {
 	int dfd = f->wd >= 0 && (size_t)f->wd < w->adirs ? w->dfds[f->wd] : -1;
-	return dfd >= 0 ? infile_open_at(dfd, f->name) : infile_open_at(AT_FDCWD, f->path);
+	*name = dfd >= 0 ? f->name : f->path;
+	return dfd >= 0 ? dfd : AT_FDCWD;
 }
 
 struct walk_ctx {
@@ -175,7 +179,7 @@ static void on_file(const char *path, size_t len, const char *name, int link,
 		return;
 	if (link)
 		stop_watching(wc->w);
-	add_file(wc->out, path, len, wc->w->fd >= 0 ? wd : -1);
+	add_file(wc->out, path, len, wc->w->fd >= 0 ? wd : -1, 1);
 }
 
 /* Adds the .gcda files under dir->buf to out, watching each directory
@@ -212,9 +216,10 @@ static void sort_unique(struct ctx_watch_list *out)
 		qsort(out->v, out->n, sizeof(*out->v), cmp_file);
 	size_t n = 0;
 	for (size_t i = 0; i < out->n; i++) {
-		if (n && !strcmp(out->v[n - 1].path, out->v[i].path))
+		if (n && !strcmp(out->v[n - 1].path, out->v[i].path)) {
+			out->v[n - 1].fresh |= out->v[i].fresh;
 			free(out->v[i].path);
-		else
+		} else
 			out->v[n++] = out->v[i];
 	}
 	out->n = n;
@@ -267,7 +272,8 @@ static int read_events(struct ctx_watch *w, struct ctx_watch_list *out,
 				if ((ev->mask & (IN_CREATE | IN_MOVED_TO)) && !*rc)
 					*rc = walk(w, &path, out, bad_path);
 			} else if (path_has_suffix(ev->name, ".gcda")) {
-				add_file(out, path.buf, path.len, ev->wd);
+				add_file(out, path.buf, path.len, ev->wd,
+					 (ev->mask & (IN_CREATE | IN_MOVED_TO)) != 0);
 			}
 			if (w->fd < 0)
 				lost = 1;   /* a walk stopped the watching */

@@ -19,6 +19,9 @@ struct ctx_watch_file {
 	char *path;
 	const char *name;   /* its last component, in path */
 	int wd;             /* its directory's watch, -1 when none */
+	int fresh;          /* the name may be a new file since the last look
+			       (created, renamed to, or listed by a walk);
+			       else it is the same file, written */
 };
 
 struct ctx_watch_list {
@@ -39,10 +42,11 @@ void ctx_watch_list_release(struct ctx_watch_list *l);
 int ctx_watch_changed(struct ctx_watch *w, struct ctx_watch_list *out,
 		      char **bad_path);
 
-/* Opens file f of the last list for reading (by name in its directory
- * when the watcher keeps that open; without updating its access time when
- * allowed). Returns the descriptor, or -1 with errno. */
-int ctx_watch_open(const struct ctx_watch *w, const struct ctx_watch_file *f);
+/* Where file f of the last list is found: its directory as kept open by
+ * the watcher, with *name its last component (a long path costs a lookup
+ * per component at every open), or AT_FDCWD with *name its whole path. */
+int ctx_watch_at(const struct ctx_watch *w, const struct ctx_watch_file *f,
+		 const char **name);
 
 /* Whether w watches (the later calls list only what was written). */
 int ctx_watch_active(const struct ctx_watch *w);

@@ -126,6 +126,7 @@ int gcda_parse(struct gcda *g, const void *data, size_t len, struct strbuf *err)
 			break;
 		}
 		rd.pos = start + 8 + bytes;
+		g->nrecords++;
 	}
 	if (!rc && rd.err) {
 		strbuf_addf(err, "%s at byte %zu", rd.err, rd.err_pos);

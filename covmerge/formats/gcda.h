@@ -24,6 +24,9 @@ struct gcda {
 	uint32_t runs;
 	int swap;
 	int foreign;         /* gcda_parse failed: a format we do not read */
+	size_t nrecords;     /* records read (the file's layout: a record
+				that says "all zero", gcc >= 12, grows when
+				its counters move) */
 	size_t nfuncs;
 	struct gcda_func *funcs;
 };

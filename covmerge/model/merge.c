@@ -841,8 +841,9 @@ static void load_file_inputs(struct jobs *js, const struct inventory *inv,
 		}
 		if (ctx_store_detect(data.buf, data.len)) {
 			/* a context store given on its own */
-			ctx_load_bytes(&js->contexts, data.buf, data.len, path, root,
-				       opts, d);
+			if (!opts->skip_contexts)
+				ctx_load_bytes(&js->contexts, data.buf, data.len,
+					       path, root, opts, d);
 			continue;
 		}
 		if (!pshard_detect(data.buf, data.len)) {
@@ -944,7 +945,7 @@ int cm_merge(const struct cm_options *opts, struct cm_report **out)
 	}
 	load_file_inputs(&js, &inv, root, opts, &d);
 	/* a runner coverage directory's contexts */
-	for (size_t i = 0; i < opts->ninputs; i++) {
+	for (size_t i = 0; !opts->skip_contexts && i < opts->ninputs; i++) {
 		char *p = path_join(opts->inputs[i], CM_CTX_FILE);
 		struct stat st;
 		if (stat(opts->inputs[i], &st) == 0 && S_ISDIR(st.st_mode) &&

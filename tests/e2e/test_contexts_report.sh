@@ -5,7 +5,8 @@
 # ran (a line's count = how many of them ran it); the contexts travel in
 # portable shards (--export, runner --cov-export) and merge across runs
 # (two coverage directories: the union of their tests); --context on data
-# without contexts and a damaged store are errors naming the cause.
+# without contexts and a damaged store are errors naming the cause (when a
+# report needs the store: the others do not read it).
 set -euo pipefail
 # shellcheck source=tests/lib/runner.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/runner.sh"
@@ -83,6 +84,12 @@ rt_run plain --cov=obj --cov-dir covp bin
 	fail "--context without contexts passed"
 assert_contains "$work/nc.err" "the coverage data has no contexts" "--context without contexts is an error"
 printf 'covmerge-contexts 1\n\x10\0\0\0\0\0\0\0garbage' >"$work/cov/contexts.cmctx"
-(cd "$work" && "$COVMERGE" -q cov >/dev/null 2>"$work/bad.err") && fail "a damaged store passed"
+(cd "$work" && "$COVMERGE" -q --report "json:$work/bad.json" cov >/dev/null 2>"$work/bad.err") &&
+	fail "a damaged store passed"
 assert_contains "$work/bad.err" 'cannot read the contexts "cov/contexts.cmctx": corrupt' "a damaged store is an error naming it"
+[ -e "$work/bad.json" ] && fail "a report was written from a damaged store"
+# a report that shows no contexts does not read the store
+(cd "$work" && "$COVMERGE" -q --report "lcov:$work/nostore.info" cov >/dev/null 2>"$work/nostore.err") ||
+	fail "an lcov report read the unused store: $(cat "$work/nostore.err")"
+rt_expect_da "$work/nostore.info" lib.c "LIB positive" 1 "lcov from a directory with a damaged, unused store"
 ok "contexts in JSON, --context, portable shards, merged runs"

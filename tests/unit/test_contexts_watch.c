@@ -1,10 +1,11 @@
 /* The shard watcher of runner --cov-context=test (contexts_watch.c): the
  * first 8 looks list every .gcda file (walks); later looks list only the
- * files
- * written or created since, each once and sorted, with the files of a
- * directory made in between; other files never; a data file reached
- * through a symbolic link makes every look list everything; and the files
- * it names open by name in their directory. */
+ * files written or created since, each once and sorted, with the files of
+ * a directory made in between; other files never; a name that may be a
+ * new file (created, or listed by a walk) is fresh, one written in place
+ * is not; a data file reached through a symbolic link makes every look
+ * list everything; and the files it names open by name in their
+ * directory. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include <fcntl.h>
 
 #include "contexts_watch.h"
+#include "infile.h"
 #include "unit_util.h"
 
 static char *dir;
@@ -40,6 +42,17 @@ static void put(const char *rel, const char *text)
 	free(p);
 }
 
+/* Writes rel in place: the same file (inode), as libgcov does. */
+static void rewrite(const char *rel, const char *text)
+{
+	char *p = ut_join(dir, rel);
+	int fd = open(p, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(close(fd), 0);
+	free(p);
+}
+
 static void make_dir(const char *rel)
 {
 	char *p = ut_join(dir, rel);
@@ -47,7 +60,8 @@ static void make_dir(const char *rel)
 	free(p);
 }
 
-/* The names the watcher lists now, relative to dir, joined by spaces. */
+/* The names the watcher lists now, relative to dir, joined by spaces; a
+ * fresh one (maybe a new file) ends in '+'. */
 static char *look(struct ctx_watch *w)
 {
 	struct ctx_watch_list l = {0};
@@ -56,13 +70,15 @@ static char *look(struct ctx_watch *w)
 	assert_null(bad);
 	size_t n = 1, dl = strlen(dir);
 	for (size_t i = 0; i < l.n; i++)
-		n += strlen(l.v[i].path) + 1;
+		n += strlen(l.v[i].path) + 2;
 	char *s = calloc(1, n);
 	for (size_t i = 0; i < l.n; i++) {
 		assert_memory_equal(l.v[i].path, dir, dl);
 		if (i)
 			strcat(s, " ");
 		strcat(s, l.v[i].path + dl + 1);
+		if (l.v[i].fresh)
+			strcat(s, "+");
 	}
 	ctx_watch_list_release(&l);
 	return s;
@@ -93,22 +109,24 @@ static void test_first_look_then_changes(void **state)
 	put("z.gcda", "1");
 	put("a/x.gcno", "notes");
 	struct ctx_watch *w = ctx_watch_new(dir);
-	walks(w, "a/x.gcda a/y.gcda z.gcda");
+	walks(w, "a/x.gcda+ a/y.gcda+ z.gcda+");
 	assert_true(ctx_watch_active(w));
 	EXPECT_LOOK(w, "");                 /* nothing written since */
-	put("a/y.gcda", "22");
-	put("a/y.gcda", "333");             /* twice: listed once */
-	put("a/x.gcno", "other");           /* not data */
+	rewrite("a/y.gcda", "22");
+	rewrite("a/y.gcda", "333");         /* twice: listed once */
+	rewrite("a/x.gcno", "other");       /* not data */
 	put("new.gcda", "1");               /* created */
-	EXPECT_LOOK(w, "a/y.gcda new.gcda");
+	EXPECT_LOOK(w, "a/y.gcda new.gcda+");
+	put("a/x.gcda", "2");               /* replaced: a new file */
+	EXPECT_LOOK(w, "a/x.gcda+");
 	/* a directory made since the last look: its files were written
 	 * before it could be watched, and are listed; then it is watched */
 	make_dir("b");
 	make_dir("b/c");
 	put("b/c/deep.gcda", "1");
-	put("z.gcda", "2");
-	EXPECT_LOOK(w, "b/c/deep.gcda z.gcda");
-	put("b/c/deep.gcda", "2");
+	rewrite("z.gcda", "2");
+	EXPECT_LOOK(w, "b/c/deep.gcda+ z.gcda");
+	rewrite("b/c/deep.gcda", "2");
 	EXPECT_LOOK(w, "b/c/deep.gcda");
 	ctx_watch_free(w);
 }
@@ -125,7 +143,11 @@ static void check_opens(struct ctx_watch *w, size_t want_n, int watched)
 	for (size_t i = 0; i < l.n; i++) {
 		if (watched)
 			assert_true(l.v[i].wd >= 0);
-		int fd = ctx_watch_open(w, &l.v[i]);
+		const char *name;
+		int at = ctx_watch_at(w, &l.v[i], &name);
+		if (watched)
+			assert_true(at != AT_FDCWD && name == l.v[i].name);
+		int fd = infile_open_at(at, name);
 		assert_true(fd >= 0);
 		char buf[256] = {0};
 		assert_true(read(fd, buf, sizeof(buf) - 1) > 0);
@@ -147,7 +169,7 @@ static void test_open_by_name(void **state)
 	put("top.gcda", "top.gcda");
 	struct ctx_watch *w = ctx_watch_new(dir);
 	for (int i = 0; i < 7; i++)
-		EXPECT_LOOK(w, "d/a.gcda d/sub/inner.gcda d/z.gcda top.gcda");
+		EXPECT_LOOK(w, "d/a.gcda+ d/sub/inner.gcda+ d/z.gcda+ top.gcda+");
 	check_opens(w, 4, 1);      /* the walk that starts the watching */
 	assert_true(ctx_watch_active(w));
 	put("d/z.gcda", "z.gcda");
@@ -165,11 +187,11 @@ static void test_link_walks_every_time(void **state)
 	assert_int_equal(symlink(target, link), 0);
 	put("plain.gcda", "1");
 	struct ctx_watch *w = ctx_watch_new(dir);
-	walks(w, "linked.gcda plain.gcda");
+	walks(w, "linked.gcda+ plain.gcda+");
 	/* a write to the link's target is not seen by a watch: every look
 	 * lists everything */
 	assert_false(ctx_watch_active(w));
-	EXPECT_LOOK(w, "linked.gcda plain.gcda");
+	EXPECT_LOOK(w, "linked.gcda+ plain.gcda+");
 	ctx_watch_free(w);
 	free(target);
 	free(link);
