@@ -72,6 +72,8 @@ int gcda_parse(struct gcda *g, const void *data, size_t len, struct strbuf *err)
 		}
 		if (tag == GCOV_TAG_OBJECT_SUMMARY) {
 			g->runs = rd_u32(&sub);
+			g->summary_at = start;
+			g->summary_end = start + 8 + bytes;
 		} else if (tag == GCOV_TAG_PROGRAM_SUMMARY &&
 			   g->major == GCOV_LLVM_408) {
 			/* LLVM: checksum, counters, runs */

@@ -24,6 +24,8 @@ struct gcda {
 	uint32_t runs;
 	int swap;
 	int foreign;         /* gcda_parse failed: a format we do not read */
+	size_t summary_at, summary_end;  /* the object summary record's bytes
+					    (the runs; 0, 0 when none) */
 	size_t nrecords;     /* records read (the file's layout: a record
 				that says "all zero", gcc >= 12, grows when
 				its counters move) */
