@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -203,26 +204,42 @@ static int walk_from(struct ctx_watch *w, const char *top,
 	return rc;
 }
 
-static int cmp_file(const void *a, const void *b)
+static uint64_t hash_path(const char *s)
 {
-	return strcmp(((const struct ctx_watch_file *)a)->path,
-		      ((const struct ctx_watch_file *)b)->path);
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h ^ (h >> 29);
 }
 
-/* Sorts out and drops repeated names. */
-static void sort_unique(struct ctx_watch_list *out)
+/* Drops repeated names from out (the first stays, flagged fresh when any
+ * was), keeping the order: a table of the names kept, not a sort (a look
+ * after each test lists about as many files as a test program has
+ * objects). */
+static void unique(struct ctx_watch_list *out)
 {
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(*out->v), cmp_file);
+	if (out->n < 2)
+		return;
+	size_t cap = 16;
+	while (cap < out->n * 2)
+		cap *= 2;
+	uint32_t *slot = xcalloc(cap, sizeof(*slot));   /* kept index + 1 */
 	size_t n = 0;
 	for (size_t i = 0; i < out->n; i++) {
-		if (n && !strcmp(out->v[n - 1].path, out->v[i].path)) {
-			out->v[n - 1].fresh |= out->v[i].fresh;
+		size_t h = hash_path(out->v[i].path) & (cap - 1);
+		for (; slot[h]; h = (h + 1) & (cap - 1))
+			if (!strcmp(out->v[slot[h] - 1].path, out->v[i].path))
+				break;
+		if (slot[h]) {
+			out->v[slot[h] - 1].fresh |= out->v[i].fresh;
 			free(out->v[i].path);
-		} else
-			out->v[n++] = out->v[i];
+			continue;
+		}
+		out->v[n] = out->v[i];
+		slot[h] = (uint32_t)++n;
 	}
 	out->n = n;
+	free(slot);
 }
 
 /* The events queued since the last look: the data files written, the
@@ -292,7 +309,7 @@ int ctx_watch_changed(struct ctx_watch *w, struct ctx_watch_list *out,
 	ctx_watch_list_release(out);
 	int rc = 0;
 	if (w->fd >= 0 && w->primed && !read_events(w, out, bad_path, &rc)) {
-		sort_unique(out);
+		unique(out);
 		return rc;
 	}
 	/* the first looks, lost events, or no watching: the whole shard.
@@ -315,6 +332,6 @@ int ctx_watch_changed(struct ctx_watch *w, struct ctx_watch_list *out,
 	if (w->fd < 0)     /* stopped during the walk: no directory is open */
 		for (size_t i = 0; i < out->n; i++)
 			out->v[i].wd = -1;
-	sort_unique(out);
+	unique(out);
 	return rc;
 }

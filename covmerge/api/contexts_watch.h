@@ -31,7 +31,7 @@ struct ctx_watch_list {
 
 void ctx_watch_list_release(struct ctx_watch_list *l);
 
-/* Sets out (sorted, each once) to the .gcda files under root that were
+/* Sets out (each once, in no set order) to the .gcda files under root that were
  * created or written since the previous call. The first 8 calls (watching
  * costs some ten milliseconds to set up and close), a call after
  * the kernel dropped events (its queue overflowed), and every call when

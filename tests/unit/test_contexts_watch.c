@@ -1,6 +1,6 @@
 /* The shard watcher of runner --cov-context=test (contexts_watch.c): the
  * first 8 looks list every .gcda file (walks); later looks list only the
- * files written or created since, each once and sorted, with the files of
+ * files written or created since, each once, with the files of
  * a directory made in between; other files never; a name that may be a
  * new file (created, or listed by a walk) is fresh, one written in place
  * is not; a data file reached through a symbolic link makes every look
@@ -60,8 +60,13 @@ static void make_dir(const char *rel)
 	free(p);
 }
 
-/* The names the watcher lists now, relative to dir, joined by spaces; a
- * fresh one (maybe a new file) ends in '+'. */
+/* The names the watcher lists now, relative to dir, sorted and joined by
+ * spaces; a fresh one (maybe a new file) ends in '+'. */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static char *look(struct ctx_watch *w)
 {
 	struct ctx_watch_list l = {0};
@@ -69,17 +74,28 @@ static char *look(struct ctx_watch *w)
 	assert_int_equal(ctx_watch_changed(w, &l, &bad), 0);
 	assert_null(bad);
 	size_t n = 1, dl = strlen(dir);
-	for (size_t i = 0; i < l.n; i++)
-		n += strlen(l.v[i].path) + 2;
-	char *s = calloc(1, n);
+	char **names = calloc(l.n + 1, sizeof(*names));
 	for (size_t i = 0; i < l.n; i++) {
 		assert_memory_equal(l.v[i].path, dir, dl);
+		names[i] = calloc(1, strlen(l.v[i].path) + 2);
+		strcpy(names[i], l.v[i].path + dl + 1);
+		if (l.v[i].fresh)
+			strcat(names[i], "+");
+		n += strlen(names[i]) + 1;
+	}
+	qsort(names, l.n, sizeof(*names), cmp_str);
+	char *s = calloc(1, n);
+	for (size_t i = 0; i < l.n; i++) {
 		if (i)
 			strcat(s, " ");
-		strcat(s, l.v[i].path + dl + 1);
-		if (l.v[i].fresh)
-			strcat(s, "+");
+		strcat(s, names[i]);
+		/* each once */
+		if (i)
+			assert_true(strcmp(names[i - 1], names[i]) < 0);
 	}
+	for (size_t i = 0; i < l.n; i++)
+		free(names[i]);
+	free(names);
 	ctx_watch_list_release(&l);
 	return s;
 }
