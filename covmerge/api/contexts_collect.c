@@ -708,7 +708,8 @@ static void git_identity(struct ctx_store *s)
 	strbuf_init(&out);
 	strbuf_init(&err);
 	char *head[] = {"git", "rev-parse", "--verify", "-q", "HEAD", NULL};
-	if (cm_run_capture(head, "/dev/null", &out, &err) == 0 && out.len >= 40) {
+	/* outside a repository there is no revision: not an error to show */
+	if (cm_run_capture_quiet(head, "/dev/null", &out, &err) == 0 && out.len >= 40) {
 		free(s->revision);
 		s->revision = xstrndup(out.buf, 40);
 	}

@@ -59,7 +59,8 @@ void cm_describe_status(struct strbuf *sb, int status)
 		strbuf_addf(sb, "signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-int cm_run_capture(char *const *argv, const char *stdin_path,
+/* cm_run_capture, its standard error from err_fd (-1: inherited). */
+static int capture(char *const *argv, const char *stdin_path, int err_fd,
 		   struct strbuf *out, struct strbuf *err)
 {
 	int in = -1;
@@ -74,7 +75,7 @@ int cm_run_capture(char *const *argv, const char *stdin_path,
 			close(in);
 		return -1;
 	}
-	pid_t pid = start(argv, in, fd[1], -1, err);
+	pid_t pid = start(argv, in, fd[1], err_fd, err);
 	close(fd[1]);
 	if (in >= 0)
 		close(in);
@@ -111,6 +112,22 @@ int cm_run_capture(char *const *argv, const char *stdin_path,
 		return -1;
 	}
 	return 0;
+}
+
+int cm_run_capture(char *const *argv, const char *stdin_path,
+		   struct strbuf *out, struct strbuf *err)
+{
+	return capture(argv, stdin_path, -1, out, err);
+}
+
+int cm_run_capture_quiet(char *const *argv, const char *stdin_path,
+			 struct strbuf *out, struct strbuf *err)
+{
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int rc = capture(argv, stdin_path, null, out, err);
+	if (null >= 0)
+		close(null);
+	return rc;
 }
 
 int cm_run_to_files(char *const *argv, const char *out_path,

@@ -12,6 +12,11 @@
 int cm_run_capture(char *const *argv, const char *stdin_path,
 		   struct strbuf *out, struct strbuf *err);
 
+/* cm_run_capture with its standard error thrown away: for a question
+ * whose "no" is an answer (git rev-parse outside a repository). */
+int cm_run_capture_quiet(char *const *argv, const char *stdin_path,
+			 struct strbuf *out, struct strbuf *err);
+
 /* Runs argv (argv[0] a path, or found on PATH) with its standard output
  * and error written to the files out_path and err_path (made or
  * truncated), its standard input /dev/null. Returns its wait status, or

@@ -78,6 +78,15 @@ assert_eq "$(ctx "$work/two.json" lib.c "$neg")" "bin/test_cm_pass::gamma::gamma
 assert_eq "$(ctx "$work/two.json" lib.c "$pos")" "bin/test_calc0" "two runs: positive"
 assert_eq "$(ctx "$work/two.json" lib.c "$zero")" "(not executed)" "two runs: zero ran in neither"
 
+# outside a git repository the store has no revision, and git's complaint
+# ("fatal: not a git repository") is not shown
+saved_env=("${RT_ENV[@]}")
+RT_ENV+=("GIT_CEILING_DIRECTORIES=$(dirname "$work")")
+rt_run nogit --cov=obj --cov-dir covng --cov-context=test -k calc0 bin
+RT_ENV=("${saved_env[@]}")
+rt_expect_rc 0 "a run outside a git repository"
+assert_not_contains "$rr_err" "fatal" "no git message outside a repository"
+
 # no contexts, a damaged store
 rt_run plain --cov=obj --cov-dir covp bin
 (cd "$work" && "$COVMERGE" --context '*' covp >/dev/null 2>"$work/nc.err") &&
