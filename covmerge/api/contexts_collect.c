@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "contexts.h"
 #include "contexts_watch.h"
 #include "gcda.h"
@@ -130,14 +131,6 @@ struct cm_ctx_collector {
 	struct lines_scratch scratch;
 	struct ctx_watch **watch; /* per worker: what its tests wrote */
 };
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
 
 struct cm_ctx_collector *cm_ctx_collector_new(int nworkers)
 {

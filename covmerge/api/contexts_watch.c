@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "path.h"
 #include "strbuf.h"
 
@@ -204,14 +205,6 @@ static int walk_from(struct ctx_watch *w, const char *top,
 	return rc;
 }
 
-static uint64_t hash_path(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h ^ (h >> 29);
-}
-
 /* Drops repeated names from out (the first stays, flagged fresh when any
  * was), keeping the order: a table of the names kept, not a sort (a look
  * after each test lists about as many files as a test program has
@@ -226,7 +219,7 @@ static void unique(struct ctx_watch_list *out)
 	uint32_t *slot = xcalloc(cap, sizeof(*slot));   /* kept index + 1 */
 	size_t n = 0;
 	for (size_t i = 0; i < out->n; i++) {
-		size_t h = hash_path(out->v[i].path) & (cap - 1);
+		size_t h = hash_str(out->v[i].path) & (cap - 1);
 		for (; slot[h]; h = (h + 1) & (cap - 1))
 			if (!strcmp(out->v[slot[h] - 1].path, out->v[i].path))
 				break;

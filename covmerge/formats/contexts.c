@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include "alloc.h"
+#include "hash.h"
 
 /* Name -> index lookups: one open-addressing table per kind. */
 struct name_table {
@@ -15,14 +16,6 @@ struct name_table {
 struct ctx_names {
 	struct name_table tests, progs, files;
 };
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
 
 typedef const char *name_of_fn(const struct ctx_store *s, uint32_t i);
 
