@@ -15,4 +15,16 @@ static inline uint64_t hash_str(const char *s)
 	return h ^ (h >> 29);
 }
 
+/* A 64-bit mixer (splitmix64's finaliser): every input bit reaches every
+ * output bit, so a table indexed by the low bits of a key made of several
+ * small numbers does not cluster. */
+static inline uint64_t hash_u64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
 #endif

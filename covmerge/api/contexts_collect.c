@@ -85,19 +85,36 @@ struct cobj {
  * line most tests run is one run). */
 struct ranges {
 	uint32_t file;
-	uint32_t next;            /* the next list of the same line, index + 1 */
+	/* the last run, tests lo..hi, not yet in e (hi < lo: none): adding
+	 * the next test touches this struct alone, not e's runs elsewhere in
+	 * memory */
+	uint32_t lo, hi;
 	struct ctx_entry e;
 };
 
-/* Per store file: by line, its first list (index + 1; the line's own and
- * its branch arcs' lists are chained by next). Lines past LINE_HEADS
- * share heads (a source of a million lines is rare; a corrupt notes file
- * costs no memory). */
-#define LINE_HEADS (1u << 20)
-struct line_heads {
-	uint32_t *head;
-	size_t n;
-};
+static void ranges_add(struct ranges *r, uint32_t t)
+{
+	if (r->hi < r->lo) {
+		r->lo = r->hi = t;
+	} else if ((uint64_t)t == (uint64_t)r->hi + 1) {
+		r->hi = t;
+	} else if (t > r->hi) {
+		ctx_entry_add_run(&r->e, r->lo, r->hi);
+		r->lo = r->hi = t;
+	} else if (t < r->lo) {   /* out of order (not seen: tests end in turn) */
+		ctx_entry_add(&r->e, t);
+	}
+}
+
+/* e with the last run in it. */
+static struct ctx_entry *ranges_entry(struct ranges *r)
+{
+	if (r->lo <= r->hi)
+		ctx_entry_add_run(&r->e, r->lo, r->hi);
+	r->lo = 1;
+	r->hi = 0;
+	return &r->e;
+}
 
 /* A function whose counters moved in the file being read: its n counters
  * now are the collector's now[at...]. */
@@ -114,8 +131,8 @@ struct cm_ctx_collector {
 	size_t nobjs, aobjs;
 	uint32_t *slots;          /* gcda path hash -> obj index + 1 */
 	size_t cap;
-	struct line_heads *heads; /* per store file */
-	size_t nheads;
+	uint32_t *by_key;         /* (file, line, branch) hash -> list + 1 */
+	size_t key_cap;           /* a power of 2 above twice nlists, or 0 */
 	struct ranges *lists;
 	size_t nlists, alists;
 	uint32_t *ran;            /* scratch: the slots one test ran */
@@ -169,9 +186,7 @@ void cm_ctx_collector_free(struct cm_ctx_collector *c)
 	}
 	free(c->objs);
 	free(c->slots);
-	for (size_t i = 0; i < c->nheads; i++)
-		free(c->heads[i].head);
-	free(c->heads);
+	free(c->by_key);
 	for (size_t i = 0; i < c->nlists; i++)
 		free(c->lists[i].e.r);
 	free(c->lists);
@@ -350,33 +365,42 @@ static int data_fits(const struct cobj *o, const struct gcda *gd)
 	return 1;
 }
 
-/* The ranges of (file, line, branch), made when new. */
+static size_t key_slot(uint32_t file, uint32_t line, uint32_t branch,
+		       size_t cap)
+{
+	return (size_t)hash_u64(((uint64_t)file << 32 | line) ^
+				hash_u64(branch)) & (cap - 1);
+}
+
+/* The ranges of (file, line, branch), made when new (a line may have
+ * hundreds of branch arcs: a long condition). */
 static struct ranges *ranges_for(struct cm_ctx_collector *c, uint32_t file,
 				 uint32_t line, uint32_t branch)
 {
-	if (file >= c->nheads) {
-		size_t n = c->store.nfiles > file ? c->store.nfiles : (size_t)file + 1;
-		c->heads = xreallocarray(c->heads, n, sizeof(*c->heads));
-		memset(c->heads + c->nheads, 0, (n - c->nheads) * sizeof(*c->heads));
-		c->nheads = n;
+	if (2 * (c->nlists + 1) > c->key_cap) {
+		size_t cap = c->key_cap ? 2 * c->key_cap : 1024;
+		uint32_t *t = xcalloc(cap, sizeof(*t));
+		for (size_t i = 0; i < c->nlists; i++) {
+			const struct ranges *r = &c->lists[i];
+			size_t k = key_slot(r->file, r->e.line, r->e.branch, cap);
+			while (t[k])
+				k = (k + 1) & (cap - 1);
+			t[k] = (uint32_t)i + 1;
+		}
+		free(c->by_key);
+		c->by_key = t;
+		c->key_cap = cap;
 	}
-	struct line_heads *lh = &c->heads[file];
-	uint32_t at = line & (LINE_HEADS - 1);
-	if (at >= lh->n) {
-		size_t n = lh->n ? lh->n : 64;
-		while (n <= at)
-			n *= 2;
-		lh->head = xreallocarray(lh->head, n, sizeof(*lh->head));
-		memset(lh->head + lh->n, 0, (n - lh->n) * sizeof(*lh->head));
-		lh->n = n;
+	size_t k = key_slot(file, line, branch, c->key_cap);
+	for (; c->by_key[k]; k = (k + 1) & (c->key_cap - 1)) {
+		struct ranges *r = &c->lists[c->by_key[k] - 1];
+		if (r->file == file && r->e.line == line && r->e.branch == branch)
+			return r;
 	}
-	for (uint32_t i = lh->head[at]; i; i = c->lists[i - 1].next)
-		if (c->lists[i - 1].e.line == line && c->lists[i - 1].e.branch == branch)
-			return &c->lists[i - 1];
 	GROW(c->lists, c->alists, c->nlists + 1);
 	struct ranges *r = &c->lists[c->nlists++];
-	*r = (struct ranges){file, lh->head[at], {line, branch, 0, 0, NULL}};
-	lh->head[at] = (uint32_t)c->nlists;
+	*r = (struct ranges){file, 1, 0, {line, branch, 0, 0, NULL}};
+	c->by_key[k] = (uint32_t)c->nlists;
 	return r;
 }
 
@@ -386,14 +410,12 @@ static void build_entries(struct cm_ctx_collector *c)
 	for (size_t i = 0; i < c->nlists; i++) {
 		struct ctx_file *f = &c->store.files[c->lists[i].file];
 		GROW(f->entries, f->aentries, f->nentries + 1);
-		f->entries[f->nentries++] = c->lists[i].e;
+		f->entries[f->nentries++] = *ranges_entry(&c->lists[i]);
 	}
 	c->nlists = 0;
-	for (size_t i = 0; i < c->nheads; i++)
-		free(c->heads[i].head);
-	free(c->heads);
-	c->heads = NULL;
-	c->nheads = 0;
+	free(c->by_key);
+	c->by_key = NULL;
+	c->key_cap = 0;
 }
 
 /* Whether f's counters in gd (not all zero: f->counters is set) are
@@ -453,7 +475,7 @@ static void give_slots(struct cm_ctx_collector *c, struct cobj *o,
 		}
 		struct ranges *r = &c->lists[o->slot_list[s] - 1];
 		for (size_t t = 0; t < ntests; t++)
-			ctx_entry_add(&r->e, tests[t]);
+			ranges_add(r, tests[t]);
 	}
 	c->nran = 0;
 }

@@ -258,6 +258,16 @@ void ctx_entry_add(struct ctx_entry *e, uint32_t t)
 		join_next(e, k);
 }
 
+void ctx_entry_add_run(struct ctx_entry *e, uint32_t lo, uint32_t hi)
+{
+	if (!e->nr || (uint64_t)e->r[e->nr - 1] + 1 < lo) {
+		put_run(e, e->nr, lo, hi);
+		return;
+	}
+	for (uint64_t t = lo; t <= hi; t++)
+		ctx_entry_add(e, (uint32_t)t);
+}
+
 size_t ctx_entry_count(const struct ctx_entry *e)
 {
 	size_t n = 0;

@@ -168,6 +168,31 @@ static void test_runs(void **state)
 	free(e.r);
 }
 
+/* Whole runs: after the last test one more run; touching or overlapping
+ * ones join the runs there. */
+static void test_add_run(void **state)
+{
+	(void)state;
+	struct ctx_entry e;
+	memset(&e, 0, sizeof(e));
+	ctx_entry_add_run(&e, 3, 5);
+	ctx_entry_add_run(&e, 8, 8);      /* a new run */
+	ctx_entry_add_run(&e, 9, 12);     /* touches 8: joins */
+	assert_int_equal(e.nr, 4);
+	const uint32_t want[] = {3, 5, 8, 12};
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(e.r[i], want[i]);
+	ctx_entry_add_run(&e, 0, 7);      /* over both: one run */
+	assert_int_equal(e.nr, 2);
+	assert_int_equal(e.r[0], 0);
+	assert_int_equal(e.r[1], 12);
+	ctx_entry_add_run(&e, 0xfffffffeu, 0xffffffffu);
+	assert_int_equal(e.nr, 4);
+	assert_int_equal(e.r[3], 0xffffffffu);
+	assert_int_equal(ctx_entry_count(&e), 15);
+	free(e.r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_runs),
+		cmocka_unit_test(test_add_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
