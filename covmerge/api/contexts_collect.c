@@ -75,46 +75,35 @@ struct cobj {
 	size_t nprogs, aprogs;
 	struct wsum *w;           /* per worker */
 	struct lines_plan plan;   /* made when a test first runs the object */
-	uint32_t *slot_list;      /* per plan slot: its ranges + 1, 0 none yet
-				     (NULL: no plan yet) */
-	uint32_t *slot_seen;      /* per plan slot: the last take that ran it */
+	struct oslot *slot;       /* per plan slot (NULL: no plan yet) */
+	size_t slot_base;         /* its slots' numbers in the collector's */
 };
 
-/* The tests that ran one line or branch arc of a file, while collecting
- * (runs of consecutive test numbers: tests are numbered as they end, so a
- * line most tests run is one run). */
+/* One slot of an object while collecting: the last take that ran it, and
+ * its last run of tests, lo..hi (hi < lo: none). Adding the test that
+ * follows the run touches this alone; a run that ends goes to the
+ * collector's log, written in order, and the logs become the store's
+ * test lists at the end: nothing per test is written elsewhere in
+ * memory. */
+struct oslot {
+	uint32_t seen;
+	uint32_t lo, hi;
+};
+
+/* A run of tests of one slot (numbered across objects: slot_base). */
+struct logged {
+	uint32_t slot_hi;         /* the slot number's high 32 bits */
+	uint32_t slot;
+	uint32_t lo, hi;
+};
+
+/* The tests that ran one line or branch arc of a file, made at the end
+ * from the slots' runs (a header's line is a slot in each object that
+ * includes it, and one list). */
 struct ranges {
 	uint32_t file;
-	/* the last run, tests lo..hi, not yet in e (hi < lo: none): adding
-	 * the next test touches this struct alone, not e's runs elsewhere in
-	 * memory */
-	uint32_t lo, hi;
 	struct ctx_entry e;
 };
-
-static void ranges_add(struct ranges *r, uint32_t t)
-{
-	if (r->hi < r->lo) {
-		r->lo = r->hi = t;
-	} else if ((uint64_t)t == (uint64_t)r->hi + 1) {
-		r->hi = t;
-	} else if (t > r->hi) {
-		ctx_entry_add_run(&r->e, r->lo, r->hi);
-		r->lo = r->hi = t;
-	} else if (t < r->lo) {   /* out of order (not seen: tests end in turn) */
-		ctx_entry_add(&r->e, t);
-	}
-}
-
-/* e with the last run in it. */
-static struct ctx_entry *ranges_entry(struct ranges *r)
-{
-	if (r->lo <= r->hi)
-		ctx_entry_add_run(&r->e, r->lo, r->hi);
-	r->lo = 1;
-	r->hi = 0;
-	return &r->e;
-}
 
 /* A function whose counters moved in the file being read: its n counters
  * now are the collector's now[at...]. */
@@ -133,8 +122,11 @@ struct cm_ctx_collector {
 	size_t cap;
 	uint32_t *by_key;         /* (file, line, branch) hash -> list + 1 */
 	size_t key_cap;           /* a power of 2 above twice nlists, or 0 */
-	struct ranges *lists;
+	struct ranges *lists;     /* made at the end */
 	size_t nlists, alists;
+	struct logged *log;       /* the slots' runs that ended, in order */
+	size_t nlog, alog;
+	size_t nslots;            /* slots numbered (objects' plans made) */
 	uint32_t *ran;            /* scratch: the slots one test ran */
 	size_t nran, aran;
 	int64_t *delta;           /* scratch: one function's deltas */
@@ -143,7 +135,7 @@ struct cm_ctx_collector {
 	size_t nmoved, amoved;
 	int64_t *now;             /* scratch: their counters */
 	size_t nnow, anow;
-	uint32_t take;            /* numbers the takes (slot_seen) */
+	uint32_t take;            /* numbers the takes (oslot.seen) */
 	size_t nmapped;           /* data files kept mapped */
 	struct lines_scratch scratch;
 	struct ctx_watch **watch; /* per worker: what its tests wrote */
@@ -176,8 +168,7 @@ void cm_ctx_collector_free(struct cm_ctx_collector *c)
 		strbuf_release(&o->data);
 		free(o->ix);
 		lines_plan_release(&o->plan);
-		free(o->slot_list);
-		free(o->slot_seen);
+		free(o->slot);
 		free(o->file_ids);
 		free(o->sources);
 		free(o->progs);
@@ -190,6 +181,7 @@ void cm_ctx_collector_free(struct cm_ctx_collector *c)
 	for (size_t i = 0; i < c->nlists; i++)
 		free(c->lists[i].e.r);
 	free(c->lists);
+	free(c->log);
 	free(c->ran);
 	free(c->delta);
 	free(c->moved);
@@ -399,18 +391,73 @@ static struct ranges *ranges_for(struct cm_ctx_collector *c, uint32_t file,
 	}
 	GROW(c->lists, c->alists, c->nlists + 1);
 	struct ranges *r = &c->lists[c->nlists++];
-	*r = (struct ranges){file, 1, 0, {line, branch, 0, 0, NULL}};
+	*r = (struct ranges){file, {line, branch, 0, 0, NULL}};
 	c->by_key[k] = (uint32_t)c->nlists;
 	return r;
 }
 
-/* The runs become the store's entries (unsorted: normalised after). */
+static void log_run(struct cm_ctx_collector *c, size_t slot, uint32_t lo,
+		    uint32_t hi)
+{
+	GROW(c->log, c->alog, c->nlog + 1);
+	c->log[c->nlog++] = (struct logged){(uint32_t)((uint64_t)slot >> 32),
+					    (uint32_t)slot, lo, hi};
+}
+
+static size_t logged_slot(const struct logged *l)
+{
+	return (size_t)((uint64_t)l->slot_hi << 32 | l->slot);
+}
+
+/* The slots' runs become the store's entries (unsorted: normalised
+ * after): the log sorted by slot (counting), each slot's runs appended to
+ * its line's list, which is then tidied (several slots, or runs that came
+ * out of order). */
 static void build_entries(struct cm_ctx_collector *c)
 {
+	for (size_t i = 0; i < c->nobjs; i++) {
+		struct cobj *o = &c->objs[i];
+		for (size_t k = 0; o->slot && k < o->plan.nslots; k++)
+			if (o->slot[k].lo <= o->slot[k].hi) {
+				log_run(c, o->slot_base + k, o->slot[k].lo, o->slot[k].hi);
+				o->slot[k].lo = 1;
+				o->slot[k].hi = 0;
+			}
+	}
+	size_t *at = xcalloc(c->nslots + 1, sizeof(*at));
+	for (size_t i = 0; i < c->nlog; i++)
+		at[logged_slot(&c->log[i]) + 1]++;
+	for (size_t k = 0; k < c->nslots; k++)
+		at[k + 1] += at[k];
+	struct logged *by_slot = xreallocarray(NULL, c->nlog ? c->nlog : 1,
+					       sizeof(*by_slot));
+	for (size_t i = 0; i < c->nlog; i++)
+		by_slot[at[logged_slot(&c->log[i])]++] = c->log[i];
+	free(c->log);
+	c->log = NULL;
+	c->nlog = c->alog = 0;
+	/* at[k] is now where slot k + 1's runs start */
+	for (size_t i = 0; i < c->nobjs; i++) {
+		struct cobj *o = &c->objs[i];
+		for (size_t k = 0; o->slot && k < o->plan.nslots; k++) {
+			size_t g = o->slot_base + k;
+			size_t from = g ? at[g - 1] : 0, to = at[g];
+			if (from == to)
+				continue;
+			const struct lines_slot *sl = &o->plan.slots[k];
+			struct ranges *r = ranges_for(c, o->file_ids[sl->file], sl->line,
+						      sl->branch);
+			for (size_t j = from; j < to; j++)
+				ctx_entry_append_run(&r->e, by_slot[j].lo, by_slot[j].hi);
+		}
+	}
+	free(by_slot);
+	free(at);
 	for (size_t i = 0; i < c->nlists; i++) {
+		ctx_entry_tidy(&c->lists[i].e);
 		struct ctx_file *f = &c->store.files[c->lists[i].file];
 		GROW(f->entries, f->aentries, f->nentries + 1);
-		f->entries[f->nentries++] = *ranges_entry(&c->lists[i]);
+		f->entries[f->nentries++] = c->lists[i].e;
 	}
 	c->nlists = 0;
 	free(c->by_key);
@@ -450,32 +497,35 @@ static void copy_counters(const struct gcda *gd, const struct gcda_func *f,
 }
 
 /* The tests of one process get the slots it ran in o (c->ran, where a
- * slot may come twice): each slot's ranges are found once per object (a
- * header's line shared by several objects is one list). */
+ * slot may come twice). */
 static void give_slots(struct cm_ctx_collector *c, struct cobj *o,
 		       const uint32_t *tests, size_t ntests)
 {
 	if (++c->take == 0) {   /* wrapped: no slot is seen */
 		for (size_t i = 0; i < c->nobjs; i++)
-			if (c->objs[i].slot_seen)
-				memset(c->objs[i].slot_seen, 0,
-				       c->objs[i].plan.nslots * sizeof(uint32_t));
+			for (size_t k = 0; c->objs[i].slot && k < c->objs[i].plan.nslots; k++)
+				c->objs[i].slot[k].seen = 0;
 		c->take = 1;
 	}
 	for (size_t i = 0; i < c->nran; i++) {
 		uint32_t s = c->ran[i];
-		if (o->slot_seen[s] == c->take)
+		struct oslot *os = &o->slot[s];
+		if (os->seen == c->take)
 			continue;
-		o->slot_seen[s] = c->take;
-		if (!o->slot_list[s]) {
-			const struct lines_slot *sl = &o->plan.slots[s];
-			struct ranges *r = ranges_for(c, o->file_ids[sl->file], sl->line,
-						      sl->branch);
-			o->slot_list[s] = (uint32_t)(r - c->lists) + 1;
+		os->seen = c->take;
+		for (size_t k = 0; k < ntests; k++) {
+			uint32_t t = tests[k];
+			if (os->hi < os->lo) {
+				os->lo = os->hi = t;
+			} else if ((uint64_t)t == (uint64_t)os->hi + 1) {
+				os->hi = t;
+			} else if (t > os->hi) {
+				log_run(c, o->slot_base + s, os->lo, os->hi);
+				os->lo = os->hi = t;
+			} else if (t < os->lo) {   /* out of order: tidied at the end */
+				log_run(c, o->slot_base + s, t, t);
+			}
 		}
-		struct ranges *r = &c->lists[o->slot_list[s] - 1];
-		for (size_t t = 0; t < ntests; t++)
-			ranges_add(r, tests[t]);
 	}
 	c->nran = 0;
 }
@@ -643,12 +693,14 @@ static void take_moved(struct cm_ctx_collector *c, struct cobj *o,
 		}
 		if (!any || o->g.funcs[mv->func].artificial || !ntests)
 			continue;
-		if (!o->slot_list) {
+		if (!o->slot) {
 			lines_plan_build(&o->g, &o->plan);
-			o->slot_list = xcalloc(o->plan.nslots ? o->plan.nslots : 1,
-					       sizeof(*o->slot_list));
-			o->slot_seen = xcalloc(o->plan.nslots ? o->plan.nslots : 1,
-					       sizeof(*o->slot_seen));
+			o->slot = xcalloc(o->plan.nslots ? o->plan.nslots : 1,
+					  sizeof(*o->slot));
+			for (size_t k = 0; k < o->plan.nslots; k++)
+				o->slot[k] = (struct oslot){0, 1, 0};
+			o->slot_base = c->nslots;
+			c->nslots += o->plan.nslots;
 		}
 		lines_plan_ran(&o->plan, &o->g, mv->func, c->delta, &c->scratch,
 			       &c->ran, &c->nran, &c->aran);

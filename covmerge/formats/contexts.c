@@ -258,14 +258,42 @@ void ctx_entry_add(struct ctx_entry *e, uint32_t t)
 		join_next(e, k);
 }
 
-void ctx_entry_add_run(struct ctx_entry *e, uint32_t lo, uint32_t hi)
+void ctx_entry_append_run(struct ctx_entry *e, uint32_t lo, uint32_t hi)
 {
-	if (!e->nr || (uint64_t)e->r[e->nr - 1] + 1 < lo) {
-		put_run(e, e->nr, lo, hi);
-		return;
+	put_run(e, e->nr, lo, hi);
+}
+
+static int cmp_run(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+void ctx_entry_tidy(struct ctx_entry *e)
+{
+	int sorted = 1;
+	for (uint32_t k = 2; k < e->nr && sorted; k += 2)
+		sorted = e->r[k] > e->r[k - 1];
+	if (sorted) {   /* ascending; touching runs join below */
+		for (uint32_t k = 2; k < e->nr && sorted; k += 2)
+			sorted = (uint64_t)e->r[k - 1] + 1 < e->r[k];
+		if (sorted)
+			return;
+	} else {
+		qsort(e->r, e->nr / 2, 2 * sizeof(*e->r), cmp_run);
 	}
-	for (uint64_t t = lo; t <= hi; t++)
-		ctx_entry_add(e, (uint32_t)t);
+	uint32_t n = 0;
+	for (uint32_t k = 0; k < e->nr; k += 2) {
+		if (n && (uint64_t)e->r[n - 1] + 1 >= e->r[k]) {
+			if (e->r[k + 1] > e->r[n - 1])
+				e->r[n - 1] = e->r[k + 1];
+			continue;
+		}
+		e->r[n] = e->r[k];
+		e->r[n + 1] = e->r[k + 1];
+		n += 2;
+	}
+	e->nr = n;
 }
 
 size_t ctx_entry_count(const struct ctx_entry *e)

@@ -168,28 +168,34 @@ static void test_runs(void **state)
 	free(e.r);
 }
 
-/* Whole runs: after the last test one more run; touching or overlapping
- * ones join the runs there. */
-static void test_add_run(void **state)
+/* Runs appended as they come (out of order, overlapping, touching), then
+ * tidied: ascending, disjoint, never touching. */
+static void test_tidy(void **state)
 {
 	(void)state;
 	struct ctx_entry e;
 	memset(&e, 0, sizeof(e));
-	ctx_entry_add_run(&e, 3, 5);
-	ctx_entry_add_run(&e, 8, 8);      /* a new run */
-	ctx_entry_add_run(&e, 9, 12);     /* touches 8: joins */
+	ctx_entry_append_run(&e, 3, 5);
+	ctx_entry_append_run(&e, 8, 8);
+	ctx_entry_tidy(&e);               /* in order: as is */
 	assert_int_equal(e.nr, 4);
+	ctx_entry_append_run(&e, 9, 12);  /* touches 8 */
+	ctx_entry_tidy(&e);
 	const uint32_t want[] = {3, 5, 8, 12};
+	assert_int_equal(e.nr, 4);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(e.r[i], want[i]);
-	ctx_entry_add_run(&e, 0, 7);      /* over both: one run */
-	assert_int_equal(e.nr, 2);
-	assert_int_equal(e.r[0], 0);
-	assert_int_equal(e.r[1], 12);
-	ctx_entry_add_run(&e, 0xfffffffeu, 0xffffffffu);
-	assert_int_equal(e.nr, 4);
-	assert_int_equal(e.r[3], 0xffffffffu);
-	assert_int_equal(ctx_entry_count(&e), 15);
+	ctx_entry_append_run(&e, 20, 20);
+	ctx_entry_append_run(&e, 0, 7);   /* over 3-5, touching 8-12 */
+	ctx_entry_append_run(&e, 0xfffffffeu, 0xffffffffu);
+	ctx_entry_append_run(&e, 19, 19);
+	ctx_entry_append_run(&e, 4, 4);
+	ctx_entry_tidy(&e);
+	const uint32_t want2[] = {0, 12, 19, 20, 0xfffffffeu, 0xffffffffu};
+	assert_int_equal(e.nr, 6);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(e.r[i], want2[i]);
+	assert_int_equal(ctx_entry_count(&e), 17);
 	free(e.r);
 }
 
@@ -200,7 +206,7 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_runs),
-		cmocka_unit_test(test_add_run),
+		cmocka_unit_test(test_tidy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
