@@ -162,20 +162,20 @@ void lines_plan_ran(const struct lines_plan *p, const struct gcno *g,
 	const struct gcno_func *fn = &g->funcs[f];
 	if (fn->artificial)
 		return;
-	GROW(scr->bcount, scr->ab, fn->nblocks ? fn->nblocks : 1);
-	GROW(scr->acount, scr->aa, fn->narcs ? fn->narcs : 1);
+	GROW(scr->count, scr->alloc, (size_t)fn->nblocks + fn->narcs + 1);
 	graph_tape_run(&p->tapes[f], fn->nblocks, fn->narcs, counters,
-		       scr->bcount, scr->acount);
+		       scr->count);
+	const int64_t *bcount = scr->count, *acount = scr->count + fn->nblocks;
 	const uint32_t *boff = p->block_off + p->func_block[f];
 	for (uint32_t b = 0; b < fn->nblocks; b++) {
-		if (scr->bcount[b] <= 0)
+		if (bcount[b] <= 0)
 			continue;
 		for (uint32_t i = boff[b]; i < boff[b + 1]; i++)
 			APPEND(*out, *n, *alloc, p->block_slot[i]);
 	}
 	const uint32_t *aoff = p->arc_off + p->func_arc[f];
 	for (uint32_t a = 0; a < fn->narcs; a++) {
-		if (scr->acount[a] <= 0)
+		if (acount[a] <= 0)
 			continue;
 		for (uint32_t i = aoff[a]; i < aoff[a + 1]; i++)
 			APPEND(*out, *n, *alloc, p->arc_slot[i]);
@@ -184,7 +184,6 @@ void lines_plan_ran(const struct lines_plan *p, const struct gcno *g,
 
 void lines_scratch_release(struct lines_scratch *scr)
 {
-	free(scr->bcount);
-	free(scr->acount);
+	free(scr->count);
 	memset(scr, 0, sizeof(*scr));
 }

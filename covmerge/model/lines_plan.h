@@ -40,8 +40,8 @@ struct lines_plan {
 
 /* Room for one function's block and arc counts (the caller's, reused). */
 struct lines_scratch {
-	int64_t *bcount, *acount;
-	size_t ab, aa;
+	int64_t *count;           /* the blocks', then the arcs' */
+	size_t alloc;
 };
 
 void lines_plan_build(const struct gcno *g, struct lines_plan *p);

@@ -318,58 +318,63 @@ void graph_solve(struct graph *gr, const struct gcno_func *fn,
 	solve(gr, fn, counters, NULL);
 }
 
+/* The recorded steps become the tape's program (see solve.h): the sides
+ * are looked up once here instead of at every replay. */
+static void compile_tape(const struct graph *gr, struct graph_tape *t)
+{
+	uint32_t nb = gr->nblocks;
+	size_t n = 0, alloc = 0;
+	uint32_t *prog = NULL;
+	for (size_t i = 0; i < t->nsteps; i++) {
+		const struct graph_step *st = &t->steps[i];
+		uint32_t b = st->block;
+		int succ = st->kind == GS_BLOCK_FROM_SUCC || st->kind == GS_ARC_FROM_SUCC;
+		int arc = st->kind == GS_ARC_FROM_SUCC || st->kind == GS_ARC_FROM_PRED;
+		const uint32_t *off = succ ? gr->succ_off : gr->pred_off;
+		const uint32_t *side = succ ? gr->succ : gr->pred;
+		APPEND(prog, n, alloc, arc ? nb + st->arc : b);
+		APPEND(prog, n, alloc, arc ? b : UINT32_MAX);
+		size_t at = n;
+		APPEND(prog, n, alloc, 0u);
+		for (uint32_t k = off[b]; k < off[b + 1]; k++) {
+			if (arc && side[k] == st->arc)
+				continue;
+			APPEND(prog, n, alloc, nb + side[k]);
+			prog[at]++;
+		}
+	}
+	free(t->steps);
+	t->steps = NULL;
+	t->nsteps = t->asteps = 0;
+	t->prog = prog;
+	t->nprog = n;
+}
+
 void graph_solve_taped(struct graph *gr, const struct gcno_func *fn,
 		       const int64_t *counters, struct graph_tape *tape)
 {
 	memset(tape, 0, sizeof(*tape));
 	solve(gr, fn, counters, tape);
-	uint32_t nb = gr->nblocks, na = gr->narcs;
-	tape->succ_off = xcalloc(nb + 1, sizeof(uint32_t));
-	tape->pred_off = xcalloc(nb + 1, sizeof(uint32_t));
-	tape->succ = xcalloc(na ? na : 1, sizeof(uint32_t));
-	tape->pred = xcalloc(na ? na : 1, sizeof(uint32_t));
-	memcpy(tape->succ_off, gr->succ_off, (nb + 1) * sizeof(uint32_t));
-	memcpy(tape->pred_off, gr->pred_off, (nb + 1) * sizeof(uint32_t));
-	memcpy(tape->succ, gr->succ, na * sizeof(uint32_t));
-	memcpy(tape->pred, gr->pred, na * sizeof(uint32_t));
+	compile_tape(gr, tape);
 }
 
 void graph_tape_run(const struct graph_tape *t, uint32_t nblocks,
-		    uint32_t narcs, const int64_t *counters, int64_t *bcount,
-		    int64_t *acount)
+		    uint32_t narcs, const int64_t *counters, int64_t *count)
 {
-	memset(bcount, 0, nblocks * sizeof(*bcount));
-	memset(acount, 0, narcs * sizeof(*acount));
+	memset(count, 0, ((size_t)nblocks + narcs) * sizeof(*count));
+	int64_t *acount = count + nblocks;
 	for (uint32_t i = 0; i < t->ncounters; i++)
 		acount[t->counter_arc[i]] = counters[i];
-	for (size_t i = 0; i < t->nsteps; i++) {
-		const struct graph_step *st = &t->steps[i];
-		uint32_t b = st->block;
+	const uint32_t *p = t->prog, *end = t->prog + t->nprog;
+	while (p < end) {
+		uint32_t target = p[0], base = p[1], n = p[2];
+		p += 3;
 		uint64_t sum = 0;
-		switch (st->kind) {
-		case GS_BLOCK_FROM_SUCC:
-			for (uint32_t k = t->succ_off[b]; k < t->succ_off[b + 1]; k++)
-				sum += (uint64_t)acount[t->succ[k]];
-			bcount[b] = (int64_t)sum;
-			break;
-		case GS_BLOCK_FROM_PRED:
-			for (uint32_t k = t->pred_off[b]; k < t->pred_off[b + 1]; k++)
-				sum += (uint64_t)acount[t->pred[k]];
-			bcount[b] = (int64_t)sum;
-			break;
-		case GS_ARC_FROM_SUCC:
-			for (uint32_t k = t->succ_off[b]; k < t->succ_off[b + 1]; k++)
-				if (t->succ[k] != st->arc)
-					sum += (uint64_t)acount[t->succ[k]];
-			acount[st->arc] = (int64_t)((uint64_t)bcount[b] - sum);
-			break;
-		default:
-			for (uint32_t k = t->pred_off[b]; k < t->pred_off[b + 1]; k++)
-				if (t->pred[k] != st->arc)
-					sum += (uint64_t)acount[t->pred[k]];
-			acount[st->arc] = (int64_t)((uint64_t)bcount[b] - sum);
-			break;
-		}
+		for (uint32_t k = 0; k < n; k++)
+			sum += (uint64_t)count[p[k]];
+		p += n;
+		count[target] = base == UINT32_MAX ? (int64_t)sum
+			: (int64_t)((uint64_t)count[base] - sum);
 	}
 }
 
@@ -377,10 +382,7 @@ void graph_tape_release(struct graph_tape *t)
 {
 	free(t->steps);
 	free(t->counter_arc);
-	free(t->succ_off);
-	free(t->succ);
-	free(t->pred_off);
-	free(t->pred);
+	free(t->prog);
 	memset(t, 0, sizeof(*t));
 }
 

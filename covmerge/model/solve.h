@@ -60,11 +60,16 @@ struct graph_step {
 };
 
 struct graph_tape {
-	struct graph_step *steps;
+	struct graph_step *steps;  /* while recording; freed after */
 	size_t nsteps, asteps;
 	uint32_t *counter_arc;    /* per counter: its arc */
 	size_t ncounters, acounters;
-	uint32_t *succ_off, *succ, *pred_off, *pred;   /* as the graph's */
+	/* the steps as a program over one array of counts (the blocks, then
+	 * the arcs): per step its target, its base (UINT32_MAX: none; else
+	 * the block whose count the sum is taken from), n, then the n counts
+	 * summed */
+	uint32_t *prog;
+	size_t nprog;
 };
 
 /* graph_solve, recording the tape. */
@@ -72,10 +77,10 @@ void graph_solve_taped(struct graph *gr, const struct gcno_func *fn,
 		       const int64_t *counters, struct graph_tape *tape);
 /* The counts counters give (fn->ncounters values), as graph_solve's
  * before clamping: a count it cannot derive is 0, a negative one stays
- * negative. bcount and acount hold fn's nblocks and narcs. */
+ * negative. count holds fn's nblocks block counts, then its narcs arc
+ * counts. */
 void graph_tape_run(const struct graph_tape *t, uint32_t nblocks,
-		    uint32_t narcs, const int64_t *counters, int64_t *bcount,
-		    int64_t *acount);
+		    uint32_t narcs, const int64_t *counters, int64_t *count);
 void graph_tape_release(struct graph_tape *t);
 
 #endif

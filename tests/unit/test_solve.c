@@ -64,11 +64,11 @@ static void check_tape(const struct gcno_func *fn, const int64_t *counters)
 	graph_solve_taped(&gr, fn, NULL, &tape);
 	graph_release(&gr);
 	graph_solve(&want, fn, counters);
-	int64_t *b = calloc(fn->nblocks ? fn->nblocks : 1, sizeof(*b));
-	int64_t *a = calloc(fn->narcs ? fn->narcs : 1, sizeof(*a));
+	int64_t *b = calloc((size_t)fn->nblocks + fn->narcs + 1, sizeof(*b));
+	int64_t *a = b + fn->nblocks;
 	int64_t *zero = calloc(fn->ncounters ? fn->ncounters : 1, sizeof(*zero));
 	graph_tape_run(&tape, fn->nblocks, fn->narcs, counters ? counters : zero,
-		       b, a);
+		       b);
 	for (uint32_t i = 0; i < fn->nblocks; i++)
 		if ((b[i] < 0 ? 0 : b[i]) != want.bcount[i])
 			fail_msg("tape: block %u: %lld, solve %lld", i,
@@ -79,7 +79,6 @@ static void check_tape(const struct gcno_func *fn, const int64_t *counters)
 				 (long long)a[i], (long long)want.acount[i]);
 	assert_int_equal(tape.ncounters, fn->ncounters);
 	free(b);
-	free(a);
 	free(zero);
 	graph_tape_release(&tape);
 	graph_release(&want);
