@@ -261,7 +261,12 @@ void ctx_entry_add(struct ctx_entry *e, uint32_t t)
 
 void ctx_entry_append_run(struct ctx_entry *e, uint32_t lo, uint32_t hi)
 {
-	put_run(e, e->nr, lo, hi);
+	if (e->nr + 2 > e->ar) {
+		e->ar = e->ar ? e->ar * 2 : 4;
+		e->r = xreallocarray(e->r, e->ar, sizeof(*e->r));
+	}
+	e->r[e->nr++] = lo;
+	e->r[e->nr++] = hi;
 }
 
 static int cmp_run(const void *a, const void *b)
@@ -307,7 +312,11 @@ size_t ctx_entry_count(const struct ctx_entry *e)
 
 static void normalize_file(struct ctx_file *f)
 {
-	if (f->nentries > 1)
+	size_t in_order = 1;
+	while (in_order < f->nentries &&
+	       cmp_entry(&f->entries[in_order - 1], &f->entries[in_order]) < 0)
+		in_order++;
+	if (in_order < f->nentries)   /* not already (the collector's are) */
 		qsort(f->entries, f->nentries, sizeof(*f->entries), cmp_entry);
 	size_t k = 0;
 	for (size_t i = 0; i < f->nentries; i++) {
@@ -377,14 +386,17 @@ void ctx_store_merge(struct ctx_store *dst, const struct ctx_store *src)
 /* Writing. */
 static void put_u(struct strbuf *b, uint64_t v)
 {
-	unsigned char buf[10];
+	if (b->alloc - b->len < 11)
+		strbuf_grow(b, 11);
+	unsigned char *p = (unsigned char *)b->buf + b->len;
 	size_t n = 0;
 	do {
 		unsigned char c = v & 0x7f;
 		v >>= 7;
-		buf[n++] = c | (v ? 0x80 : 0);
+		p[n++] = c | (v ? 0x80 : 0);
 	} while (v);
-	strbuf_add(b, buf, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
 }
 
 static void put_str(struct strbuf *b, const char *s)

@@ -127,10 +127,38 @@ void lines_plan_build(const struct gcno *g, struct lines_plan *p)
 		plan_line(p, &aslots, graphs, e.v + i, j - i, &blocks, &arcs);
 		i = j;
 	}
-	to_csr(&blocks, nblocks, &p->block_off, &p->block_slot);
-	to_csr(&arcs, narcs, &p->arc_off, &p->arc_slot);
+	uint32_t *block_off, *block_slot, *arc_off, *arc_slot;
+	to_csr(&blocks, nblocks, &block_off, &block_slot);
+	to_csr(&arcs, narcs, &arc_off, &arc_slot);
 	free(blocks.v);
 	free(arcs.v);
+	/* per function, in the order of its counts */
+	p->probe_off = xcalloc(nf + 1, sizeof(uint32_t));
+	p->probes = xcalloc(blocks.n + arcs.n ? blocks.n + arcs.n : 1,
+			    sizeof(*p->probes));
+	uint32_t np = 0;
+	for (size_t f = 0; f < nf; f++) {
+		p->probe_off[f] = np;
+		const struct gcno_func *fn = &g->funcs[f];
+		if (fn->artificial)
+			continue;
+		for (uint32_t b = 0; b < fn->nblocks; b++) {
+			uint32_t k = p->func_block[f] + b;
+			for (uint32_t i = block_off[k]; i < block_off[k + 1]; i++)
+				p->probes[np++] = (struct lines_probe){b, block_slot[i]};
+		}
+		for (uint32_t a = 0; a < fn->narcs; a++) {
+			uint32_t k = p->func_arc[f] + a;
+			for (uint32_t i = arc_off[k]; i < arc_off[k + 1]; i++)
+				p->probes[np++] = (struct lines_probe){fn->nblocks + a,
+								       arc_slot[i]};
+		}
+	}
+	p->probe_off[nf] = np;
+	free(block_off);
+	free(block_slot);
+	free(arc_off);
+	free(arc_slot);
 	for (size_t f = 0; f < nf; f++)
 		if (!g->funcs[f].artificial)
 			graph_release(&graphs[f]);
@@ -147,10 +175,8 @@ void lines_plan_release(struct lines_plan *p)
 	free(p->slots);
 	free(p->func_block);
 	free(p->func_arc);
-	free(p->block_off);
-	free(p->block_slot);
-	free(p->arc_off);
-	free(p->arc_slot);
+	free(p->probe_off);
+	free(p->probes);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -165,21 +191,15 @@ void lines_plan_ran(const struct lines_plan *p, const struct gcno *g,
 	GROW(scr->count, scr->alloc, (size_t)fn->nblocks + fn->narcs + 1);
 	graph_tape_run(&p->tapes[f], fn->nblocks, fn->narcs, counters,
 		       scr->count);
-	const int64_t *bcount = scr->count, *acount = scr->count + fn->nblocks;
-	const uint32_t *boff = p->block_off + p->func_block[f];
-	for (uint32_t b = 0; b < fn->nblocks; b++) {
-		if (bcount[b] <= 0)
-			continue;
-		for (uint32_t i = boff[b]; i < boff[b + 1]; i++)
-			APPEND(*out, *n, *alloc, p->block_slot[i]);
+	uint32_t from = p->probe_off[f], to = p->probe_off[f + 1];
+	GROW(*out, *alloc, *n + (to - from) + 1);
+	uint32_t *o = *out;
+	size_t k = *n;
+	for (uint32_t i = from; i < to; i++) {
+		o[k] = p->probes[i].slot;
+		k += scr->count[p->probes[i].count] > 0;
 	}
-	const uint32_t *aoff = p->arc_off + p->func_arc[f];
-	for (uint32_t a = 0; a < fn->narcs; a++) {
-		if (acount[a] <= 0)
-			continue;
-		for (uint32_t i = aoff[a]; i < aoff[a + 1]; i++)
-			APPEND(*out, *n, *alloc, p->arc_slot[i]);
-	}
+	*n = k;
 }
 
 void lines_scratch_release(struct lines_scratch *scr)

@@ -25,15 +25,22 @@ struct lines_slot {
 	uint32_t branch;   /* 0: the line; b + 1: its branch arc b */
 };
 
+struct lines_probe {
+	uint32_t count, slot;
+};
+
 struct lines_plan {
 	uint32_t nslots;
 	struct lines_slot *slots;  /* sorted by (file, line, branch) */
-	/* per notes function: where its blocks' and arcs' entries start in
-	 * block_off and arc_off (artificial functions have none) */
+	/* per notes function: where its blocks and arcs start when the
+	 * object's are numbered in a row (artificial functions have none) */
 	uint32_t *func_block, *func_arc;
-	uint32_t *block_off, *block_slot;  /* block i's slots: block_slot
-					      [block_off[i] .. block_off[i+1]) */
-	uint32_t *arc_off, *arc_slot;
+	/* function f's probes are probes[probe_off[f] .. probe_off[f + 1]):
+	 * each a count of its solve (graph_tape_run's: a block, or nblocks +
+	 * an arc) and a slot that ran when that count is above 0; blocks and
+	 * arcs that make no slot have none */
+	uint32_t *probe_off;
+	struct lines_probe *probes;
 	struct graph_tape *tapes;  /* per notes function: its solve */
 	size_t nfuncs;
 };
