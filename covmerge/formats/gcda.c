@@ -49,7 +49,11 @@ int gcda_parse(struct gcda *g, const void *data, size_t len, struct strbuf *err)
 	g->stamp = rd_u32(&rd);
 	if (g->major >= 12)
 		g->checksum = rd_u32(&rd);
-	size_t afuncs = 0;
+	/* a function takes at least its record and a counter record's
+	 * header (28 bytes): room for all of them at once, not grown per
+	 * function (the runner parses a data file after every test) */
+	size_t afuncs = len / 28 + 1;
+	g->funcs = xreallocarray(NULL, afuncs, sizeof(*g->funcs));
 	struct gcda_func *cur = NULL;
 	int rc = 0;
 	for (;;) {
