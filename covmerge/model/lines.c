@@ -363,6 +363,44 @@ static int64_t line_count(const struct graph *graphs, struct fn_scratch *scr,
 	return (int64_t)count;
 }
 
+/* Sorts the events by (file, line, function, seq). They were added by
+ * function, then seq, both ascending, so a stable sort by (file, line)
+ * is that order: two counting sorts, by line then by file, when the
+ * lines are not far more than the events (a corrupt notes file's line
+ * numbers may be anything: qsort then). */
+static void sort_events(struct events *e)
+{
+	if (e->n < 2)
+		return;
+	uint32_t max_line = 0, max_file = 0;
+	for (size_t i = 0; i < e->n; i++) {
+		if (e->v[i].line > max_line)
+			max_line = e->v[i].line;
+		if (e->v[i].file > max_file)
+			max_file = e->v[i].file;
+	}
+	if ((size_t)max_line > 4 * e->n + 4096 || (size_t)max_file > e->n) {
+		qsort(e->v, e->n, sizeof(*e->v), cmp_event);
+		return;
+	}
+	size_t nb = (size_t)(max_line > max_file ? max_line : max_file) + 2;
+	size_t *at = xcalloc(nb, sizeof(*at));
+	struct event *tmp = xreallocarray(NULL, e->n, sizeof(*tmp));
+	for (int pass = 0; pass < 2; pass++) {
+		const struct event *from = pass ? tmp : e->v;
+		struct event *to = pass ? e->v : tmp;
+		memset(at, 0, nb * sizeof(*at));
+		for (size_t i = 0; i < e->n; i++)
+			at[(pass ? from[i].file : from[i].line) + 1]++;
+		for (size_t k = 1; k < nb; k++)
+			at[k] += at[k - 1];
+		for (size_t i = 0; i < e->n; i++)
+			to[at[pass ? from[i].file : from[i].line]++] = from[i];
+	}
+	free(tmp);
+	free(at);
+}
+
 static void add_event(struct events *e, struct event ev)
 {
 	GROW(e->v, e->alloc, e->n + 1);
@@ -407,8 +445,7 @@ void lines_collect_events(const struct gcno *g, const uint8_t *group,
 			}
 		}
 	}
-	if (e->n > 1)
-		qsort(e->v, e->n, sizeof(*e->v), cmp_event);
+	sort_events(e);
 }
 
 /* Turns the sorted events into lines of files[] (one per notes file
