@@ -42,15 +42,17 @@ static int git(char *const *argv, struct strbuf *out, cm_emit_fn *emit,
 
 /* The diff of the working tree against the merge base of rev and HEAD,
  * renames followed, no context lines, git's a/ b/ prefixes whatever the
- * user's configuration says. */
-static int git_diff(const char *rev, struct strbuf *diff, char **top,
-		    cm_emit_fn *emit, void *ctx)
+ * user's configuration says. git runs in dir (the report's root): the
+ * repository is the project's, wherever covmerge was started. */
+static int git_diff(const char *dir, const char *rev, struct strbuf *diff,
+		    char **top, cm_emit_fn *emit, void *ctx)
 {
 	struct strbuf out;
 	strbuf_init(&out);
-	char *toplevel[] = {"git", "rev-parse", "--show-toplevel", NULL};
+	char *d = xstrdup(dir);
+	char *toplevel[] = {"git", "-C", d, "rev-parse", "--show-toplevel", NULL};
 	char *r = xstrdup(rev);
-	char *merge_base[] = {"git", "merge-base", r, "HEAD", NULL};
+	char *merge_base[] = {"git", "-C", d, "merge-base", r, "HEAD", NULL};
 	int rc = git(toplevel, &out, emit, ctx);
 	if (!rc) {
 		*top = xstrdup(out.buf);
@@ -58,7 +60,7 @@ static int git_diff(const char *rev, struct strbuf *diff, char **top,
 	}
 	if (!rc) {
 		char *base = xstrdup(out.buf);
-		char *cmd[] = {"git", "-c", "core.quotePath=true", "diff",
+		char *cmd[] = {"git", "-C", d, "-c", "core.quotePath=true", "diff",
 			       "--no-color", "--no-ext-diff", "--no-textconv", "-M",
 			       "-U0", "--src-prefix=a/", "--dst-prefix=b/", base, "--",
 			       NULL};
@@ -67,6 +69,7 @@ static int git_diff(const char *rev, struct strbuf *diff, char **top,
 	}
 	strbuf_release(&out);
 	free(r);
+	free(d);
 	return rc;
 }
 
@@ -99,7 +102,7 @@ int cm_diff_load(const char *rev, const char *patch, const char *root,
 	int rc;
 	const char *name = rev ? rev : !strcmp(patch, "-") ? "standard input" : patch;
 	if (rev) {
-		rc = git_diff(rev, &text, &top, emit, emit_ctx);
+		rc = git_diff(root ? root : ".", rev, &text, &top, emit, emit_ctx);
 	} else {
 		rc = !strcmp(patch, "-") ? read_stdin(&text, &err)
 					 : infile_load(patch, &text, &err);

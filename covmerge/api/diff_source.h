@@ -9,7 +9,8 @@
 
 /* Reads and parses the diff into u (zeroed by the caller) and stores in
  * *base the directory its relative names are taken against: git's top
- * level for rev, else root. Exactly one of rev and patch is set. Returns
+ * level for rev (git runs in root: the repository that holds root), else
+ * root. Exactly one of rev and patch is set. Returns
  * 0, or -1 with an error emitted. */
 int cm_diff_load(const char *rev, const char *patch, const char *root,
 		 struct udiff *u, char **base, cm_emit_fn *emit, void *emit_ctx);

@@ -208,7 +208,7 @@ assert_line blank.out "Required coverage of changed lines of 100% reached. No ex
 rc=0
 "$COVMERGE" -q --root "$repo" build --diff no-such-branch --report xml:err.xml >err.out 2>&1 || rc=$?
 assert_eq 1 "$rc" "--diff with an unknown revision exits 1"
-assert_contains err.out 'covmerge: --diff: `git merge-base no-such-branch HEAD` failed (exit status 128)' \
+assert_contains err.out "covmerge: --diff: \`git -C $repo merge-base no-such-branch HEAD\` failed (exit status 128)" \
 	"the failing git command is named"
 [[ ! -e err.xml ]] || fail "a report was written although the diff failed"
 ok "no report written when the diff fails"
@@ -233,12 +233,25 @@ rc=0
 "$COVMERGE" -q build --diff main --diff-file x.patch >err.out 2>&1 || rc=$?
 assert_eq 1 "$rc" "--diff with --diff-file is a usage error"
 
-# outside a git repository (the scratch directory may lie inside one)
-mkdir "$work/nogit"
+# git runs in --root, wherever covmerge starts: from another repository
+# (or none) the changed lines are still the project's
+mkdir "$work/nogit" "$work/other"
+git -C "$work/other" init -q
+(cd "$work/other" && "$COVMERGE" -q --root "$repo" "$repo/build" --diff main --fail-under-diff 63.64) >other.out 2>&1 ||
+	fail "covmerge --diff from another repository failed: $(cat other.out)"
+assert_eq "Required coverage of changed lines of 63.64% reached. Changed-line coverage: 63.64% (7 of 11)" \
+	"$(cat other.out)" "--diff from another repository: the project's changed lines"
+(cd "$work/nogit" && GIT_CEILING_DIRECTORIES=$work "$COVMERGE" -q --root "$repo" "$repo/build" --diff main \
+	--fail-under-diff 63.64) >other.out 2>&1 || fail "covmerge --diff from outside any repository failed: $(cat other.out)"
+assert_contains other.out "Changed-line coverage: 63.64% (7 of 11)" "--diff from outside any repository: the same"
+
+# a root outside a git repository (the scratch directory may lie inside one)
+cp "$repo"/*.c "$work/nogit/"
 rc=0
-(cd "$work/nogit" && GIT_CEILING_DIRECTORIES=$work "$COVMERGE" -q --root "$repo" "$repo/build" --diff main) >err.out 2>&1 || rc=$?
-assert_eq 1 "$rc" "--diff outside a git repository exits 1"
-assert_contains err.out 'covmerge: --diff: `git rev-parse --show-toplevel` failed' "git's failure is named"
+(cd "$work/nogit" && GIT_CEILING_DIRECTORIES=$work "$COVMERGE" -q --root "$work/nogit" --path-map "$repo=$work/nogit" \
+	"$repo/build" --diff main) >err.out 2>&1 || rc=$?
+assert_eq 1 "$rc" "--diff with a root outside a git repository exits 1"
+assert_contains err.out "covmerge: --diff: \`git -C $work/nogit rev-parse --show-toplevel\` failed" "git's failure is named"
 
 # ---- the markdown and json reports carry the changed lines
 cd "$repo"
