@@ -431,6 +431,10 @@ const char *cm_job_output_in_html(const struct cm_job *job);
  * belongs to the job. */
 const char *cm_job_html_refused(struct cm_job *job);
 
+/* Whether the job's reports show per-test contexts (JSON, HTML, a
+ * context filter, an export): only then are its context stores read. */
+int cm_job_wants_contexts(const struct cm_job *job);
+
 enum cm_exit cm_job_run(struct cm_job *job);
 /* How many error messages the last cm_job_run printed. */
 size_t cm_job_errors(const struct cm_job *job);

@@ -42,9 +42,17 @@ size_t cm_ctx_collect(struct cm_ctx_collector *c, int worker,
 
 /* Writes the store to store_path (atomically). It records `git rev-parse
  * HEAD` and the source files' git blob ids, when git can tell. Returns 0,
- * or -1 with the cause in err. */
+ * or -1 with the cause in err. cm_ctx_encode then cm_ctx_write. */
 int cm_ctx_finish(struct cm_ctx_collector *c, const char *store_path,
 		  struct strbuf *err);
+/* The store's bytes, for cm_ctx_write. Touches only c (and runs git), so
+ * it may run in a thread of its own while the caller does other work,
+ * such as the coverage report; after it c collects no more. */
+void cm_ctx_encode(struct cm_ctx_collector *c, struct strbuf *bytes);
+/* Writes bytes to store_path atomically (not from a second thread: the
+ * output files' bookkeeping is the process's). */
+int cm_ctx_write(const struct strbuf *bytes, const char *store_path,
+		 struct strbuf *err);
 
 /* Affected-test selection. */
 struct cm_ctx_selection {

@@ -264,7 +264,7 @@ static void print_header(const struct cm_report *r, size_t nprofiles,
 }
 
 /* Whether a report or option of cmd shows the tests' contexts. */
-static int wants_contexts(const struct cm_command *cmd)
+int cm_command_wants_contexts(const struct cm_command *cmd)
 {
 	if (cmd->ncontexts || cmd->merge.export_path)
 		return 1;
@@ -291,7 +291,7 @@ static int merge_inputs(struct cm_command *cmd, struct cm_report **r,
 	struct cm_options opts = cmd->merge;
 	opts.inputs = (const char *const *)lx.inputs.v;
 	opts.ninputs = lx.inputs.n;
-	opts.skip_contexts = !wants_contexts(cmd);
+	opts.skip_contexts = !cm_command_wants_contexts(cmd);
 	int rc = cm_merge(&opts, r);
 	*nprofiles = lx.nprofiles;
 	*nbinaries = lx.nbinaries;

@@ -74,6 +74,10 @@ const char *cm_output_clash(const char *const *paths, size_t n);
 const char *cm_output_in_dir(const char *dir, const char *const *paths,
 			     size_t n, size_t skip);
 
+/* Whether a report of cmd shows contexts, so that its context stores are
+ * read (JSON, HTML, --context, --export); others leave them unparsed. */
+int cm_command_wants_contexts(const struct cm_command *cmd);
+
 /* Runs the command; messages go to stderr prefixed "covmerge: ". */
 enum cm_exit covmerge_command(struct cm_command *cmd);
 /* The emit callback that prints to stderr. */

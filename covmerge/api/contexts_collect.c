@@ -814,23 +814,35 @@ out:
 	strbuf_release(&err);
 }
 
-int cm_ctx_finish(struct cm_ctx_collector *c, const char *store_path,
-		  struct strbuf *err)
+void cm_ctx_encode(struct cm_ctx_collector *c, struct strbuf *bytes)
 {
 	build_entries(c);
 	/* entries in line order, test lists sorted (a test repeated with
 	 * --repeat once) */
 	ctx_store_normalize(&c->store);
 	git_identity(&c->store);
+	ctx_store_write(&c->store, bytes);
+}
+
+int cm_ctx_finish(struct cm_ctx_collector *c, const char *store_path,
+		  struct strbuf *err)
+{
 	struct strbuf bytes;
 	strbuf_init(&bytes);
-	ctx_store_write(&c->store, &bytes);
+	cm_ctx_encode(c, &bytes);
+	int rc = cm_ctx_write(&bytes, store_path, err);
+	strbuf_release(&bytes);
+	return rc;
+}
+
+int cm_ctx_write(const struct strbuf *bytes, const char *store_path,
+		 struct strbuf *err)
+{
 	struct outfile of;
 	int rc = outfile_open(&of, store_path, err);
 	if (rc == 0) {
-		fwrite(bytes.buf, 1, bytes.len, of.fp);
+		fwrite(bytes->buf, 1, bytes->len, of.fp);
 		rc = outfile_commit(&of, err);
 	}
-	strbuf_release(&bytes);
 	return rc;
 }

@@ -351,6 +351,15 @@ const char *cm_job_html_refused(struct cm_job *job)
 	return NULL;
 }
 
+int cm_job_wants_contexts(const struct cm_job *job)
+{
+	struct cm_command cmd = job->cmd;
+	cmd.merge.export_path = job->export_path;
+	cmd.contexts = (const char *const *)job->contexts.v;
+	cmd.ncontexts = job->contexts.n;
+	return cm_command_wants_contexts(&cmd);
+}
+
 enum cm_exit cm_job_run(struct cm_job *job)
 {
 	struct cm_command cmd = job->cmd;

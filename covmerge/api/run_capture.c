@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
@@ -13,27 +14,34 @@
 
 #include "infile.h"
 
+extern char **environ;
+
 /* Starts argv (argv[0] found on PATH, or a path) with standard input,
  * output and error from in_fd, out_fd and err_fd (each -1: inherited).
- * Returns its pid, or -1 with the cause in why. */
+ * Returns its pid, or -1 with the cause in why. posix_spawnp, not fork:
+ * the runner starts git from a thread while its report runs (a forked
+ * child of a threaded process may only call async-signal-safe functions
+ * until it execs), and a spawn does not copy the parent's page tables. */
 static pid_t start(char *const *argv, int in_fd, int out_fd, int err_fd,
 		   struct strbuf *why)
 {
 	fflush(stdout);
 	fflush(stderr);
-	pid_t pid = fork();
-	if (pid < 0) {
-		strbuf_addf(why, "cannot start a process: %s", strerror(errno));
+	posix_spawn_file_actions_t fa;
+	int rc = posix_spawn_file_actions_init(&fa);
+	if (!rc && in_fd >= 0)
+		rc = posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
+	if (!rc && out_fd >= 0)
+		rc = posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+	if (!rc && err_fd >= 0)
+		rc = posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+	pid_t pid = -1;
+	if (!rc)
+		rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc) {
+		strbuf_addf(why, "cannot run %s: %s", argv[0], strerror(rc));
 		return -1;
-	}
-	if (pid == 0) {
-		if ((in_fd >= 0 && dup2(in_fd, 0) < 0) ||
-		    (out_fd >= 0 && dup2(out_fd, 1) < 0) ||
-		    (err_fd >= 0 && dup2(err_fd, 2) < 0))
-			_exit(127);
-		execvp(argv[0], argv);
-		fprintf(stderr, "covmerge: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
 	}
 	return pid;
 }

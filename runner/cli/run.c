@@ -903,6 +903,22 @@ static int full_run(const struct run *r)
 	       !r->plan.deselected && !r->stopping && !r->interrupted && !r->infra;
 }
 
+/* Writes the context store (and its copy for --affected-by after a full
+ * run); returns rc, or the internal error status when it cannot. */
+static enum runner_exit write_contexts(struct run *r, int full,
+				       enum runner_exit rc, struct strbuf *err)
+{
+	strbuf_reset(err);
+	char *keep = full ? run_contexts_kept_path(r->o->cache_file) : NULL;
+	if (run_contexts_finish(r->ctx, keep, err)) {
+		fprintf(stderr, "runner: cannot write the contexts: %s\n", err->buf);
+		r->rp.errors++;
+		rc = RUNNER_EXIT_INTERNAL;
+	}
+	free(keep);
+	return rc;
+}
+
 /* After the tests: the cache, JUnit, the failures, the coverage report
  * and gate, the databases, and the summary line. Returns the exit status,
  * starting from rc. */
@@ -910,6 +926,9 @@ static enum runner_exit finish_run(struct run *r, double elapsed,
 				   enum runner_exit rc, struct strbuf *err)
 {
 	const struct runner_opts *o = r->o;
+	/* the context store's bytes are made beside the rest of this */
+	if (r->ctx)
+		run_contexts_start_finish(r->ctx);
 	if (update_cache(r, err)) {
 		fprintf(stderr, "runner: cannot write the cache \"%s\": %s\n",
 			o->cache_file, err->buf);
@@ -925,16 +944,12 @@ static enum runner_exit finish_run(struct run *r, double elapsed,
 	reporter_failures(&r->rp, &r->results);
 	if (o->durations_set)
 		reporter_durations(&r->results, o->durations);
-	if (r->ctx) {
-		strbuf_reset(err);
-		char *keep = full_run(r) ? run_contexts_kept_path(o->cache_file) : NULL;
-		if (run_contexts_finish(r->ctx, keep, err)) {
-			fprintf(stderr, "runner: cannot write the contexts: %s\n", err->buf);
-			r->rp.errors++;
-			rc = RUNNER_EXIT_INTERNAL;
-		}
-		free(keep);
-	}
+	/* the store is written before a report that reads it, else after the
+	 * report, which then runs beside its making */
+	int reporting = r->cov_dir && !r->interrupted && !r->infra;
+	int full = full_run(r);   /* before a Ctrl-C during the report */
+	if (r->ctx && (!reporting || cov_report_shows_contexts(o)))
+		rc = write_contexts(r, full, rc, err);
 	if (r->cov_dir) {
 		strbuf_reset(err);
 		cov_binaries(&r->suite, &r->cov_binaries);
@@ -962,6 +977,8 @@ static enum runner_exit finish_run(struct run *r, double elapsed,
 				rc = RUNNER_EXIT_FAILED;
 		}
 	}
+	if (r->ctx && reporting && !cov_report_shows_contexts(o))
+		rc = write_contexts(r, full, rc, err);
 	if (r->db) {
 		struct strbuf kept;
 		strbuf_init(&kept);

@@ -1,14 +1,12 @@
 #include "contexts.h"
 
-#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "alloc.h"
 #include "covmerge_contexts.h"
-#include "infile.h"
-#include "outfile.h"
 #include "path.h"
 
 struct run_contexts {
@@ -16,6 +14,11 @@ struct run_contexts {
 	int nworkers;
 	char **shard;         /* per worker: its shard directory */
 	struct cm_ctx_collector *col;
+	/* the store's bytes, made by the encoder thread (encoding) or in
+	 * run_contexts_finish */
+	pthread_t encoder;
+	int encoding, encoded;
+	struct strbuf bytes;
 };
 
 struct run_contexts *run_contexts_new(const char *cov_dir, int nworkers)
@@ -27,18 +30,56 @@ struct run_contexts *run_contexts_new(const char *cov_dir, int nworkers)
 	for (int k = 0; k < nworkers; k++)
 		rc->shard[k] = xasprintf("%s/gw%d", cov_dir, k);
 	rc->col = cm_ctx_collector_new(nworkers);
+	strbuf_init(&rc->bytes);
 	return rc;
+}
+
+static void *encode_main(void *arg)
+{
+	struct run_contexts *rc = arg;
+	cm_ctx_encode(rc->col, &rc->bytes);
+	return NULL;
+}
+
+void run_contexts_start_finish(struct run_contexts *rc)
+{
+	if (rc->encoding || rc->encoded)
+		return;
+	/* the thread takes no signal: Ctrl-C and the children's ends are
+	 * the main thread's */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc->encoding = pthread_create(&rc->encoder, NULL, encode_main, rc) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* The store's bytes made, by the thread or here. */
+static void encoded(struct run_contexts *rc)
+{
+	if (rc->encoding) {
+		pthread_join(rc->encoder, NULL);
+		rc->encoding = 0;
+		rc->encoded = 1;
+	}
+	if (!rc->encoded) {
+		cm_ctx_encode(rc->col, &rc->bytes);
+		rc->encoded = 1;
+	}
 }
 
 void run_contexts_free(struct run_contexts *rc)
 {
 	if (!rc)
 		return;
+	if (rc->encoding)
+		pthread_join(rc->encoder, NULL);
 	for (int k = 0; k < rc->nworkers; k++)
 		free(rc->shard[k]);
 	free(rc->shard);
 	free(rc->cov_dir);
 	cm_ctx_collector_free(rc->col);
+	strbuf_release(&rc->bytes);
 	free(rc);
 }
 
@@ -54,26 +95,13 @@ void run_contexts_item_done(struct run_contexts *rc, int k,
 	free(ids);
 }
 
-static int copy_file(const char *from, const char *to, struct strbuf *err)
-{
-	struct strbuf data;
-	strbuf_init(&data);
-	int rc = infile_load(from, &data, err);
-	struct outfile of;
-	if (rc == 0 && (rc = outfile_open(&of, to, err)) == 0) {
-		fwrite(data.buf, 1, data.len, of.fp);
-		rc = outfile_commit(&of, err);
-	}
-	strbuf_release(&data);
-	return rc;
-}
-
 int run_contexts_finish(struct run_contexts *rc, const char *keep_path,
 			struct strbuf *err)
 {
+	encoded(rc);
 	char *store = path_join(rc->cov_dir, CM_CTX_FILE);
-	int r = cm_ctx_finish(rc->col, store, err);
-	if (r == 0 && keep_path && copy_file(store, keep_path, err)) {
+	int r = cm_ctx_write(&rc->bytes, store, err);
+	if (r == 0 && keep_path && cm_ctx_write(&rc->bytes, keep_path, err)) {
 		char *why = strbuf_detach(err, NULL);
 		strbuf_init(err);
 		strbuf_addf(err, "cannot keep the contexts in \"%s\": %s", keep_path, why);

@@ -22,8 +22,14 @@ void run_contexts_item_done(struct run_contexts *rc, int k,
 			    const struct item *it, const struct test *tests,
 			    struct strbuf *warn);
 
-/* Writes the store, and copies it to keep_path (when not NULL). Returns
- * 0, or -1 with the cause in err. */
+/* After the last test: starts making the store's bytes in a thread of
+ * its own (git, the lists, deflate), so that the run's other ending work
+ * (the coverage report that does not show contexts) goes on beside it.
+ * No more run_contexts_item_done after this. */
+void run_contexts_start_finish(struct run_contexts *rc);
+
+/* Writes the store (its bytes made now, or waited for), and a copy to
+ * keep_path (when not NULL). Returns 0, or -1 with the cause in err. */
 int run_contexts_finish(struct run_contexts *rc, const char *keep_path,
 			struct strbuf *err);
 

@@ -162,6 +162,17 @@ int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 	return rc;
 }
 
+int cov_report_shows_contexts(const struct runner_opts *o)
+{
+	struct cm_job *job = cm_job_new();
+	for (size_t i = 0; i < o->ncov_reports; i++)
+		cm_job_add_report(job, o->cov_reports[i]);
+	cm_job_set_export(job, o->cov_export);
+	int shows = cm_job_wants_contexts(job);
+	cm_job_free(job);
+	return shows;
+}
+
 int cov_report(const struct runner_opts *o, const char *dir, int nworkers,
 	       const struct path_list *binaries, size_t *nerrors)
 {
@@ -180,8 +191,8 @@ int cov_report(const struct runner_opts *o, const char *dir, int nworkers,
 			cm_job_add_object_dir(job, o->cov_paths[i]);
 	else
 		cm_job_add_object_dir(job, ".");
-	if (o->cov_context) {
-		/* the contexts the run recorded */
+	if (o->cov_context && cov_report_shows_contexts(o)) {
+		/* the contexts the run recorded (written before: see run.c) */
 		char *store = path_join(dir, CM_CTX_FILE);
 		cm_job_add_input(job, store);
 		free(store);

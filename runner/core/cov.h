@@ -29,6 +29,11 @@ int cov_write_manifest(const char *dir, const char *uid, int nworkers,
 		       const struct path_list *binaries, int complete,
 		       struct strbuf *err);
 
+/* Whether a --cov-report report (JSON, HTML) or --cov-export shows the
+ * per-test contexts: the context store must then be written before
+ * cov_report, which reads it; otherwise it is left out. */
+int cov_report_shows_contexts(const struct runner_opts *o);
+
 /* Merges the shards (LLVM profiles read with the binaries and
  * --cov-binary) and prints/writes the --cov-report reports and the
  * gate. Returns 0 ok, 1 under --cov-fail-under, 2 when Ctrl-C or SIGTERM

@@ -70,6 +70,19 @@ bin/test_cm_pass::gamma::gamma_add" "the portable shard carries the contexts"
 rt_expect_da "$work/calc0.info" lib.c "LIB positive" 1 "--context calc0 from a re-exported shard"
 rt_expect_da "$work/calc0.info" lib.c "LIB negative" 0 "--context calc0 from a re-exported shard"
 
+# a report that shows no contexts runs while the store is made; the store
+# is written after it, whole, and kept for --affected-by (a full run)
+rm -f "$work/.runner-cache.contexts"
+rt_run term -n 2 --cov=obj --cov-dir covt --cov-context=test --cov-report term bin
+rt_expect_rc 1 "the run with a terminal report (test_crash fails)"
+assert_contains "$rr_out" "TOTAL" "the terminal report is printed"
+assert_not_contains "$rr_err" "contexts" "no message about the contexts"
+cmp "$work/covt/contexts.cmctx" "$work/.runner-cache.contexts" ||
+	fail "the kept store differs from the coverage directory's"
+(cd "$work" && "$COVMERGE" -q --report "json:$work/term.json" covt) || fail "covmerge covt failed"
+assert_eq "$(ctx "$work/term.json" lib.c "$neg")" "bin/test_cm_pass::gamma::gamma_neg" \
+	"the store written after the report holds the contexts"
+
 # two runs, two machines: the contexts merge (the union of the tests)
 rt_run part1 --cov=obj --cov-dir cov1 --cov-context=test -k gamma_neg bin
 rt_run part2 --cov=obj --cov-dir cov2 --cov-context=test -k calc0 bin
