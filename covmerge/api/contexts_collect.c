@@ -55,6 +55,18 @@ struct wsum {
 	 * other than its summary (the runs) are these moved nowhere */
 	unsigned char *prev;
 	size_t prev_len, summary_at, summary_end;
+	/* where prev's counters are (file order), when its counters are the
+	 * bytes of int64_t here (not swapped, little endian): a file of
+	 * prev's size whose other bytes are prev's has them there too */
+	struct span *spans;       /* the summary's record and each function's
+				     counters, ascending */
+	uint32_t *span_func;      /* per span: the notes function, or
+				     UINT32_MAX for the summary */
+	size_t nspans, aspans;
+};
+
+struct span {
+	size_t from, to;
 };
 
 /* Data files kept mapped, at most (the mappings of a process are limited:
@@ -162,6 +174,8 @@ void cm_ctx_collector_free(struct cm_ctx_collector *c)
 			free(o->w[k].sums);
 			mapped_file_release(&o->w[k].map);
 			free(o->w[k].prev);
+			free(o->w[k].spans);
+			free(o->w[k].span_func);
 		}
 		free(o->w);
 		gcno_release(&o->g);
@@ -556,9 +570,10 @@ static int same_but_summary(const struct wsum *ws, const unsigned char *p,
 }
 
 /* Keeps bytes p (len) as ws's last scanned ones. */
-static void keep_bytes(struct wsum *ws, const struct gcda *gd,
-		       const unsigned char *p, size_t len)
+static void keep_bytes(const struct cobj *o, struct wsum *ws,
+		       const struct gcda *gd, const unsigned char *p, size_t len)
 {
+	ws->nspans = 0;
 	if (!gd->summary_end || gd->summary_end > len) {
 		free(ws->prev);
 		ws->prev = NULL;
@@ -570,6 +585,95 @@ static void keep_bytes(struct wsum *ws, const struct gcda *gd,
 	ws->prev_len = len;
 	ws->summary_at = gd->summary_at;
 	ws->summary_end = gd->summary_end;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (gd->swap || gd->summary_end < gd->summary_at + 12)
+		return;
+	size_t n = 1;
+	for (size_t i = 0; i < gd->nfuncs; i++)
+		n += gd->funcs[i].has_arcs && gd->funcs[i].counters;
+	if (n > ws->aspans) {
+		ws->spans = xreallocarray(ws->spans, n, sizeof(*ws->spans));
+		ws->span_func = xreallocarray(ws->span_func, n, sizeof(*ws->span_func));
+		ws->aspans = n;
+	}
+	int summary = 0;
+	size_t k = 0, last = 0;
+	for (size_t i = 0; i <= gd->nfuncs; i++) {
+		const struct gcda_func *df = i < gd->nfuncs ? &gd->funcs[i] : NULL;
+		if (df && !(df->has_arcs && df->counters))
+			continue;
+		size_t at = df ? (size_t)(df->counters - p) : len;
+		if (!summary && gd->summary_at <= at) {
+			if (gd->summary_at < last)
+				return;   /* not in file order: no spans */
+			ws->spans[k] = (struct span){gd->summary_at, gd->summary_end};
+			ws->span_func[k++] = UINT32_MAX;
+			last = gd->summary_end;
+			summary = 1;
+		}
+		if (!df)
+			break;
+		if (at < last)
+			return;
+		ws->spans[k] = (struct span){at, at + (size_t)df->ncounters * 8};
+		ws->span_func[k++] = find_ident(o, df->ident)->func;
+		last = ws->spans[k - 1].to;
+	}
+	ws->nspans = k;
+#endif
+}
+
+/* A trusted file (see read_data) of its last scan's size whose bytes
+ * other than the summary and the counters are that scan's holds the same
+ * records in the same places: its counters are read where they were,
+ * with no parse, as scan_data would (SCAN_OK, SCAN_SKIP). -1 when it is
+ * not such a file. */
+static int scan_in_place(struct scan *s)
+{
+	struct wsum *ws = s->ws;
+	struct cm_ctx_collector *c = s->c;
+	if (!ws->prev || !ws->nspans || s->len != ws->prev_len)
+		return -1;
+	size_t from = 0;
+	for (size_t k = 0; k <= ws->nspans; k++) {
+		size_t to = k < ws->nspans ? ws->spans[k].from : s->len;
+		if (memcmp(s->p + from, ws->prev + from, to - from))
+			return -1;
+		if (k < ws->nspans)
+			from = ws->spans[k].to;
+	}
+	uint32_t runs = 0;
+	for (size_t k = 0; k < ws->nspans; k++) {
+		if (ws->span_func[k] != UINT32_MAX)
+			continue;
+		const unsigned char *r = s->p + ws->spans[k].from + 8;
+		runs = (uint32_t)r[0] | (uint32_t)r[1] << 8 | (uint32_t)r[2] << 16 |
+		       (uint32_t)r[3] << 24;
+	}
+	s->parsed = 1;
+	s->gd.runs = runs;
+	s->gd.nrecords = ws->nrecords;
+	if (ws->sums && runs == ws->runs)
+		return SCAN_SKIP;
+	for (size_t k = 0; k < ws->nspans; k++) {
+		uint32_t f = ws->span_func[k];
+		const struct span *sp = &ws->spans[k];
+		size_t bytes = sp->to - sp->from;
+		if (f != UINT32_MAX) {
+			const int64_t *sum = ws->sums ? ws->sums[f] : NULL;
+			if (sum && !memcmp(s->p + sp->from, sum, bytes))
+				continue;
+			uint32_t n = (uint32_t)(bytes / 8);
+			GROW(c->moved, c->amoved, c->nmoved + 1);
+			c->moved[c->nmoved++] = (struct moved){f, n, c->nnow};
+			GROW(c->now, c->anow, c->nnow + n);
+			memcpy(c->now + c->nnow, s->p + sp->from, bytes);
+			c->nnow += n;
+		}
+		/* prev follows the file: the summary and what moved */
+		memcpy(ws->prev + sp->from, s->p + sp->from, bytes);
+	}
+	return SCAN_OK;
 }
 
 /* Parses a data file's bytes, checks that they fit the notes, and copies
@@ -587,6 +691,12 @@ static int scan_data(void *arg)
 	 * parse (a file that grew past a trusted mapping differs here too) */
 	if (s->trusted && same_but_summary(s->ws, s->p, s->len))
 		return SCAN_SAME;
+	if (s->trusted) {
+		int rc = scan_in_place(s);
+		if (rc >= 0)
+			return rc;
+		c->nmoved = c->nnow = 0;
+	}
 	s->parsed = !gcda_parse(&s->gd, s->p, s->len, s->err);
 	if (s->trusted && (!s->parsed || s->gd.nrecords != s->ws->nrecords))
 		return SCAN_RECHECK;
@@ -608,7 +718,7 @@ static int scan_data(void *arg)
 		copy_counters(&s->gd, df, c->now + c->nnow);
 		c->nnow += df->ncounters;
 	}
-	keep_bytes(s->ws, &s->gd, s->p, s->len);
+	keep_bytes(s->o, s->ws, &s->gd, s->p, s->len);
 	return SCAN_OK;
 }
 
