@@ -450,7 +450,10 @@ static void build_entries(struct cm_ctx_collector *c)
 	free(c->log);
 	c->log = NULL;
 	c->nlog = c->alog = 0;
-	/* at[k] is now where slot k + 1's runs start */
+	/* at[k] is now where slot k + 1's runs start. Each slot's list, and
+	 * room in it for all its slots' runs at once (e.ar counts them
+	 * first) */
+	uint32_t *list = xcalloc(c->nslots + 1, sizeof(*list));
 	for (size_t i = 0; i < c->nobjs; i++) {
 		struct cobj *o = &c->objs[i];
 		for (size_t k = 0; o->slot && k < o->plan.nslots; k++) {
@@ -461,10 +464,22 @@ static void build_entries(struct cm_ctx_collector *c)
 			const struct lines_slot *sl = &o->plan.slots[k];
 			struct ranges *r = ranges_for(c, o->file_ids[sl->file], sl->line,
 						      sl->branch);
-			for (size_t j = from; j < to; j++)
-				ctx_entry_append_run(&r->e, by_slot[j].lo, by_slot[j].hi);
+			r->e.ar += (uint32_t)(2 * (to - from));
+			list[g] = (uint32_t)(r - c->lists);
 		}
 	}
+	for (size_t i = 0; i < c->nlists; i++)
+		c->lists[i].e.r = xreallocarray(NULL, c->lists[i].e.ar ? c->lists[i].e.ar : 1,
+						sizeof(uint32_t));
+	for (size_t g = 0; g < c->nslots; g++) {
+		size_t from = g ? at[g - 1] : 0, to = at[g];
+		struct ctx_entry *e = &c->lists[list[g]].e;
+		for (size_t j = from; j < to; j++) {
+			e->r[e->nr++] = by_slot[j].lo;
+			e->r[e->nr++] = by_slot[j].hi;
+		}
+	}
+	free(list);
 	free(by_slot);
 	free(at);
 	for (size_t i = 0; i < c->nlists; i++) {

@@ -50,10 +50,9 @@ struct ctx_entry {
 
 /* Adds test t to e (in any order; ascending is the fast case). */
 void ctx_entry_add(struct ctx_entry *e, uint32_t t);
-/* Appends the run lo..hi (lo <= hi) to e's runs as it is: they may then
- * be out of order, overlap or touch until ctx_entry_tidy. */
-void ctx_entry_append_run(struct ctx_entry *e, uint32_t lo, uint32_t hi);
-/* Sorts e's runs and joins those that overlap or touch. */
+/* Sorts e's runs and joins those that overlap or touch (the collector
+ * fills r[] as the runs come: out of order, overlapping or touching when
+ * several objects' slots feed one line). */
 void ctx_entry_tidy(struct ctx_entry *e);
 /* How many tests e holds. */
 size_t ctx_entry_count(const struct ctx_entry *e);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,6 +169,19 @@ static void test_runs(void **state)
 	free(e.r);
 }
 
+/* Appends the run lo..hi to e's runs as it is (as the collector fills
+ * them). */
+static void append_run(struct ctx_entry *e, uint32_t lo, uint32_t hi)
+{
+	if (e->nr + 2 > e->ar) {
+		e->ar = e->ar ? 2 * e->ar : 4;
+		e->r = realloc(e->r, e->ar * sizeof(*e->r));
+		assert_non_null(e->r);
+	}
+	e->r[e->nr++] = lo;
+	e->r[e->nr++] = hi;
+}
+
 /* Runs appended as they come (out of order, overlapping, touching), then
  * tidied: ascending, disjoint, never touching. */
 static void test_tidy(void **state)
@@ -175,21 +189,21 @@ static void test_tidy(void **state)
 	(void)state;
 	struct ctx_entry e;
 	memset(&e, 0, sizeof(e));
-	ctx_entry_append_run(&e, 3, 5);
-	ctx_entry_append_run(&e, 8, 8);
+	append_run(&e, 3, 5);
+	append_run(&e, 8, 8);
 	ctx_entry_tidy(&e);               /* in order: as is */
 	assert_int_equal(e.nr, 4);
-	ctx_entry_append_run(&e, 9, 12);  /* touches 8 */
+	append_run(&e, 9, 12);  /* touches 8 */
 	ctx_entry_tidy(&e);
 	const uint32_t want[] = {3, 5, 8, 12};
 	assert_int_equal(e.nr, 4);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(e.r[i], want[i]);
-	ctx_entry_append_run(&e, 20, 20);
-	ctx_entry_append_run(&e, 0, 7);   /* over 3-5, touching 8-12 */
-	ctx_entry_append_run(&e, 0xfffffffeu, 0xffffffffu);
-	ctx_entry_append_run(&e, 19, 19);
-	ctx_entry_append_run(&e, 4, 4);
+	append_run(&e, 20, 20);
+	append_run(&e, 0, 7);   /* over 3-5, touching 8-12 */
+	append_run(&e, 0xfffffffeu, 0xffffffffu);
+	append_run(&e, 19, 19);
+	append_run(&e, 4, 4);
 	ctx_entry_tidy(&e);
 	const uint32_t want2[] = {0, 12, 19, 20, 0xfffffffeu, 0xffffffffu};
 	assert_int_equal(e.nr, 6);
@@ -199,10 +213,60 @@ static void test_tidy(void **state)
 	free(e.r);
 }
 
+/* A store of more than 1 MiB before deflate is deflated in two halves at
+ * once (the second with the first's last 32 KiB as its dictionary), one
+ * zlib stream: it reads back whole, and the halves cost no more than a
+ * few bytes over one stream would. */
+static void test_roundtrip_large(void **state)
+{
+	(void)state;
+	struct ctx_store s, back;
+	ctx_store_init(&s);
+	uint32_t p = ctx_prog_index(&s, "bin/big");
+	char id[32];
+	for (uint32_t t = 0; t < 3000; t++) {
+		snprintf(id, sizeof(id), "bin/big::t%u", t);
+		ctx_test_index(&s, id, p);
+	}
+	uint32_t f = ctx_file_index(&s, "/src/big.c");
+	for (uint32_t line = 1; line <= 150000; line++) {
+		uint32_t tests[] = {line % 3000, line * 7 % 3000, line * 13 % 3000};
+		add_entry(&s, f, line, line % 3, tests, 3);
+	}
+	ctx_store_normalize(&s);
+	struct strbuf bytes, err;
+	strbuf_init(&bytes);
+	strbuf_init(&err);
+	ctx_store_write(&s, &bytes);
+	/* the inflated length recorded after the magic: past the split */
+	size_t magic = strlen(CTX_MAGIC);
+	uint64_t raw = 0;
+	for (int i = 7; i >= 0; i--)
+		raw = raw << 8 | (unsigned char)bytes.buf[magic + i];
+	assert_true(raw >= 1u << 20);
+	ctx_store_init(&back);
+	if (ctx_store_parse(&back, bytes.buf, bytes.len, &err))
+		fail_msg("parse: %s", err.buf);
+	assert_int_equal(back.ntests, 3000);
+	assert_int_equal(back.files[0].nentries, s.files[0].nentries);
+	for (size_t i = 0; i < s.files[0].nentries; i++) {
+		const struct ctx_entry *a = &s.files[0].entries[i], *b = &back.files[0].entries[i];
+		assert_int_equal(a->line, b->line);
+		assert_int_equal(a->branch, b->branch);
+		assert_int_equal(a->nr, b->nr);
+		assert_memory_equal(a->r, b->r, a->nr * sizeof(*a->r));
+	}
+	ctx_store_release(&s);
+	ctx_store_release(&back);
+	strbuf_release(&bytes);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_roundtrip_large),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_runs),
