@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,10 +36,25 @@ static pid_t start(char *const *argv, int in_fd, int out_fd, int err_fd,
 		rc = posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
 	if (!rc && err_fd >= 0)
 		rc = posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+	/* the child takes signals whatever the calling thread blocks (the
+	 * runner's store thread blocks them all) */
+	posix_spawnattr_t at;
+	sigset_t none;
+	sigemptyset(&none);
+	int ainit = posix_spawnattr_init(&at);
+	int arc = ainit;
+	if (!arc)
+		arc = posix_spawnattr_setsigmask(&at, &none);
+	if (!arc)
+		arc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
+	if (!rc)
+		rc = arc;
 	pid_t pid = -1;
 	if (!rc)
-		rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+		rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	if (!ainit)
+		posix_spawnattr_destroy(&at);
 	if (rc) {
 		strbuf_addf(why, "cannot run %s: %s", argv[0], strerror(rc));
 		return -1;
