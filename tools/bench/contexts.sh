@@ -1,7 +1,7 @@
 # bench.sh --contexts: the cost of runner --cov-context=test. Sourced by
 # bench.sh after it generated and built the synthetic project ($P) and
-# built covmerge and the runner ($W/covmerge-build). Times, with hyperfine,
-# runner --cov against runner --cov --cov-context=test on the bundled
+# built covmerge and the runner ($W/covmerge-build). Times, in interleaved
+# rounds, runner --cov against runner --cov --cov-context=test on the bundled
 # example (tests/fixtures/example, CMake + CTest) and on the synthetic
 # project's test programs, and measures the context store: its bytes per
 # (test, covered line) pair, the pairs counted from covmerge's JSON report
@@ -25,11 +25,6 @@ print(len(names), pairs)
 PY
 }
 
-# median SECONDS of a hyperfine JSON
-median() {
-	python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"
-}
-
 # ctx_case NAME DIR ARGS...: times the runner with and without contexts in
 # DIR; prints the row of the table.
 ctx_case() {
@@ -43,18 +38,46 @@ ctx_case() {
 	# one untimed run each: they must work (and fill the caches)
 	"${plain[@]}" >"$L/$name-plain.out" 2>&1 || { tail -20 "$L/$name-plain.out" >&2; keep_workdir; die "$name: runner --cov failed"; }
 	"${ctx[@]}" >"$L/$name-ctx.out" 2>&1 || { tail -20 "$L/$name-ctx.out" >&2; keep_workdir; die "$name: runner --cov-context=test failed"; }
-	bench "$runs" "$name-plain" "$name: runner --cov" "${plain[@]}"
-	bench "$runs" "$name-ctx" "$name: runner --cov --cov-context=test" "${ctx[@]}"
+	interleave "$runs" "$name" plain ctx
 	"$covmerge" -q --report "json:$O/$name.json" "$W/$name-ctx" >/dev/null
-	local tests pairs bytes tp tc
+	local tests pairs bytes
 	read -r tests pairs < <(ctx_pairs "$O/$name.json")
 	bytes=$(stat -c %s "$W/$name-ctx/contexts.cmctx")
-	tp=$(median "$R/$name-plain.json")
-	tc=$(median "$R/$name-ctx.json")
-	python3 -c 'import sys
-n, tests, pairs, b, tp, tc = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
-print("| %s | %d | %d | %.3f s | %.3f s | %.2fx | %d | %.3f |" % (n, tests, pairs, tp, tc, tc / tp, b, b / max(pairs, 1)))' \
-		"$name" "$tests" "$pairs" "$bytes" "$tp" "$tc" >>"$W/contexts.rows"
+	python3 - "$name" "$tests" "$pairs" "$bytes" "$R/$name.times" >>"$W/contexts.rows" <<'PY'
+import statistics, sys
+n, tests, pairs, b = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+rounds = [tuple(map(float, l.split())) for l in open(sys.argv[5]) if l.strip()]
+tp = statistics.median(r[0] for r in rounds)
+tc = statistics.median(r[1] for r in rounds)
+pair = sorted(r[1] / r[0] for r in rounds)
+lo, hi = pair[len(pair) // 4], pair[(3 * len(pair)) // 4]
+print("| %s | %d | %d | %.3f s | %.3f s | %.2fx | %.2f-%.2fx | %d | %.3f |"
+      % (n, tests, pairs, tp, tc, tc / tp, lo, hi, b, b / max(pairs, 1)))
+PY
+}
+
+# interleave N NAME: N rounds of plain then ctx (the arrays of ctx_case),
+# each timed; one line per round in $R/NAME.times ("plain ctx" seconds).
+# Interleaved, so that a machine whose speed drifts (other jobs) disturbs
+# both alike; hyperfine's runs of one command after the other do not.
+interleave() {
+	local n=$1 name=$2 i t0 t1 t2
+	echo "== timing: $name, runner --cov and --cov --cov-context=test, $n interleaved rounds"
+	echo "${plain[*]}" >"$W/cmds/$name-plain.cmd"
+	echo "${ctx[*]}" >"$W/cmds/$name-ctx.cmd"
+	: >"$R/$name.times"
+	for ((i = 0; i < n; i++)); do
+		t0=$(date +%s%N)
+		"${plain[@]}" >/dev/null 2>&1 || { keep_workdir; die "$name: runner --cov failed (round $i)"; }
+		t1=$(date +%s%N)
+		"${ctx[@]}" >/dev/null 2>&1 || { keep_workdir; die "$name: runner --cov-context=test failed (round $i)"; }
+		t2=$(date +%s%N)
+		echo "$(((t1 - t0) / 1000)) $(((t2 - t1) / 1000))" |
+			awk '{ printf "%.6f %.6f\n", $1 / 1e6, $2 / 1e6 }' >>"$R/$name.times"
+	done
+	python3 -c 'import statistics, sys
+r = [tuple(map(float, l.split())) for l in open(sys.argv[1])]
+print("   median --cov %.3f s, --cov-context=test %.3f s" % (statistics.median(x[0] for x in r), statistics.median(x[1] for x in r)))' "$R/$name.times"
 }
 
 bench_contexts() {
@@ -67,10 +90,11 @@ bench_contexts() {
 	ctx_case example "$ex" --ctest "$ex" "--cov=$ex"
 	ctx_case synthetic "$P" "--cov=$P/build" "$P/build/bin"
 	echo
-	echo "runner --cov-context=test against runner --cov (-n $workers, median of $runs runs;"
+	echo "runner --cov-context=test against runner --cov (-n $workers, medians of $runs"
+	echo "interleaved rounds; ratio range: the middle half of the rounds' own ratios;"
 	echo "bytes/pair: the context store's size per (test, covered line) pair)"
 	echo
-	echo "| suite | tests | test-line pairs | --cov | --cov-context=test | ratio | store bytes | bytes/pair |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| suite | tests | test-line pairs | --cov | --cov-context=test | ratio | ratio range | store bytes | bytes/pair |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 	cat "$W/contexts.rows"
 }
