@@ -7,8 +7,8 @@
  * natively (the notes parsed once per object and kept, with a plan of
  * the object's lines): what moved since the last test is what this one
  * ran, and it records the lines and branch arcs under the process's
- * tests. cm_ctx_finish writes the context store,
- * contexts.cmctx, in the coverage directory.
+ * tests. cm_ctx_encode makes the context store and cm_ctx_write writes
+ * it, contexts.cmctx, in the coverage directory.
  *
  * Selecting: cm_ctx_affected reads a context store and the changes of the
  * working tree against a revision and says which tests a change can
@@ -40,14 +40,11 @@ size_t cm_ctx_collect(struct cm_ctx_collector *c, int worker,
 		      const char *const *test_ids, size_t ntests,
 		      struct strbuf *warn);
 
-/* Writes the store to store_path (atomically). It records `git rev-parse
- * HEAD` and the source files' git blob ids, when git can tell. Returns 0,
- * or -1 with the cause in err. cm_ctx_encode then cm_ctx_write. */
-int cm_ctx_finish(struct cm_ctx_collector *c, const char *store_path,
-		  struct strbuf *err);
-/* The store's bytes, for cm_ctx_write. Touches only c (and runs git), so
- * it may run in a thread of its own while the caller does other work,
- * such as the coverage report; after it c collects no more. */
+/* The store's bytes, for cm_ctx_write. It records `git rev-parse HEAD`
+ * and the source files' git blob ids, when git can tell. Touches only c
+ * (and runs git), so it may run in a thread of its own while the caller
+ * does other work, such as the coverage report; after it c collects no
+ * more. */
 void cm_ctx_encode(struct cm_ctx_collector *c, struct strbuf *bytes);
 /* Writes bytes to store_path atomically (not from a second thread: the
  * output files' bookkeeping is the process's). */

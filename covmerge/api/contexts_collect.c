@@ -38,6 +38,7 @@
 #include "mapped_file.h"
 #include "outfile.h"
 #include "path.h"
+#include "reader.h"
 #include "run_capture.h"
 
 struct ident_ix {
@@ -559,6 +560,18 @@ static void give_slots(struct cm_ctx_collector *c, struct cobj *o,
 	c->nran = 0;
 }
 
+/* Records that function f (n counters) moved in the file being read;
+ * returns where its counters now go. */
+static int64_t *add_moved(struct cm_ctx_collector *c, uint32_t f, uint32_t n)
+{
+	GROW(c->moved, c->amoved, c->nmoved + 1);
+	c->moved[c->nmoved++] = (struct moved){f, n, c->nnow};
+	GROW(c->now, c->anow, c->nnow + n);
+	int64_t *to = c->now + c->nnow;
+	c->nnow += n;
+	return to;
+}
+
 /* What scan_data reads and finds (mapped_file_guard's argument). */
 struct scan {
 	struct cm_ctx_collector *c;
@@ -658,13 +671,9 @@ static int scan_in_place(struct scan *s)
 			from = ws->spans[k].to;
 	}
 	uint32_t runs = 0;
-	for (size_t k = 0; k < ws->nspans; k++) {
-		if (ws->span_func[k] != UINT32_MAX)
-			continue;
-		const unsigned char *r = s->p + ws->spans[k].from + 8;
-		runs = (uint32_t)r[0] | (uint32_t)r[1] << 8 | (uint32_t)r[2] << 16 |
-		       (uint32_t)r[3] << 24;
-	}
+	for (size_t k = 0; k < ws->nspans; k++)
+		if (ws->span_func[k] == UINT32_MAX)   /* the summary: runs first */
+			runs = rd_le32(s->p + ws->spans[k].from + 8);
 	s->parsed = 1;
 	s->gd.runs = runs;
 	s->gd.nrecords = ws->nrecords;
@@ -678,12 +687,8 @@ static int scan_in_place(struct scan *s)
 			const int64_t *sum = ws->sums ? ws->sums[f] : NULL;
 			if (sum && !memcmp(s->p + sp->from, sum, bytes))
 				continue;
-			uint32_t n = (uint32_t)(bytes / 8);
-			GROW(c->moved, c->amoved, c->nmoved + 1);
-			c->moved[c->nmoved++] = (struct moved){f, n, c->nnow};
-			GROW(c->now, c->anow, c->nnow + n);
-			memcpy(c->now + c->nnow, s->p + sp->from, bytes);
-			c->nnow += n;
+			memcpy(add_moved(c, f, (uint32_t)(bytes / 8)), s->p + sp->from,
+			       bytes);
 		}
 		/* prev follows the file: the summary and what moved */
 		memcpy(ws->prev + sp->from, s->p + sp->from, bytes);
@@ -727,11 +732,7 @@ static int scan_data(void *arg)
 		const int64_t *sum = s->ws->sums ? s->ws->sums[f] : NULL;
 		if (sum && counters_same(&s->gd, df, sum))
 			continue;
-		GROW(c->moved, c->amoved, c->nmoved + 1);
-		c->moved[c->nmoved++] = (struct moved){f, df->ncounters, c->nnow};
-		GROW(c->now, c->anow, c->nnow + df->ncounters);
-		copy_counters(&s->gd, df, c->now + c->nnow);
-		c->nnow += df->ncounters;
+		copy_counters(&s->gd, df, add_moved(c, f, df->ncounters));
 	}
 	keep_bytes(s->o, s->ws, &s->gd, s->p, s->len);
 	return SCAN_OK;
@@ -947,17 +948,6 @@ void cm_ctx_encode(struct cm_ctx_collector *c, struct strbuf *bytes)
 	ctx_store_normalize(&c->store);
 	git_identity(&c->store);
 	ctx_store_write(&c->store, bytes);
-}
-
-int cm_ctx_finish(struct cm_ctx_collector *c, const char *store_path,
-		  struct strbuf *err)
-{
-	struct strbuf bytes;
-	strbuf_init(&bytes);
-	cm_ctx_encode(c, &bytes);
-	int rc = cm_ctx_write(&bytes, store_path, err);
-	strbuf_release(&bytes);
-	return rc;
 }
 
 int cm_ctx_write(const struct strbuf *bytes, const char *store_path,
