@@ -947,8 +947,9 @@ static enum runner_exit finish_run(struct run *r, double elapsed,
 	/* the store is written before a report that reads it, else after the
 	 * report, which then runs beside its making */
 	int reporting = r->cov_dir && !r->interrupted && !r->infra;
+	int store_first = !reporting || cov_report_shows_contexts(o);
 	int full = full_run(r);   /* before a Ctrl-C during the report */
-	if (r->ctx && (!reporting || cov_report_shows_contexts(o)))
+	if (r->ctx && store_first)
 		rc = write_contexts(r, full, rc, err);
 	if (r->cov_dir) {
 		strbuf_reset(err);
@@ -977,7 +978,7 @@ static enum runner_exit finish_run(struct run *r, double elapsed,
 				rc = RUNNER_EXIT_FAILED;
 		}
 	}
-	if (r->ctx && reporting && !cov_report_shows_contexts(o))
+	if (r->ctx && !store_first)
 		rc = write_contexts(r, full, rc, err);
 	if (r->db) {
 		struct strbuf kept;
