@@ -20,8 +20,13 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Grow *arr (holding *alloc elements of elem_size) so that it can hold at
  * least need elements. */
 void grow_array(void **arr, size_t *alloc, size_t need, size_t elem_size);
+/* The same, checked in line (most calls have room: no call then); need
+ * and alloc are evaluated twice. */
 #define GROW(arr, alloc, need) \
-	grow_array((void **)&(arr), &(alloc), (need), sizeof(*(arr)))
+	do { \
+		if ((need) > (alloc)) \
+			grow_array((void **)&(arr), &(alloc), (need), sizeof(*(arr))); \
+	} while (0)
 /* Appends value to vec (n elements, alloc allocated). */
 #define APPEND(vec, n, alloc, value) \
 	do { \
