@@ -84,30 +84,32 @@ struct cobj {
 	uint32_t *file_ids;       /* per notes file name: the store's file */
 	uint32_t *sources;        /* notes files and dependencies (store) */
 	size_t nsources, asources;
-	uint32_t *progs;          /* programs whose sources include these */
-	size_t nprogs, aprogs;
+	uint64_t *progs;          /* programs whose sources include these
+				     (bit p of the words: program p) */
+	size_t aprogs;
 	struct wsum *w;           /* per worker */
 	struct lines_plan plan;   /* made when a test first runs the object */
 	struct oslot *slot;       /* per plan slot (NULL: no plan yet) */
 	size_t slot_base;         /* its slots' numbers in the collector's */
 };
 
-/* One slot of an object while collecting: the last take that ran it, and
- * its last run of tests, lo..hi (hi < lo: none). Adding the test that
- * follows the run touches this alone; a run that ends goes to the
- * collector's log, written in order, and the logs become the store's
- * test lists at the end: nothing per test is written elsewhere in
- * memory. */
+/* One slot of an object while collecting: the tests that ran it among
+ * the 64 numbers of the last window it ran in (bit i: test window * 64 +
+ * i; mask 0: none yet). Adding a test of that window sets a bit (a slot
+ * that comes twice in one process's list is set twice, the same); a
+ * window that ends goes to the collector's log, written in order, and
+ * the log becomes the store's test lists at the end: nothing per test is
+ * written elsewhere in memory, and a slot that most tests run logs one
+ * entry per 64 tests, not one per run of consecutive tests. */
 struct oslot {
-	uint32_t seen;
-	uint32_t lo, hi;
+	uint64_t mask;
+	uint32_t window;
 };
 
-/* A run of tests of one slot (numbered across objects: slot_base). */
+/* A window of tests of one slot (numbered across objects: slot_base). */
 struct logged {
-	uint32_t slot_hi;         /* the slot number's high 32 bits */
-	uint32_t slot;
-	uint32_t lo, hi;
+	uint64_t mask;
+	uint32_t slot, window;
 };
 
 /* The tests that ran one line or branch arc of a file, made at the end
@@ -137,7 +139,7 @@ struct cm_ctx_collector {
 	size_t key_cap;           /* a power of 2 above twice nlists, or 0 */
 	struct ranges *lists;     /* made at the end */
 	size_t nlists, alists;
-	struct logged *log;       /* the slots' runs that ended, in order */
+	struct logged *log;       /* the slots' windows that ended, in order */
 	size_t nlog, alog;
 	size_t nslots;            /* slots numbered (objects' plans made) */
 	uint32_t *ran;            /* scratch: the slots one test ran */
@@ -148,7 +150,6 @@ struct cm_ctx_collector {
 	size_t nmoved, amoved;
 	int64_t *now;             /* scratch: their counters */
 	size_t nnow, anow;
-	uint32_t take;            /* numbers the takes (oslot.seen) */
 	size_t nmapped;           /* data files kept mapped */
 	struct lines_scratch scratch;
 	struct ctx_watch **watch; /* per worker: what its tests wrote */
@@ -411,43 +412,63 @@ static struct ranges *ranges_for(struct cm_ctx_collector *c, uint32_t file,
 	return r;
 }
 
-static void log_run(struct cm_ctx_collector *c, size_t slot, uint32_t lo,
-		    uint32_t hi)
+static void log_window(struct cm_ctx_collector *c, uint32_t slot,
+		       uint32_t window, uint64_t mask)
 {
 	GROW(c->log, c->alog, c->nlog + 1);
-	c->log[c->nlog++] = (struct logged){(uint32_t)((uint64_t)slot >> 32),
-					    (uint32_t)slot, lo, hi};
+	c->log[c->nlog++] = (struct logged){mask, slot, window};
 }
 
-static size_t logged_slot(const struct logged *l)
+/* How many runs of consecutive tests window mask holds. */
+static uint32_t mask_runs(uint64_t mask)
 {
-	return (size_t)((uint64_t)l->slot_hi << 32 | l->slot);
+	return (uint32_t)__builtin_popcountll(mask & ~(mask << 1));
 }
 
-/* The slots' runs become the store's entries (unsorted: normalised
- * after): the log sorted by slot (counting), each slot's runs appended to
- * its line's list, which is then tidied (several slots, or runs that came
- * out of order). */
+/* Appends the runs of window mask to e (joined to e's last run when
+ * they touch; e has room). */
+static void add_window(struct ctx_entry *e, uint32_t window, uint64_t mask)
+{
+	uint32_t base = window << 6;
+	while (mask) {
+		int lo = __builtin_ctzll(mask);
+		uint64_t from = ~(mask >> lo);   /* 0 where the run is */
+		int len = from ? __builtin_ctzll(from) : 64;
+		uint32_t a = base + (uint32_t)lo, b = a + (uint32_t)len - 1;
+		if (e->nr && (uint64_t)e->r[e->nr - 1] + 1 == a) {
+			e->r[e->nr - 1] = b;
+		} else {
+			e->r[e->nr++] = a;
+			e->r[e->nr++] = b;
+		}
+		mask = len == 64 ? 0 : mask & ~((((uint64_t)1 << len) - 1) << lo);
+	}
+}
+
+/* The slots' windows become the store's entries (unsorted: normalised
+ * after): the log sorted by slot (counting), each slot's windows made
+ * runs of its line's list, which is then tidied (several slots, or
+ * windows that came out of order). */
 static void build_entries(struct cm_ctx_collector *c)
 {
 	for (size_t i = 0; i < c->nobjs; i++) {
 		struct cobj *o = &c->objs[i];
 		for (size_t k = 0; o->slot && k < o->plan.nslots; k++)
-			if (o->slot[k].lo <= o->slot[k].hi) {
-				log_run(c, o->slot_base + k, o->slot[k].lo, o->slot[k].hi);
-				o->slot[k].lo = 1;
-				o->slot[k].hi = 0;
+			if (o->slot[k].mask) {
+				log_window(c, (uint32_t)(o->slot_base + k),
+					   o->slot[k].window, o->slot[k].mask);
+				o->slot[k].mask = 0;
 			}
 	}
 	size_t *at = xcalloc(c->nslots + 1, sizeof(*at));
 	for (size_t i = 0; i < c->nlog; i++)
-		at[logged_slot(&c->log[i]) + 1]++;
+		at[c->log[i].slot + 1]++;
 	for (size_t k = 0; k < c->nslots; k++)
 		at[k + 1] += at[k];
 	struct logged *by_slot = xreallocarray(NULL, c->nlog ? c->nlog : 1,
 					       sizeof(*by_slot));
 	for (size_t i = 0; i < c->nlog; i++)
-		by_slot[at[logged_slot(&c->log[i])]++] = c->log[i];
+		by_slot[at[c->log[i].slot]++] = c->log[i];
 	free(c->log);
 	c->log = NULL;
 	c->nlog = c->alog = 0;
@@ -465,7 +486,8 @@ static void build_entries(struct cm_ctx_collector *c)
 			const struct lines_slot *sl = &o->plan.slots[k];
 			struct ranges *r = ranges_for(c, o->file_ids[sl->file], sl->line,
 						      sl->branch);
-			r->e.ar += (uint32_t)(2 * (to - from));
+			for (size_t j = from; j < to; j++)
+				r->e.ar += 2 * mask_runs(by_slot[j].mask);
 			list[g] = (uint32_t)(r - c->lists);
 		}
 	}
@@ -475,10 +497,8 @@ static void build_entries(struct cm_ctx_collector *c)
 	for (size_t g = 0; g < c->nslots; g++) {
 		size_t from = g ? at[g - 1] : 0, to = at[g];
 		struct ctx_entry *e = &c->lists[list[g]].e;
-		for (size_t j = from; j < to; j++) {
-			e->r[e->nr++] = by_slot[j].lo;
-			e->r[e->nr++] = by_slot[j].hi;
-		}
+		for (size_t j = from; j < to; j++)
+			add_window(e, by_slot[j].window, by_slot[j].mask);
 	}
 	free(list);
 	free(by_slot);
@@ -531,30 +551,23 @@ static void copy_counters(const struct gcda *gd, const struct gcda_func *f,
 static void give_slots(struct cm_ctx_collector *c, struct cobj *o,
 		       const uint32_t *tests, size_t ntests)
 {
-	if (++c->take == 0) {   /* wrapped: no slot is seen */
-		for (size_t i = 0; i < c->nobjs; i++)
-			for (size_t k = 0; c->objs[i].slot && k < c->objs[i].plan.nslots; k++)
-				c->objs[i].slot[k].seen = 0;
-		c->take = 1;
-	}
-	for (size_t i = 0; i < c->nran; i++) {
-		uint32_t s = c->ran[i];
-		struct oslot *os = &o->slot[s];
-		if (os->seen == c->take)
-			continue;
-		os->seen = c->take;
-		for (size_t k = 0; k < ntests; k++) {
-			uint32_t t = tests[k];
-			if (os->hi < os->lo) {
-				os->lo = os->hi = t;
-			} else if ((uint64_t)t == (uint64_t)os->hi + 1) {
-				os->hi = t;
-			} else if (t > os->hi) {
-				log_run(c, o->slot_base + s, os->lo, os->hi);
-				os->lo = os->hi = t;
-			} else if (t < os->lo) {   /* out of order: tidied at the end */
-				log_run(c, o->slot_base + s, t, t);
+	for (size_t k = 0; k < ntests; k++) {
+		uint32_t t = tests[k], window = t >> 6;
+		uint64_t bit = (uint64_t)1 << (t & 63);
+		for (size_t i = 0; i < c->nran; i++) {
+			struct oslot *os = &o->slot[c->ran[i]];
+			if (os->window != window && os->mask) {
+				uint32_t g = (uint32_t)o->slot_base + c->ran[i];
+				if (window < os->window) {
+					/* out of order: tidied at the end */
+					log_window(c, g, window, bit);
+					continue;
+				}
+				log_window(c, g, os->window, os->mask);
+				os->mask = 0;
 			}
+			os->window = window;
+			os->mask |= bit;
 		}
 	}
 	c->nran = 0;
@@ -821,10 +834,16 @@ static void take_moved(struct cm_ctx_collector *c, struct cobj *o,
 			continue;
 		if (!o->slot) {
 			lines_plan_build(&o->g, &o->plan);
+			/* slots are numbered in 32 bits (struct logged): more
+			 * than 2^32 would be hundreds of GiB of plans */
+			if (o->plan.nslots > UINT32_MAX - c->nslots) {
+				/* LCOV_EXCL_START: not reachable in memory */
+				fprintf(stderr, "fatal: more than 2^32 lines and branches to collect\n");
+				abort();
+				/* LCOV_EXCL_STOP */
+			}
 			o->slot = xcalloc(o->plan.nslots ? o->plan.nslots : 1,
 					  sizeof(*o->slot));
-			for (size_t k = 0; k < o->plan.nslots; k++)
-				o->slot[k] = (struct oslot){0, 1, 0};
 			o->slot_base = c->nslots;
 			c->nslots += o->plan.nslots;
 		}
@@ -837,10 +856,16 @@ static void take_moved(struct cm_ctx_collector *c, struct cobj *o,
 /* Adds o's sources to program p's (once per pair). */
 static void note_program(struct cm_ctx_collector *c, struct cobj *o, uint32_t p)
 {
-	for (size_t i = 0; i < o->nprogs; i++)
-		if (o->progs[i] == p)
-			return;
-	APPEND(o->progs, o->nprogs, o->aprogs, p);
+	size_t word = p / 64;
+	uint64_t bit = (uint64_t)1 << (p % 64);
+	if (word < o->aprogs && (o->progs[word] & bit))
+		return;
+	if (word >= o->aprogs) {
+		size_t was = o->aprogs;
+		GROW(o->progs, o->aprogs, word + 1);
+		memset(o->progs + was, 0, (o->aprogs - was) * sizeof(*o->progs));
+	}
+	o->progs[word] |= bit;
 	for (size_t i = 0; i < o->nsources; i++)
 		ctx_prog_add_source(&c->store.progs[p], o->sources[i]);
 }
