@@ -92,6 +92,28 @@ static void plan_line(struct lines_plan *p, size_t *aslots,
 	}
 }
 
+/* Puts the probes from..to that take no counter away first (the order of
+ * a function's probes is free); returns where the others start. */
+static uint32_t partition_probes(struct lines_plan *p, uint32_t from,
+				 uint32_t to)
+{
+	uint32_t mid = from;
+	for (uint32_t i = from; i < to; i++) {
+		if (p->probe_minus[i])
+			continue;
+		struct lines_probe pr = p->probes[i];
+		uint64_t plus = p->probe_plus[i], minus = p->probe_minus[i];
+		p->probes[i] = p->probes[mid];
+		p->probe_plus[i] = p->probe_plus[mid];
+		p->probe_minus[i] = p->probe_minus[mid];
+		p->probes[mid] = pr;
+		p->probe_plus[mid] = plus;
+		p->probe_minus[mid] = minus;
+		mid++;
+	}
+	return mid;
+}
+
 void lines_plan_build(const struct gcno *g, struct lines_plan *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -155,6 +177,38 @@ void lines_plan_build(const struct gcno *g, struct lines_plan *p)
 		}
 	}
 	p->probe_off[nf] = np;
+	/* each replay derives only the counts its probes read; most
+	 * functions need none: their probes' counts are sums and
+	 * differences of counters */
+	p->formed = xcalloc(nf ? nf : 1, 1);
+	p->probe_plus = xcalloc(np ? np : 1, sizeof(*p->probe_plus));
+	p->probe_minus = xcalloc(np ? np : 1, sizeof(*p->probe_minus));
+	p->probe_mixed = xcalloc(nf ? nf : 1, sizeof(*p->probe_mixed));
+	uint32_t *want = NULL;
+	size_t awant = 0;
+	for (size_t f = 0; f < nf; f++) {
+		const struct gcno_func *fn = &g->funcs[f];
+		if (fn->artificial)
+			continue;
+		uint32_t from = p->probe_off[f], to = p->probe_off[f + 1];
+		uint8_t *need = xcalloc((size_t)fn->nblocks + fn->narcs + 1, 1);
+		for (uint32_t i = from; i < to; i++)
+			need[p->probes[i].count] = 1;
+		graph_tape_keep(&p->tapes[f], need);
+		free(need);
+		GROW(want, awant, (size_t)(to - from) + 1);
+		for (uint32_t i = from; i < to; i++)
+			want[i - from] = p->probes[i].count;
+		if (p->tapes[f].ncounters == fn->ncounters &&
+		    graph_tape_forms(&p->tapes[f], fn->nblocks, fn->narcs, want,
+				     to - from, p->probe_plus + from,
+				     p->probe_minus + from)) {
+			p->formed[f] = 1;
+			graph_tape_release(&p->tapes[f]);
+			p->probe_mixed[f] = partition_probes(p, from, to);
+		}
+	}
+	free(want);
 	free(block_off);
 	free(block_slot);
 	free(arc_off);
@@ -177,7 +231,20 @@ void lines_plan_release(struct lines_plan *p)
 	free(p->func_arc);
 	free(p->probe_off);
 	free(p->probes);
+	free(p->formed);
+	free(p->probe_plus);
+	free(p->probe_minus);
+	free(p->probe_mixed);
 	memset(p, 0, sizeof(*p));
+}
+
+/* The sum of the counters whose bits are set (modulo 2^64). */
+static uint64_t bits_sum(const int64_t *counters, uint64_t bits)
+{
+	uint64_t sum = 0;
+	for (; bits; bits &= bits - 1)
+		sum += (uint64_t)counters[__builtin_ctzll(bits)];
+	return sum;
 }
 
 void lines_plan_ran(const struct lines_plan *p, const struct gcno *g,
@@ -188,13 +255,45 @@ void lines_plan_ran(const struct lines_plan *p, const struct gcno *g,
 	const struct gcno_func *fn = &g->funcs[f];
 	if (fn->artificial)
 		return;
-	GROW(scr->count, scr->alloc, (size_t)fn->nblocks + fn->narcs + 1);
-	graph_tape_run(&p->tapes[f], fn->nblocks, fn->narcs, counters,
-		       scr->count);
 	uint32_t from = p->probe_off[f], to = p->probe_off[f + 1];
 	GROW(*out, *alloc, *n + (to - from) + 1);
 	uint32_t *o = *out;
 	size_t k = *n;
+	if (p->formed[f]) {
+		/* which counters are not 0, and whether all are small enough
+		 * that no sum of them wraps */
+		uint64_t nz = 0;
+		int small = 1;
+		for (uint32_t i = 0; i < fn->ncounters; i++) {
+			nz |= (uint64_t)(counters[i] != 0) << i;
+			small &= counters[i] >= 0 && counters[i] < (int64_t)1 << 56;
+		}
+		uint32_t mid = p->probe_mixed[f];
+		if (small) {
+			for (uint32_t i = from; i < mid; i++) {
+				o[k] = p->probes[i].slot;
+				k += (nz & p->probe_plus[i]) != 0;
+			}
+			for (uint32_t i = mid; i < to; i++) {
+				uint64_t plus = nz & p->probe_plus[i];
+				uint64_t minus = nz & p->probe_minus[i];
+				o[k] = p->probes[i].slot;
+				k += plus && (!minus || bits_sum(counters, plus) >
+						      bits_sum(counters, minus));
+			}
+		} else {   /* as the tape's sums, modulo 2^64 */
+			for (uint32_t i = from; i < to; i++) {
+				o[k] = p->probes[i].slot;
+				k += (int64_t)(bits_sum(counters, p->probe_plus[i]) -
+					       bits_sum(counters, p->probe_minus[i])) > 0;
+			}
+		}
+		*n = k;
+		return;
+	}
+	GROW(scr->count, scr->alloc, (size_t)fn->nblocks + fn->narcs + 1);
+	graph_tape_run(&p->tapes[f], fn->nblocks, fn->narcs, counters,
+		       scr->count);
 	for (uint32_t i = from; i < to; i++) {
 		o[k] = p->probes[i].slot;
 		k += scr->count[p->probes[i].count] > 0;

@@ -42,6 +42,15 @@ struct lines_plan {
 	uint32_t *probe_off;
 	struct lines_probe *probes;
 	struct graph_tape *tapes;  /* per notes function: its solve */
+	/* per notes function: 1 when each of its probes' counts is a sum of
+	 * counters minus a sum of counters (graph_tape_forms; all of them,
+	 * in the code we have seen): its probes' probe_plus and probe_minus
+	 * say which, and it needs no solve (its tape is released) */
+	uint8_t *formed;
+	uint64_t *probe_plus, *probe_minus;
+	/* per notes function, when formed: where its probes that take
+	 * counters away start (those that only add come first) */
+	uint32_t *probe_mixed;
 	size_t nfuncs;
 };
 

@@ -356,12 +356,89 @@ void graph_solve_taped(struct graph *gr, const struct gcno_func *fn,
 	memset(tape, 0, sizeof(*tape));
 	solve(gr, fn, counters, tape);
 	compile_tape(gr, tape);
+	tape->complete = !gr->unsolved;
+}
+
+void graph_tape_keep(struct graph_tape *t, uint8_t *need)
+{
+	size_t nsteps = 0, alloc = 0;
+	size_t *at = NULL;   /* where each step starts */
+	for (size_t i = 0; i < t->nprog; i += 3 + t->prog[i + 2])
+		APPEND(at, nsteps, alloc, i);
+	uint8_t *keep = xcalloc(nsteps ? nsteps : 1, 1);
+	for (size_t k = nsteps; k-- > 0;) {
+		const uint32_t *p = t->prog + at[k];
+		if (!need[p[0]])
+			continue;
+		keep[k] = 1;
+		if (p[1] != UINT32_MAX)
+			need[p[1]] = 1;
+		for (uint32_t j = 0; j < p[2]; j++)
+			need[p[3 + j]] = 1;
+	}
+	size_t n = 0;
+	for (size_t k = 0; k < nsteps; k++) {
+		if (!keep[k])
+			continue;
+		size_t len = 3 + t->prog[at[k] + 2];
+		memmove(t->prog + n, t->prog + at[k], len * sizeof(*t->prog));
+		n += len;
+	}
+	t->nprog = n;
+	free(keep);
+	free(at);
+}
+
+int graph_tape_forms(const struct graph_tape *t, uint32_t nblocks,
+		     uint32_t narcs, const uint32_t *want, size_t nwant,
+		     uint64_t *plus, uint64_t *minus)
+{
+	size_t nc = t->ncounters;
+	if (nc > 64)
+		return 0;
+	/* each count as its coefficients over the counters (row-major),
+	 * derived as the tape derives the count */
+	size_t w = nc ? nc : 1;
+	int64_t *v = xcalloc(((size_t)nblocks + narcs) * w, sizeof(*v));
+	for (size_t i = 0; i < nc; i++)
+		v[((size_t)nblocks + t->counter_arc[i]) * w + i] = 1;
+	int ok = 1;
+	const uint32_t *p = t->prog, *end = t->prog + t->nprog;
+	while (p < end && ok) {
+		uint32_t target = p[0], base = p[1], n = p[2];
+		int64_t *row = v + (size_t)target * w;
+		for (size_t i = 0; i < nc; i++) {
+			int64_t sum = 0;
+			for (uint32_t k = 0; k < n; k++)
+				sum += v[(size_t)p[3 + k] * w + i];
+			row[i] = base == UINT32_MAX ? sum : v[(size_t)base * w + i] - sum;
+			/* far from wrapping; past +-1 the forms say no */
+			if (row[i] > 64 || row[i] < -64)
+				ok = 0;
+		}
+		p += 3 + n;
+	}
+	for (size_t k = 0; k < nwant && ok; k++) {
+		const int64_t *row = v + (size_t)want[k] * w;
+		plus[k] = minus[k] = 0;
+		for (size_t i = 0; i < nc; i++) {
+			if (row[i] == 1)
+				plus[k] |= (uint64_t)1 << i;
+			else if (row[i] == -1)
+				minus[k] |= (uint64_t)1 << i;
+			else if (row[i])
+				ok = 0;
+		}
+	}
+	free(v);
+	return ok;
 }
 
 void graph_tape_run(const struct graph_tape *t, uint32_t nblocks,
 		    uint32_t narcs, const int64_t *counters, int64_t *count)
 {
-	memset(count, 0, ((size_t)nblocks + narcs) * sizeof(*count));
+	if (!t->complete)
+		memset(count, 0, ((size_t)nblocks + narcs) * sizeof(*count));
 	int64_t *acount = count + nblocks;
 	for (uint32_t i = 0; i < t->ncounters; i++)
 		acount[t->counter_arc[i]] = counters[i];

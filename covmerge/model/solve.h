@@ -70,6 +70,7 @@ struct graph_tape {
 	 * summed */
 	uint32_t *prog;
 	size_t nprog;
+	int complete;             /* every count is derived (none left 0) */
 };
 
 /* graph_solve, recording the tape. */
@@ -81,6 +82,19 @@ void graph_solve_taped(struct graph *gr, const struct gcno_func *fn,
  * counts. */
 void graph_tape_run(const struct graph_tape *t, uint32_t nblocks,
 		    uint32_t narcs, const int64_t *counters, int64_t *count);
+/* Drops the steps of t whose counts are needed neither by need[] (per
+ * count, as graph_tape_run's: the blocks, then the arcs) nor by a step
+ * kept; need[] is extended by the counts the kept steps use. A replay
+ * then derives the needed counts alone: the others are left in count as
+ * they were, unless the tape is not complete (count is cleared first). */
+void graph_tape_keep(struct graph_tape *t, uint8_t *need);
+/* Each count want[k] (as graph_tape_run's) that t derives, as a sum of
+ * counters minus a sum of counters: plus[k] and minus[k] (bit i: counter
+ * i). Returns 0 (forms undefined) for a function of more than 64
+ * counters, or when a count takes some counter twice. */
+int graph_tape_forms(const struct graph_tape *t, uint32_t nblocks,
+		     uint32_t narcs, const uint32_t *want, size_t nwant,
+		     uint64_t *plus, uint64_t *minus);
 void graph_tape_release(struct graph_tape *t);
 
 #endif

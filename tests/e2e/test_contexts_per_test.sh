@@ -1,7 +1,10 @@
 #!/bin/bash
 # runner --cov-context=test: each test's context is what that test alone
 # covers. The suite (two plain programs and a cmocka program split into its
-# three tests, over a shared lib.c with branches, built with --coverage)
+# three tests, over a shared lib.c with branches, and two plain programs
+# whose switch of 80 cases has more than 64 counters: lines_plan.c solves
+# such a function's flow, and tells a smaller one's lines by sums of its
+# counters; all built with --coverage)
 # runs once with contexts on 2 workers; then each test runs alone with
 # plain --cov (-k ID), and covmerge's lcov of that run (gcov's rules on
 # that test's counters) hits exactly the lines and branch arcs that
@@ -19,6 +22,8 @@ rt_setup
 rt_build test_calc0 calc.c lib.c -DCALC_MODE=0
 rt_build test_calc1 calc.c lib.c -DCALC_MODE=1
 rt_build test_cm_pass cm_pass.c lib.c -lcmocka
+rt_build test_wide0 wide.c -DWIDE_MODE=0
+rt_build test_wide1 wide.c -DWIDE_MODE=1
 
 rt_run ctx -n 2 --cov=obj --cov-dir covc --cov-context=test bin
 rt_expect_rc 0 "--cov-context=test"
@@ -31,7 +36,7 @@ print("\n".join(sorted({c for f in d["files"].values()
                         for cs in f["contexts"].values() for c in cs if c})))
 PY
 )
-((${#ids[@]} == 5)) || fail "expected 5 tests in the contexts, got ${#ids[@]}: ${ids[*]}"
+((${#ids[@]} == 7)) || fail "expected 7 tests in the contexts, got ${#ids[@]}: ${ids[*]}"
 
 hits() { # the DA and BRDA records of an lcov file as hit (1) or not (0)
 	awk -F'[:,]' '/^SF:/ { sf = $2 } /^DA:/ { print sf, "DA", $2, ($3 > 0) }
@@ -54,7 +59,19 @@ for id in "${ids[@]}"; do
 		fail "$id: its context differs from its run alone:
 $(diff <(hits "$work/alone$n.info") <(hits "$work/ctx$n.info") | head -20)"
 	ok "$id: its context hits what it hits alone"
+	case $id in
+	*test_wide0*) wide0=$n ;;
+	*test_wide1*) wide1=$n ;;
+	esac
 done
+# the switch has more than 64 counted arcs (its flow is solved), and the
+# two wide programs run different cases of it
+arcs=$(awk -F'[:,]' '/^SF:/ { w = $2 ~ /wide\.c$/ } w && /^BRDA:/ { n[$2]++ }
+	END { m = 0; for (l in n) if (n[l] > m) m = n[l]; print m }' "$work/alone${wide0:?}.info")
+((arcs >= 80)) || fail "wide.c's switch has $arcs branch arcs, expected 80 or more"
+[[ $(hits "$work/alone$wide0.info" | grep wide.c) != \
+	"$(hits "$work/alone${wide1:?}.info" | grep wide.c)" ]] ||
+	fail "the two wide programs hit the same records of wide.c"
 # the tests differ from each other (the comparison can fail)
 [[ $(hits "$work/alone1.info") != "$(hits "$work/alone2.info")" ]] ||
 	fail "the first two tests hit the same records: the check proves nothing"

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "gcno.h"
@@ -54,6 +55,70 @@ static void check_kinds(const struct graph *gr, const uint8_t *akind,
 			fail_msg("block %u: kind %u, want %u", b, gr->bkind[b], bkind[b]);
 }
 
+/* Functions whose every count graph_tape_forms could write as counters
+ * added and taken away (check_forms). */
+static int formed;
+
+static uint64_t bits_sum(const int64_t *counters, uint64_t bits)
+{
+	uint64_t sum = 0;
+	for (uint32_t i = 0; i < 64; i++)
+		if (bits >> i & 1)
+			sum += (uint64_t)counters[i];
+	return sum;
+}
+
+/* Each count's form, evaluated on counters, is the tape's count (count,
+ * before clamping). */
+static void check_forms(const struct gcno_func *fn, const struct graph_tape *tape,
+			const int64_t *counters, const int64_t *count)
+{
+	uint32_t n = fn->nblocks + fn->narcs;
+	uint32_t *want = calloc(n + 1, sizeof(*want));
+	uint64_t *plus = calloc(n + 1, sizeof(*plus));
+	uint64_t *minus = calloc(n + 1, sizeof(*minus));
+	for (uint32_t k = 0; k < n; k++)
+		want[k] = k;
+	if (graph_tape_forms(tape, fn->nblocks, fn->narcs, want, n, plus, minus)) {
+		formed++;
+		for (uint32_t k = 0; k < n; k++) {
+			int64_t v = (int64_t)(bits_sum(counters, plus[k]) -
+					      bits_sum(counters, minus[k]));
+			if (v != count[k])
+				fail_msg("form of count %u: %lld, tape %lld", k,
+					 (long long)v, (long long)count[k]);
+		}
+	}
+	free(want);
+	free(plus);
+	free(minus);
+}
+
+/* A tape kept for the blocks' counts alone replays those the same, with
+ * fewer steps when some arc's count is not needed for them. */
+static void check_keep(const struct gcno_func *fn, const int64_t *counters,
+		       const int64_t *count)
+{
+	struct graph gr;
+	struct graph_tape tape;
+	graph_solve_taped(&gr, fn, NULL, &tape);
+	graph_release(&gr);
+	size_t before = tape.nprog;
+	uint8_t *need = calloc((size_t)fn->nblocks + fn->narcs + 1, 1);
+	memset(need, 1, fn->nblocks);
+	graph_tape_keep(&tape, need);
+	assert_true(tape.nprog <= before);
+	int64_t *b = calloc((size_t)fn->nblocks + fn->narcs + 1, sizeof(*b));
+	graph_tape_run(&tape, fn->nblocks, fn->narcs, counters, b);
+	for (uint32_t i = 0; i < fn->nblocks; i++)
+		if (b[i] != count[i])
+			fail_msg("kept tape: block %u: %lld, full tape %lld", i,
+				 (long long)b[i], (long long)count[i]);
+	free(b);
+	free(need);
+	graph_tape_release(&tape);
+}
+
 /* The tape of fn's solve (recorded with no counters) replays the solve
  * of `counters`: every count as graph_solve's (which clamps a negative
  * one to 0). */
@@ -78,6 +143,8 @@ static void check_tape(const struct gcno_func *fn, const int64_t *counters)
 			fail_msg("tape: arc %u: %lld, solve %lld", i,
 				 (long long)a[i], (long long)want.acount[i]);
 	assert_int_equal(tape.ncounters, fn->ncounters);
+	check_forms(fn, &tape, counters ? counters : zero, b);
+	check_keep(fn, counters ? counters : zero, b);
 	free(b);
 	free(zero);
 	graph_tape_release(&tape);
@@ -330,6 +397,68 @@ static void test_unsolvable(void **state)
 	graph_release(&gr);
 }
 
+/* graph_tape_forms: an if/else whose entry and then side are counted has
+ * its else side as the entry minus the then side; a function of more than
+ * 64 counters has no forms (its flow is solved). */
+static void test_tape_forms(void **state)
+{
+	(void)state;
+	struct gcno_arc arcs[] = {
+		{0, 2, 0},      /* a0: counter 0 */
+		{2, 4, T | FT}, /* a1 else */
+		{2, 3, 0},      /* a2 then: counter 1 */
+		{3, 5, T},      /* a3 */
+		{4, 5, T},      /* a4 */
+		{5, 1, T},      /* a5 */
+	};
+	struct gcno_block blocks[6] = {{0}};
+	struct gcno_func fn = make_fn(6, arcs, 6, blocks);
+	struct graph gr;
+	struct graph_tape tape;
+	graph_solve_taped(&gr, &fn, NULL, &tape);
+	graph_release(&gr);
+	const uint32_t want[] = {4, 6 + 1, 3, 5};   /* else, its arc, then, join */
+	uint64_t plus[4], minus[4];
+	assert_int_equal(graph_tape_forms(&tape, 6, 6, want, 4, plus, minus), 1);
+	assert_int_equal(plus[0], 1);
+	assert_int_equal(minus[0], 2);
+	assert_int_equal(plus[1], 1);
+	assert_int_equal(minus[1], 2);
+	assert_int_equal(plus[2], 2);
+	assert_int_equal(minus[2], 0);
+	assert_int_equal(plus[3], 1);
+	assert_int_equal(minus[3], 0);
+	graph_tape_release(&tape);
+	int before = formed;
+	check_tape(&fn, (const int64_t[]){9, 4});
+	check_tape(&fn, (const int64_t[]){3, 5});   /* inconsistent: -2 */
+	assert_int_equal(formed, before + 2);
+
+	/* 0 -> 2 -> 3..67 (65 counted arcs) -> 1 */
+	enum { WIDE = 65 };
+	struct gcno_arc wide[1 + 2 * WIDE];
+	wide[0] = (struct gcno_arc){0, 2, T};
+	for (uint32_t k = 0; k < WIDE; k++) {
+		wide[1 + k] = (struct gcno_arc){2, 3 + k, 0};
+		wide[1 + WIDE + k] = (struct gcno_arc){3 + k, 1, T};
+	}
+	struct gcno_block wblocks[3 + WIDE] = {{0}};
+	struct gcno_func wfn = make_fn(3 + WIDE, wide, 1 + 2 * WIDE, wblocks);
+	assert_int_equal(wfn.ncounters, WIDE);
+	int64_t counters[WIDE];
+	for (uint32_t k = 0; k < WIDE; k++)
+		counters[k] = k % 3;
+	before = formed;
+	check_tape(&wfn, counters);
+	assert_int_equal(formed, before);
+	graph_solve_taped(&gr, &wfn, NULL, &tape);
+	graph_release(&gr);
+	const uint32_t one[] = {2};
+	assert_int_equal(graph_tape_forms(&tape, 3 + WIDE, 1 + 2 * WIDE, one, 1,
+					  plus, minus), 0);
+	graph_tape_release(&tape);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_unconditional),
 		cmocka_unit_test(test_inconsistent_counters),
 		cmocka_unit_test(test_unsolvable),
+		cmocka_unit_test(test_tape_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
