@@ -117,6 +117,7 @@ struct logged {
  * includes it, and one list). */
 struct ranges {
 	uint32_t file;
+	int untidy;               /* a run came before or over another */
 	struct ctx_entry e;
 };
 
@@ -407,7 +408,7 @@ static struct ranges *ranges_for(struct cm_ctx_collector *c, uint32_t file,
 	}
 	GROW(c->lists, c->alists, c->nlists + 1);
 	struct ranges *r = &c->lists[c->nlists++];
-	*r = (struct ranges){file, {line, branch, 0, 0, NULL}};
+	*r = (struct ranges){file, 0, {line, branch, 0, 0, NULL}};
 	c->by_key[k] = (uint32_t)c->nlists;
 	return r;
 }
@@ -425,10 +426,11 @@ static uint32_t mask_runs(uint64_t mask)
 	return (uint32_t)__builtin_popcountll(mask & ~(mask << 1));
 }
 
-/* Appends the runs of window mask to e (joined to e's last run when
- * they touch; e has room). */
-static void add_window(struct ctx_entry *e, uint32_t window, uint64_t mask)
+/* Appends the runs of window mask to r's list (joined to its last run
+ * when they touch; it has room). */
+static void add_window(struct ranges *r, uint32_t window, uint64_t mask)
 {
+	struct ctx_entry *e = &r->e;
 	uint32_t base = window << 6;
 	while (mask) {
 		int lo = __builtin_ctzll(mask);
@@ -438,6 +440,7 @@ static void add_window(struct ctx_entry *e, uint32_t window, uint64_t mask)
 		if (e->nr && (uint64_t)e->r[e->nr - 1] + 1 == a) {
 			e->r[e->nr - 1] = b;
 		} else {
+			r->untidy |= e->nr && e->r[e->nr - 1] >= a;
 			e->r[e->nr++] = a;
 			e->r[e->nr++] = b;
 		}
@@ -496,15 +499,15 @@ static void build_entries(struct cm_ctx_collector *c)
 						sizeof(uint32_t));
 	for (size_t g = 0; g < c->nslots; g++) {
 		size_t from = g ? at[g - 1] : 0, to = at[g];
-		struct ctx_entry *e = &c->lists[list[g]].e;
 		for (size_t j = from; j < to; j++)
-			add_window(e, by_slot[j].window, by_slot[j].mask);
+			add_window(&c->lists[list[g]], by_slot[j].window, by_slot[j].mask);
 	}
 	free(list);
 	free(by_slot);
 	free(at);
 	for (size_t i = 0; i < c->nlists; i++) {
-		ctx_entry_tidy(&c->lists[i].e);
+		if (c->lists[i].untidy)
+			ctx_entry_tidy(&c->lists[i].e);
 		struct ctx_file *f = &c->store.files[c->lists[i].file];
 		GROW(f->entries, f->aentries, f->nentries + 1);
 		f->entries[f->nentries++] = c->lists[i].e;
