@@ -389,6 +389,18 @@ void graph_tape_keep(struct graph_tape *t, uint8_t *need)
 	free(at);
 }
 
+/* a + b into *r as counters added and taken away; 0 when a counter would
+ * be added or taken away twice. */
+static int form_add(uint64_t ap, uint64_t am, uint64_t bp, uint64_t bm,
+		    uint64_t *rp, uint64_t *rm)
+{
+	if ((ap & bp) || (am & bm))
+		return 0;
+	*rp = (ap & ~bm) | (bp & ~am);
+	*rm = (am & ~bp) | (bm & ~ap);
+	return 1;
+}
+
 int graph_tape_forms(const struct graph_tape *t, uint32_t nblocks,
 		     uint32_t narcs, const uint32_t *want, size_t nwant,
 		     uint64_t *plus, uint64_t *minus)
@@ -396,41 +408,32 @@ int graph_tape_forms(const struct graph_tape *t, uint32_t nblocks,
 	size_t nc = t->ncounters;
 	if (nc > 64)
 		return 0;
-	/* each count as its coefficients over the counters (row-major),
-	 * derived as the tape derives the count */
-	size_t w = nc ? nc : 1;
-	int64_t *v = xcalloc(((size_t)nblocks + narcs) * w, sizeof(*v));
+	/* each count as its counters added and taken away, derived as the
+	 * tape derives the count; a count that is not derived is 0 */
+	size_t n = (size_t)nblocks + narcs;
+	uint64_t *p = xcalloc(n ? 2 * n : 1, sizeof(*p)), *m = p + n;
 	for (size_t i = 0; i < nc; i++)
-		v[((size_t)nblocks + t->counter_arc[i]) * w + i] = 1;
+		p[nblocks + t->counter_arc[i]] = (uint64_t)1 << i;
 	int ok = 1;
-	const uint32_t *p = t->prog, *end = t->prog + t->nprog;
-	while (p < end && ok) {
-		uint32_t target = p[0], base = p[1], n = p[2];
-		int64_t *row = v + (size_t)target * w;
-		for (size_t i = 0; i < nc; i++) {
-			int64_t sum = 0;
-			for (uint32_t k = 0; k < n; k++)
-				sum += v[(size_t)p[3 + k] * w + i];
-			row[i] = base == UINT32_MAX ? sum : v[(size_t)base * w + i] - sum;
-			/* far from wrapping; past +-1 the forms say no */
-			if (row[i] > 64 || row[i] < -64)
-				ok = 0;
+	const uint32_t *s = t->prog, *end = t->prog + t->nprog;
+	while (s < end && ok) {
+		uint32_t target = s[0], base = s[1], k = s[2];
+		uint64_t sp = 0, sm = 0;
+		for (uint32_t j = 0; j < k && ok; j++)
+			ok = form_add(sp, sm, p[s[3 + j]], m[s[3 + j]], &sp, &sm);
+		if (base == UINT32_MAX) {
+			p[target] = sp;
+			m[target] = sm;
+		} else if (ok) {   /* the base minus the sum */
+			ok = form_add(p[base], m[base], sm, sp, &p[target], &m[target]);
 		}
-		p += 3 + n;
+		s += 3 + k;
 	}
 	for (size_t k = 0; k < nwant && ok; k++) {
-		const int64_t *row = v + (size_t)want[k] * w;
-		plus[k] = minus[k] = 0;
-		for (size_t i = 0; i < nc; i++) {
-			if (row[i] == 1)
-				plus[k] |= (uint64_t)1 << i;
-			else if (row[i] == -1)
-				minus[k] |= (uint64_t)1 << i;
-			else if (row[i])
-				ok = 0;
-		}
+		plus[k] = p[want[k]];
+		minus[k] = m[want[k]];
 	}
-	free(v);
+	free(p);
 	return ok;
 }
 

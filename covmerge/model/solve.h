@@ -91,7 +91,8 @@ void graph_tape_keep(struct graph_tape *t, uint8_t *need);
 /* Each count want[k] (as graph_tape_run's) that t derives, as a sum of
  * counters minus a sum of counters: plus[k] and minus[k] (bit i: counter
  * i). Returns 0 (forms undefined) for a function of more than 64
- * counters, or when a count takes some counter twice. */
+ * counters, or when a count the tape derives on the way adds or takes
+ * away some counter twice. */
 int graph_tape_forms(const struct graph_tape *t, uint32_t nblocks,
 		     uint32_t narcs, const uint32_t *want, size_t nwant,
 		     uint64_t *plus, uint64_t *minus);
