@@ -213,6 +213,12 @@ void cm_ctx_collector_free(struct cm_ctx_collector *c)
 	free(c);
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
 static int cmp_ident(const void *a, const void *b)
 {
 	const struct ident_ix *x = a, *y = b;
@@ -353,6 +359,13 @@ static struct cobj *object_of(struct cm_ctx_collector *c, const char *gcda)
 	}
 	free(stem);
 	free(dir);
+	/* ascending, each once: merged into each program's sources */
+	qsort(o->sources, o->nsources, sizeof(*o->sources), cmp_u32);
+	size_t n = 0;
+	for (size_t i = 0; i < o->nsources; i++)
+		if (!n || o->sources[n - 1] != o->sources[i])
+			o->sources[n++] = o->sources[i];
+	o->nsources = n;
 	return o;
 }
 
@@ -599,6 +612,8 @@ struct scan {
 	size_t len;
 	int trusted;              /* the mapping's, its size not checked */
 	int parsed;
+	int wrote;                /* the process wrote the file (SCAN_OK, or
+				     SCAN_SAME with its summary moved) */
 	struct gcda gd;
 	struct strbuf *err;
 };
@@ -748,8 +763,12 @@ static int scan_data(void *arg)
 	c->nmoved = c->nnow = 0;
 	/* most files a test program rewrites moved only in their runs: no
 	 * parse (a file that grew past a trusted mapping differs here too) */
-	if (s->trusted && same_but_summary(s->ws, s->p, s->len))
+	if (s->trusted && same_but_summary(s->ws, s->p, s->len)) {
+		const struct wsum *ws = s->ws;
+		s->wrote = !same_bytes(s->p + ws->summary_at, ws->prev + ws->summary_at,
+				       ws->summary_end - ws->summary_at);
 		return SCAN_SAME;
+	}
 	if (s->trusted) {
 		int rc = scan_in_place(s);
 		if (rc >= 0)
@@ -807,6 +826,7 @@ static int read_data(struct scan *s, const struct ctx_watch *w,
 		s->trusted = from == 1;
 		gcda_release(&s->gd);
 		memset(&s->gd, 0, sizeof(s->gd));
+		s->wrote = 0;
 		strbuf_reset(s->err);
 		int rc = mapped_file_guard(m, scan_data, s);
 		if (rc == MAPPED_FAULT) {   /* cut short: read it */
@@ -892,8 +912,7 @@ static void note_program(struct cm_ctx_collector *c, struct cobj *o, uint32_t p)
 		memset(o->progs + was, 0, (o->aprogs - was) * sizeof(*o->progs));
 	}
 	o->progs[word] |= bit;
-	for (size_t i = 0; i < o->nsources; i++)
-		ctx_prog_add_source(&c->store.progs[p], o->sources[i]);
+	ctx_prog_add_sources(&c->store.progs[p], o->sources, o->nsources);
 }
 
 size_t cm_ctx_collect(struct cm_ctx_collector *c, int worker,
@@ -929,12 +948,17 @@ size_t cm_ctx_collect(struct cm_ctx_collector *c, int worker,
 		 * covmerge, which reads it or names the problem */
 		if (!o || !o->ok)
 			continue;
-		struct scan s = {c, o, &o->w[worker], NULL, 0, 0, 0, {0}, &err};
+		struct scan s = {c, o, &o->w[worker], NULL, 0, 0, 0, 0, {0}, &err};
 		if (read_data(&s, *w, &files.v[i], &data) == SCAN_OK) {
 			take_moved(c, o, s.ws, s.gd.runs, tests, ntests);
-			note_program(c, o, prog);
+			s.wrote = 1;
 			nread++;
 		}
+		/* the program is built with the object also when the process
+		 * ran none of its code (its data file moved only in its runs):
+		 * a change to it that no test ran selects the program */
+		if (s.wrote)
+			note_program(c, o, prog);
 		gcda_release(&s.gd);
 	}
 	strbuf_release(&data);

@@ -178,6 +178,29 @@ void ctx_prog_add_source(struct ctx_prog *p, uint32_t file)
 	p->nsources++;
 }
 
+void ctx_prog_add_sources(struct ctx_prog *p, const uint32_t *files, size_t n)
+{
+	if (!n)
+		return;
+	/* merged from the ends, in place */
+	size_t had = p->nsources, room = had + n;
+	GROW(p->sources, p->asources, room);
+	size_t i = had, j = n, at = room;
+	while (j) {
+		if (i && p->sources[i - 1] > files[j - 1])
+			p->sources[--at] = p->sources[--i];
+		else if (i && p->sources[i - 1] == files[j - 1])
+			j--;   /* already there: taken from the list */
+		else
+			p->sources[--at] = files[--j];
+	}
+	/* at - i slots are unused (the files already there): closed up */
+	if (at > i)
+		memmove(p->sources + i, p->sources + at,
+			(room - at) * sizeof(*p->sources));
+	p->nsources = i + (room - at);
+}
+
 const struct ctx_entry *ctx_file_find(const struct ctx_file *f, uint32_t line,
 				      uint32_t branch)
 {

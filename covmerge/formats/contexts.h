@@ -102,6 +102,9 @@ uint32_t ctx_file_index(struct ctx_store *s, const char *path);
 int64_t ctx_file_lookup(const struct ctx_store *s, const char *path);
 /* Adds file to the program's sources (once). */
 void ctx_prog_add_source(struct ctx_prog *p, uint32_t file);
+/* Adds files[0 .. n), ascending and each once, to the program's sources
+ * (once each): a merge of the two lists. */
+void ctx_prog_add_sources(struct ctx_prog *p, const uint32_t *files, size_t n);
 /* The entry of (line, branch) in f, or NULL. */
 const struct ctx_entry *ctx_file_find(const struct ctx_file *f, uint32_t line,
 				      uint32_t branch);

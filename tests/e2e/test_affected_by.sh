@@ -8,6 +8,9 @@
 #    why, the last line says 3 deselected; broken, that test fails;
 #  - a change to the header every file includes (a macro line no test
 #    "ran"): every test runs;
+#  - a change to a source built into every program that no test runs:
+#    every test runs, also those whose program only rewrote its data
+#    file (past the collector's first 8 tests);
 #  - a new test program runs with the affected ones; a program built
 #    without --coverage runs on any change;
 #  - contexts made at another revision, or none: everything runs, said
@@ -87,6 +90,33 @@ rt_expect_rc 0 "the header changed"
 assert_eq "$(ids_ran)" "$all" "the header changed: every test runs"
 assert_contains "$rr_out" "include/ops.h:5 changed, a line no test ran" "-v says why"
 git -C "$repo" checkout -q -- include/ops.h
+
+# a source built into every program and run by none: a change to it runs
+# every test. After a worker's first 8 tests the collector reads only the
+# data files a test wrote, and passes over one that moved only in its run
+# count without parsing it (extra.o's, rewritten by every program): its
+# object is built into the program all the same. Nine copies of
+# test_mul_plain run first, on one worker.
+mkdir -p "$repo/build/copies"
+copies=
+for i in 1 2 3 4 5 6 7 8 9; do
+	cp "$repo/build/bin/test_mul_plain" "$repo/build/copies/test_copy$i"
+	copies+=$'\n'"build/copies/test_copy$i"
+done
+rt_run full1 -n 1 --cov=build --cov-context=test build/copies build/bin
+rt_expect_summary 13 0 0 "the full run with the copies, on one worker"
+sed -i 's|return x \* 5; /\* EXTRA body \*/|return x * 6; /* EXTRA body */|' "$repo/src/extra.c"
+build
+rt_run extra -v --affected-by HEAD build/copies build/bin
+assert_eq "$(ids_ran)" "$all$copies" \
+	"a source no test ran, built into every program: every test runs"
+line=$(rt_line_of "$repo/src/extra.c" "EXTRA body")
+assert_contains "$rr_out" "src/extra.c:$line changed, a line no test ran" "-v says why"
+git -C "$repo" checkout -q -- src/extra.c
+rm -r "$repo/build/copies"
+build
+rt_run full3 -n 2 --cov=build --cov-context=test build/bin
+rt_expect_summary 4 0 0 "the full run again"
 
 # a new test program runs with the affected ones
 cat >"$repo/tests/test_new.c" <<'C'

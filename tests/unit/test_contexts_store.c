@@ -213,6 +213,39 @@ static void test_tidy(void **state)
 	free(e.r);
 }
 
+/* ctx_prog_add_sources merges an ascending list into a program's sources
+ * as ctx_prog_add_source one by one would: ascending, each once, the
+ * lists' common files taken once. */
+static void test_prog_sources(void **state)
+{
+	(void)state;
+	struct ctx_prog merged, one;
+	memset(&merged, 0, sizeof(merged));
+	memset(&one, 0, sizeof(one));
+	srand(7);
+	for (int round = 0; round < 200; round++) {
+		uint32_t files[40];
+		size_t n = 0;
+		/* ascending, each once, some already there */
+		for (uint32_t f = (uint32_t)(rand() % 5); f < 120 && n < 40;
+		     f += 1 + (uint32_t)(rand() % 7))
+			files[n++] = f;
+		if (round % 50 == 0)
+			n = 0;
+		ctx_prog_add_sources(&merged, files, n);
+		for (size_t i = 0; i < n; i++)
+			ctx_prog_add_source(&one, files[i]);
+		assert_int_equal(merged.nsources, one.nsources);
+		assert_memory_equal(merged.sources, one.sources,
+				    one.nsources * sizeof(*one.sources));
+	}
+	assert_true(one.nsources > 60);
+	for (size_t i = 1; i < merged.nsources; i++)
+		assert_true(merged.sources[i - 1] < merged.sources[i]);
+	free(merged.sources);
+	free(one.sources);
+}
+
 /* A store of more than 1 MiB before deflate is deflated in two halves at
  * once (the second with the first's last 32 KiB as its dictionary), one
  * zlib stream: it reads back whole, and the halves cost no more than a
@@ -271,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_runs),
 		cmocka_unit_test(test_tidy),
+		cmocka_unit_test(test_prog_sources),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
