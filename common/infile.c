@@ -54,7 +54,12 @@ static int read_all(int fd, struct strbuf *out, struct strbuf *err)
 		strbuf_addstr(err, "is a directory");
 		return -1;
 	}
-	if (known && S_ISREG(st.st_mode) && st.st_size > 0) {
+	/* a regular file of a known size is read into room for it and one
+	 * byte more (which the read that sees its end needs): most inputs
+	 * are a few hundred bytes, and 64 KiB for each cost a large
+	 * allocation per file */
+	int sized = known && S_ISREG(st.st_mode) && st.st_size > 0;
+	if (sized) {
 		if ((uint64_t)st.st_size > limit) {
 			over_limit(err);
 			return -1;
@@ -62,7 +67,8 @@ static int read_all(int fd, struct strbuf *out, struct strbuf *err)
 		grow_bounded(out, (size_t)st.st_size + 1);
 	}
 	for (;;) {
-		grow_bounded(out, 65536);
+		if (!sized || out->alloc - out->len - 1 == 0)
+			grow_bounded(out, 65536);
 		if (out->len > limit) {
 			over_limit(err);
 			return -1;

@@ -224,6 +224,27 @@ static void test_load_plain(void **state)
 	assert_int_equal(ut_write_file(path, "\x1f", 1), 0);
 	expect_load(path, "\x1f", 1);
 	free(path);
+
+	/* sizes about the 64 KiB a read of unknown length is given */
+	const size_t sizes[] = {431, 65535, 65536, 65537, 131073};
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		path = ut_join(tmp, "sized.bin");
+		assert_int_equal(ut_write_file(path, data, sizes[i]), 0);
+		expect_load(path, data, sizes[i]);
+		free(path);
+	}
+	/* a small file gets room for itself, not 64 KiB */
+	path = ut_join(tmp, "small.bin");
+	assert_int_equal(ut_write_file(path, data, 431), 0);
+	struct strbuf out, err;
+	strbuf_init(&out);
+	strbuf_init(&err);
+	assert_int_equal(infile_load(path, &out, &err), 0);
+	assert_int_equal(out.len, 431);
+	assert_true(out.alloc < 4096);
+	strbuf_release(&out);
+	strbuf_release(&err);
+	free(path);
 	free(data);
 }
 
