@@ -5,11 +5,13 @@
 #
 # BUILD_DIR is a clang build configured with -DCM_FUZZ=ON (tools/test.sh
 # makes one: build-clang-asan/). Each target (notes, data, lcov, portable,
-# manifest, json, diff, elf) runs SECONDS (default 10) over its corpus. The corpus
+# manifest, json, diff, elf, profraw) runs SECONDS (default 10) over its
+# corpus. The corpus
 # starts from seeds made from the project's fixtures at run time (the
 # shards fixture built with gcc --coverage and run; its lcov, JSON and
 # portable-shard reports by covmerge; a manifest written by the runner; a
-# diff -u of two of its sources; its program, for the ELF reader)
+# diff -u of two of its sources; its program, for the ELF reader; the
+# raw LLVM profiles kept as regressions, for the profile reader)
 # and from tests/fuzz/regressions/<target>/; what the fuzzer learns stays
 # in BUILD_DIR/fuzz/corpus/<target> for the next run.
 #
@@ -30,7 +32,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 build=$(cd "$1" && pwd -P)
 seconds=${2:-10}
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz.sh: bad SECONDS \"$seconds\"" >&2; exit 2; }
-targets=(notes data lcov portable manifest json diff elf)
+targets=(notes data lcov portable manifest json diff elf profraw)
 for t in "${targets[@]}"; do
 	[[ -x $build/tests/fuzz/fuzz_$t ]] || {
 		echo "fuzz.sh: no $build/tests/fuzz/fuzz_$t (configure with CC=clang -DCM_FUZZ=ON)" >&2
@@ -81,6 +83,8 @@ cp "$scratch/run.json" "$seeds/json/run.json"
 # a unified diff between the fixture's two util.c (diff exits 1: they differ)
 (cd "$src" && diff -u a/util.c b/util.c >"$seeds/diff/util.diff") || true
 cp "$scratch/obj/counter" "$seeds/elf/counter"
+# raw LLVM profiles: those kept as regressions (one written by clang 14)
+cp "$root"/tests/fuzz/regressions/profraw/* "$seeds/profraw/"
 for t in "${targets[@]}"; do
 	[[ -n $(ls -A "$seeds/$t") ]] || { echo "fuzz.sh: no seeds for $t" >&2; exit 1; }
 done

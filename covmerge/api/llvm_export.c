@@ -22,6 +22,7 @@
 #include "infile.h"
 #include "manifest.h"
 #include "outfile.h"
+#include "profraw.h"
 #include "run_capture.h"
 #include "strbuf.h"
 
@@ -660,6 +661,65 @@ static int make_tmpdir(struct llvm_export *x, struct ctx *c)
 	return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Says which binaries no raw profile names by its build id: their
+ * programs did not run, and llvm-cov's export leaves out the code that
+ * only they compile (a file of theirs is missing from the report, not
+ * at 0%). Says nothing when a profile cannot tell (an indexed .profdata,
+ * a raw format without ids) or for a binary without a build id. */
+static void say_unprofiled(const struct path_list *profiles,
+			   const struct path_list *bins, struct ctx *c)
+{
+	struct path_list ids = {0}, missing = {0};
+	struct strbuf data, err;
+	strbuf_init(&data);
+	strbuf_init(&err);
+	int tells = profiles->n > 0;
+	for (size_t i = 0; i < profiles->n && tells; i++) {
+		strbuf_reset(&data);
+		strbuf_reset(&err);
+		tells = path_has_suffix(profiles->v[i], ".profraw") &&
+			!infile_load(profiles->v[i], &data, &err) &&
+			profraw_binary_ids((const unsigned char *)data.buf, data.len,
+					   &ids) == 1;
+	}
+	qsort(ids.v, ids.n, sizeof(*ids.v), cmp_str);
+	for (size_t i = 0; tells && i < bins->n; i++) {
+		struct elf_cov e = {0};
+		elf_cov_read(bins->v[i], &e);
+		const char *id = e.build_id;
+		if (id && !bsearch(&id, ids.v, ids.n, sizeof(*ids.v), cmp_str))
+			path_list_add(&missing, xstrdup(bins->v[i]));
+		elf_cov_release(&e);
+	}
+	if (missing.n) {
+		struct strbuf names;
+		strbuf_init(&names);
+		name_files(&names, &missing);
+		if (missing.n == 1)
+			say(c, CM_WARNING, "no LLVM profile comes from the binary %s "
+			    "(none names its build id): it did not run, and llvm-cov's "
+			    "export leaves the code that only it compiles out of the "
+			    "report, or counts it with another program's function of "
+			    "the same name (such as main)", names.buf);
+		else
+			say(c, CM_WARNING, "no LLVM profile comes from the binaries %s "
+			    "(none names their build id): they did not run, and "
+			    "llvm-cov's export leaves the code that only they compile "
+			    "out of the report, or counts it with another program's "
+			    "function of the same name (such as main)", names.buf);
+		strbuf_release(&names);
+	}
+	path_list_release(&ids);
+	path_list_release(&missing);
+	strbuf_release(&data);
+	strbuf_release(&err);
+}
+
 /* Runs the tools on the profiles and binaries into x. */
 static int run_tools(const struct path_list *profiles,
 		     const struct path_list *bins, int branch,
@@ -678,10 +738,12 @@ static int run_tools(const struct path_list *profiles,
 		if (!rc)
 			rc = export_lcov(cov_tool, bins, profdata, x->tmpdir, profiles,
 					 tracefile, branch, c);
-		if (!rc)
+		if (!rc) {
 			path_list_add(&x->inputs, tracefile);
-		else
+			say_unprofiled(profiles, bins, c);
+		} else {
 			free(tracefile);
+		}
 		free(profdata);
 	}
 	free(profdata_tool);

@@ -20,7 +20,8 @@
 #include "elf_map.h"
 
 enum {
-	SHT_DYNAMIC = 6, SHT_NOBITS = 8,
+	SHT_DYNAMIC = 6, SHT_NOTE = 7, SHT_NOBITS = 8,
+	NT_GNU_BUILD_ID = 3,
 	SHN_XINDEX = 0xffff,
 	DT_NULL = 0, DT_NEEDED = 1, DT_RPATH = 15, DT_RUNPATH = 29,
 };
@@ -124,6 +125,38 @@ static void read_dynamic(const struct elf *e, const struct shdr *dyn,
 		add_runpath(&out->runpath, runpath ? runpath : rpath);
 }
 
+/* The GNU build id in note section sh, if it holds one: notes of a 4-byte
+ * name size, descriptor size and type, then the name and the descriptor,
+ * each padded to 4 bytes. */
+static void read_build_id(const struct elf *e, const struct shdr *sh,
+			  struct elf_cov *out)
+{
+	if (!in_file(e, sh->offset, sh->size))
+		return;
+	uint64_t at = sh->offset, end = sh->offset + sh->size;
+	while (end - at >= 12) {
+		uint64_t namesz = rd(e, at, 4), descsz = rd(e, at + 4, 4);
+		uint64_t type = rd(e, at + 8, 4);
+		uint64_t name = at + 12, desc = name + ((namesz + 3) & ~(uint64_t)3);
+		uint64_t next = desc + ((descsz + 3) & ~(uint64_t)3);
+		if (next > end || next <= at)
+			return;
+		if (type == NT_GNU_BUILD_ID && namesz == 4 && descsz && descsz <= 64 &&
+		    rd(e, name, 1) == 'G' && rd(e, name + 1, 1) == 'N' &&
+		    rd(e, name + 2, 1) == 'U' && rd(e, name + 3, 1) == 0 &&
+		    !out->build_id) {
+			out->build_id = xcalloc(2 * descsz + 1, 1);
+			static const char hexd[] = "0123456789abcdef";
+			for (uint64_t i = 0; i < descsz; i++) {
+				unsigned b = (unsigned)rd(e, desc + i, 1);
+				out->build_id[2 * i] = hexd[b >> 4];
+				out->build_id[2 * i + 1] = hexd[b & 15];
+			}
+		}
+		at = next;
+	}
+}
+
 static void read_sections(struct elf *e, struct elf_cov *out)
 {
 	e->shoff = e->m.is64 ? rd(e, 40, 8) : rd(e, 32, 4);
@@ -159,6 +192,8 @@ static void read_sections(struct elf *e, struct elf_cov *out)
 			out->covmap = 1;
 		if (sh.type == SHT_DYNAMIC && !out->needed.n && !out->runpath.n)
 			read_dynamic(e, &sh, out);
+		if (sh.type == SHT_NOTE)
+			read_build_id(e, &sh, out);
 	}
 }
 
@@ -175,5 +210,6 @@ void elf_cov_release(struct elf_cov *e)
 {
 	path_list_release(&e->needed);
 	path_list_release(&e->runpath);
+	free(e->build_id);
 	memset(e, 0, sizeof(*e));
 }

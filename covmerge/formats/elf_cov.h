@@ -3,7 +3,9 @@
  * mapping (the __llvm_covmap section, written by -fcoverage-mapping) is in
  * it, and the shared libraries it links against (DT_NEEDED) with the
  * directories it searches first (DT_RUNPATH, else DT_RPATH), so that the
- * project's own instrumented libraries are found beside its tests. */
+ * project's own instrumented libraries are found beside its tests, and
+ * its build id (the NT_GNU_BUILD_ID note), which the raw profiles it
+ * writes name. */
 #ifndef CM_ELF_COV_H
 #define CM_ELF_COV_H
 
@@ -15,6 +17,7 @@ struct elf_cov {
 	struct path_list needed;  /* DT_NEEDED names, in order */
 	struct path_list runpath; /* DT_RUNPATH (else DT_RPATH) entries, split
 				   * at ':', $ORIGIN not yet substituted */
+	char *build_id;           /* its GNU build id (lowercase hex), or NULL */
 };
 
 /* Reads path into out (zeroed by the caller; elf_cov_release frees it).

@@ -18,6 +18,8 @@
 #    llvm-cov's lcov export lists them.
 #    A shared library found through the test program's RUNPATH is read
 #    too.
+#    Programs that did not run (-k): a warning names their binaries (no
+#    raw profile names their build ids).
 # 4. The errors, with their messages: profiles without --binary, a PATH
 #    without llvm-profdata, a corrupt .profraw, a binary without coverage
 #    mapping, a binary rebuilt since the run (newer than the profiles);
@@ -165,6 +167,29 @@ rc=0
 assert_eq 0 "$rc" "covmerge .profdata --binary: exit status"
 assert_same "$work/run.info" "$work/cm-pd.info" "covmerge .profdata --binary: runner's tracefile"
 assert_eq "" "$(tmp_left)" "covmerge: no temporary file left"
+# programs that did not run (-k: test_circle's tests only): no profile
+# names their build ids, and llvm-cov's export leaves the code only they
+# compile out (test_dispatch.c, test_parse.c): one line says so. An
+# indexed .profdata names no build ids: nothing said then
+rc=0
+(cd "$b" && "$RUNNER" -n 2 --cov --cov-dir "$work/cov-k" -k circle --ctest .) \
+	>"$work/k.out" 2>"$work/k.err" || rc=$?
+assert_eq 0 "$rc" "runner -k circle: exit status"
+assert_line "$work/k.out" "runner: 3 passed, 0 failed, 0 skipped" "runner -k circle: test_circle's tests"
+rc=0
+"$COVMERGE" -q --report "lcov:$work/k.info" "$work/cov-k" >"$work/cm.out" 2>"$work/cm.err" || rc=$?
+assert_eq 0 "$rc" "covmerge on the -k run: exit status"
+assert_contains "$work/cm.err" "covmerge: warning: no LLVM profile comes from the binaries \"$b/test_polygon\" and 2 more (none names their build id): they did not run, and llvm-cov's export leaves the code that only they compile out of the report, or counts it with another program's function of the same name (such as main)" \
+	"covmerge on the -k run: the binaries that did not run, named"
+grep -q "^SF:$src/tests/test_dispatch.c$" "$work/k.info" &&
+	fail "test_dispatch.c is in the -k run's report: the warning's premise changed"
+llvm-profdata merge -sparse "$work"/cov-k/gw*/*.profraw -o "$work/k.profdata"
+rc=0
+"$COVMERGE" -q --report "lcov:$work/k-pd.info" "${bin_args[@]}" "$work/k.profdata" \
+	>"$work/cm.out" 2>"$work/cm.err" || rc=$?
+assert_eq 0 "$rc" "covmerge .profdata of the -k run: exit status"
+grep -q "no LLVM profile comes from" "$work/cm.err" &&
+	fail "a .profdata names no build ids, yet covmerge said which binaries did not run"
 
 # ------------------------------------------------------------ shared library
 # the library built shared, the test program finding it through its
@@ -204,13 +229,15 @@ for what in one many; do
 	assert_eq 0 "$rc" "$what profile(s): exit status"
 done
 # (one process's profile: the other programs' main functions, which share
-# its name, read as mismatched and count 0; said as a warning)
+# its name, read as mismatched and count 0; said as a warning; and the
+# three programs that did not run, named)
 assert_eq "covmerge: warning: \`llvm-cov export\` said:" "$(head -n 1 "$work/cm.err")" \
 	"one profile of four programs: llvm-cov's warning shown"
 [[ $(sed -n 2p "$work/cm.err") =~ ^warning:\ [2-3]\ functions\ have\ mismatched\ data$ &&
-	$(wc -l <"$work/cm.err") == 2 ]] ||
-	fail "one profile of four programs: not llvm-cov's warning: $(cat "$work/cm.err")"
-ok "one profile of four programs: the other mains (2 or 3 functions) mismatched"
+	$(sed -n 3p "$work/cm.err") =~ ^covmerge:\ warning:\ no\ LLVM\ profile\ comes\ from\ the\ binaries\ \"$b/test_[a-z]+\"\ and\ 2\ more\ \(none\ names\ their\ build\ id\) &&
+	$(wc -l <"$work/cm.err") == 3 ]] ||
+	fail "one profile of four programs: not llvm-cov's warning and ours: $(cat "$work/cm.err")"
+ok "one profile of four programs: the other mains (2 or 3 functions) mismatched, 3 binaries named"
 assert_eq "$(da_lines "$work/one.info" | awk -F, '{print $1 "," $2 * 700}')" \
 	"$(da_lines "$work/many.info")" "700 profiles through a list file: 700 times the counts"
 expect_error() { # WHAT: exit status 1, stderr as $work/want.err

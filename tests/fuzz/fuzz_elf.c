@@ -1,6 +1,6 @@
 /* libFuzzer target: a binary's ELF headers as covmerge reads its section
  * headers for source-based coverage (coverage mapping, needed libraries,
- * run path) and as the runner reads its program headers (is it a program
+ * run path, build id) and as the runner reads its program headers (is it a program
  * that needs cmocka?); both map it through common/elf_map.c. The input
  * becomes a file of a scratch directory (made once per process), mapped
  * as a real binary is. */
@@ -47,6 +47,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	for (size_t i = 0; i < e.needed.n; i++)
 		if (!e.needed.v[i][0])
 			abort();
+	/* a build id is hex, two digits a byte, at most 64 bytes */
+	if (e.build_id) {
+		size_t n = strlen(e.build_id);
+		if (!e.is_elf || !n || n % 2 || n > 128 ||
+		    strspn(e.build_id, "0123456789abcdef") != n)
+			abort();
+	}
 	elf_cov_release(&e);
 	/* the runner's answer is 0 or 1, and 0 for what is no ELF file */
 	int needs = elf_program_needs(path, "libcmocka.so");
