@@ -19,8 +19,10 @@ static void add_entry(struct ctx_store *s, uint32_t file, uint32_t line,
 		      uint32_t branch, const uint32_t *tests, uint32_t n)
 {
 	struct ctx_file *f = &s->files[file];
-	f->entries = realloc(f->entries, (f->nentries + 1) * sizeof(*f->entries));
-	f->aentries = f->nentries + 1;
+	if (f->nentries == f->aentries) {   /* doubled: 150,000 entries below */
+		f->aentries = f->aentries ? 2 * f->aentries : 4;
+		f->entries = realloc(f->entries, f->aentries * sizeof(*f->entries));
+	}
 	struct ctx_entry *e = &f->entries[f->nentries++];
 	memset(e, 0, sizeof(*e));
 	e->line = line;
