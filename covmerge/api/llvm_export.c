@@ -687,7 +687,10 @@ static void say_unprofiled(const struct path_list *profiles,
 			profraw_binary_ids((const unsigned char *)data.buf, data.len,
 					   &ids) == 1;
 	}
-	qsort(ids.v, ids.n, sizeof(*ids.v), cmp_str);
+	if (!ids.n)   /* (qsort and bsearch take no NULL array) */
+		tells = 0;
+	else
+		qsort(ids.v, ids.n, sizeof(*ids.v), cmp_str);
 	for (size_t i = 0; tells && i < bins->n; i++) {
 		struct elf_cov e = {0};
 		elf_cov_read(bins->v[i], &e);
