@@ -7,9 +7,12 @@
  * line is a slot; a slot ran when one of the blocks that make up the
  * line's count ran (the blocks attached to the line, or the blocks on it
  * when none is attached, by the rules of a group function's own table),
- * or, for a branch, when its arc was taken. A test's counters then cost
- * one flow solve per function it ran, and the slots come out numbered as
- * the reports number lines and branches, whichever functions ran. */
+ * or, for a branch, when its arc was taken. Each count a slot reads is
+ * kept as counters added and counters taken away (the function's flow
+ * solve, replayed on symbols), so a test's counters cost, per function it
+ * ran, a test of which are not 0 and a few sums (a function of more than
+ * 64 counters replays its solve instead), and the slots come out numbered
+ * as the reports number lines and branches, whichever functions ran. */
 #ifndef CM_LINES_PLAN_H
 #define CM_LINES_PLAN_H
 
