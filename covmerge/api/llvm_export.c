@@ -666,15 +666,26 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Says which binaries no raw profile names by its build id: their
- * programs did not run, and llvm-cov's export leaves out the code that
- * only they compile (a file of theirs is missing from the report, not
- * at 0%). Says nothing when a profile cannot tell (an indexed .profdata,
- * a raw format without ids) or for a binary without a build id. */
-static void say_unprofiled(const struct path_list *profiles,
-			   const struct path_list *bins, struct ctx *c)
+static int has_id(const struct path_list *sorted, const char *id)
 {
-	struct path_list ids = {0}, missing = {0};
+	return sorted->n &&   /* (bsearch takes no NULL array) */
+	       bsearch(&id, sorted->v, sorted->n, sizeof(*sorted->v), cmp_str);
+}
+
+/* Says which binaries no raw profile names by its build id (their
+ * programs did not run: llvm-cov's export leaves the code that only they
+ * compile out of the report, or counts it with another program's
+ * function of the same name), and which raw profiles name a build id no
+ * binary has (the code that only their programs compile is read with no
+ * binary: not in the report).
+ * Says nothing when a profile cannot tell (an indexed .profdata, a raw
+ * format without ids), and nothing of the profiles when a binary has no
+ * build id. */
+static void say_unmatched(const struct path_list *profiles,
+			  const struct path_list *bins, struct ctx *c)
+{
+	struct path_list ids = {0}, bin_ids = {0}, missing = {0}, foreign = {0};
+	size_t *first = xcalloc(profiles->n + 1, sizeof(*first));
 	struct strbuf data, err;
 	strbuf_init(&data);
 	strbuf_init(&err);
@@ -682,26 +693,54 @@ static void say_unprofiled(const struct path_list *profiles,
 	for (size_t i = 0; i < profiles->n && tells; i++) {
 		strbuf_reset(&data);
 		strbuf_reset(&err);
+		first[i] = ids.n;
 		tells = path_has_suffix(profiles->v[i], ".profraw") &&
 			!infile_load(profiles->v[i], &data, &err) &&
 			profraw_binary_ids((const unsigned char *)data.buf, data.len,
 					   &ids) == 1;
 	}
-	if (!ids.n)   /* (qsort and bsearch take no NULL array) */
-		tells = 0;
-	else
-		qsort(ids.v, ids.n, sizeof(*ids.v), cmp_str);
+	first[profiles->n] = ids.n;
+	int all_ids = 1;
 	for (size_t i = 0; tells && i < bins->n; i++) {
 		struct elf_cov e = {0};
 		elf_cov_read(bins->v[i], &e);
-		const char *id = e.build_id;
-		if (id && !bsearch(&id, ids.v, ids.n, sizeof(*ids.v), cmp_str))
-			path_list_add(&missing, xstrdup(bins->v[i]));
+		if (e.build_id)
+			path_list_add(&bin_ids, xstrdup(e.build_id));
+		all_ids &= e.build_id != NULL;
+		/* each binary's id (or NULL) for now: made the list of the
+		 * binaries no profile names below */
+		path_list_add(&missing, e.build_id ? xstrdup(e.build_id) : NULL);
 		elf_cov_release(&e);
 	}
-	if (missing.n) {
-		struct strbuf names;
-		strbuf_init(&names);
+	if (tells) {
+		/* the profiles' ids, sorted, against each binary's */
+		struct path_list sorted = {0};
+		for (size_t i = 0; i < ids.n; i++)
+			path_list_add(&sorted, xstrdup(ids.v[i]));
+		if (sorted.n)
+			qsort(sorted.v, sorted.n, sizeof(*sorted.v), cmp_str);
+		if (bin_ids.n)
+			qsort(bin_ids.v, bin_ids.n, sizeof(*bin_ids.v), cmp_str);
+		size_t n = 0;
+		for (size_t i = 0; i < bins->n; i++) {
+			char *id = missing.v[i];
+			if (id && !has_id(&sorted, id))
+				missing.v[n++] = xstrdup(bins->v[i]);
+			free(id);
+		}
+		missing.n = n;
+		for (size_t i = 0; all_ids && i < profiles->n; i++) {
+			int out = 0;
+			for (size_t k = first[i]; k < first[i + 1]; k++)
+				out |= !has_id(&bin_ids, ids.v[k]);
+			if (out)
+				path_list_add(&foreign, xstrdup(profiles->v[i]));
+		}
+		path_list_release(&sorted);
+	}
+	struct strbuf names;
+	strbuf_init(&names);
+	if (tells && missing.n) {
 		name_files(&names, &missing);
 		if (missing.n == 1)
 			say(c, CM_WARNING, "no LLVM profile comes from the binary %s "
@@ -715,10 +754,26 @@ static void say_unprofiled(const struct path_list *profiles,
 			    "llvm-cov's export leaves the code that only they compile "
 			    "out of the report, or counts it with another program's "
 			    "function of the same name (such as main)", names.buf);
-		strbuf_release(&names);
 	}
+	if (foreign.n) {
+		strbuf_reset(&names);
+		name_files(&names, &foreign);
+		say(c, CM_WARNING, "the LLVM profile%s %s come%s from no binary given "
+		    "(no binary has %s build id): the code that only %s program%s "
+		    "compile%s is not in the report\n"
+		    "hint: pass the programs or libraries that wrote %s with --binary "
+		    "(or were they rebuilt since the run?)",
+		    foreign.n == 1 ? "" : "s", names.buf, foreign.n == 1 ? "s" : "",
+		    foreign.n == 1 ? "its" : "their", foreign.n == 1 ? "its" : "their",
+		    foreign.n == 1 ? "" : "s", foreign.n == 1 ? "s" : "",
+		    foreign.n == 1 ? "it" : "them");
+	}
+	strbuf_release(&names);
+	free(first);
 	path_list_release(&ids);
+	path_list_release(&bin_ids);
 	path_list_release(&missing);
+	path_list_release(&foreign);
 	strbuf_release(&data);
 	strbuf_release(&err);
 }
@@ -743,7 +798,7 @@ static int run_tools(const struct path_list *profiles,
 					 tracefile, branch, c);
 		if (!rc) {
 			path_list_add(&x->inputs, tracefile);
-			say_unprofiled(profiles, bins, c);
+			say_unmatched(profiles, bins, c);
 		} else {
 			free(tracefile);
 		}

@@ -19,7 +19,8 @@
 #    A shared library found through the test program's RUNPATH is read
 #    too.
 #    Programs that did not run (-k): a warning names their binaries (no
-#    raw profile names their build ids).
+#    raw profile names their build ids); profiles of programs not given
+#    (--binary test_circle alone): a warning names them.
 # 4. The errors, with their messages: profiles without --binary, a PATH
 #    without llvm-profdata, a corrupt .profraw, a binary without coverage
 #    mapping, a binary rebuilt since the run (newer than the profiles);
@@ -190,6 +191,17 @@ rc=0
 assert_eq 0 "$rc" "covmerge .profdata of the -k run: exit status"
 grep -q "no LLVM profile comes from" "$work/cm.err" &&
 	fail "a .profdata names no build ids, yet covmerge said which binaries did not run"
+# the full run's profiles read with test_circle alone: the 6 profiles of
+# the other programs' processes name build ids no binary given has
+rc=0
+"$COVMERGE" -q --report "lcov:$work/circle-only.info" --binary "$b/test_circle" "$cov"/gw*/*.profraw \
+	>"$work/cm.out" 2>"$work/cm.err" || rc=$?
+assert_eq 0 "$rc" "covmerge with one binary of four: exit status"
+grep -Eq "^covmerge: warning: the LLVM profiles \"$cov/gw[0-9]/[^\"]*\.profraw\" and 5 more come from no binary given \(no binary has their build id\): the code that only their programs compile is not in the report$" "$work/cm.err" ||
+	fail "covmerge with one binary of four: the profiles of the others not named: $(cat "$work/cm.err")"
+assert_contains "$work/cm.err" "hint: pass the programs or libraries that wrote them with --binary (or were they rebuilt since the run?)" \
+	"covmerge with one binary of four: the hint"
+ok "covmerge with one binary of four: the other programs' 6 profiles named"
 
 # ------------------------------------------------------------ shared library
 # the library built shared, the test program finding it through its
