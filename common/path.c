@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "cmp.h"
 #include "strbuf.h"
 
 char *path_join(const char *a, const char *b)
@@ -140,15 +141,15 @@ void path_list_release(struct path_list *l)
 	l->n = l->alloc = 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void path_list_sort(struct path_list *l)
 {
 	if (l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), cmp_str);
+}
+
+int path_list_has_sorted(const struct path_list *l, const char *s)
+{
+	return l->n && bsearch(&s, l->v, l->n, sizeof(*l->v), cmp_str);
 }
 
 unsigned char path_entry_type(const char *path, unsigned char d_type)

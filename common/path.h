@@ -31,6 +31,8 @@ struct path_list {
 void path_list_add(struct path_list *l, char *owned);
 void path_list_release(struct path_list *l);
 void path_list_sort(struct path_list *l);
+/* Whether s is in l, sorted by path_list_sort. */
+int path_list_has_sorted(const struct path_list *l, const char *s);
 
 /* The type of directory entry path, whose readdir d_type is d_type:
  * DT_REG for a regular file or a symbolic link to one, DT_DIR for a

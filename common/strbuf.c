@@ -57,6 +57,17 @@ void strbuf_addch(struct strbuf *sb, char c)
 	sb->buf[sb->len] = '\0';
 }
 
+void strbuf_addhex(struct strbuf *sb, const unsigned char *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	strbuf_grow(sb, 2 * n);
+	for (size_t i = 0; i < n; i++) {
+		sb->buf[sb->len++] = digits[p[i] >> 4];
+		sb->buf[sb->len++] = digits[p[i] & 15];
+	}
+	sb->buf[sb->len] = '\0';
+}
+
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list cp;

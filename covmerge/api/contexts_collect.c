@@ -21,8 +21,6 @@
 #include "covmerge_contexts.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +28,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "cmp.h"
 #include "hash.h"
 #include "contexts.h"
 #include "contexts_watch.h"
@@ -42,6 +41,7 @@
 #include "path.h"
 #include "reader.h"
 #include "run_capture.h"
+#include "thread.h"
 
 struct ident_ix {
 	uint32_t ident, func;
@@ -211,12 +211,6 @@ void cm_ctx_collector_free(struct cm_ctx_collector *c)
 	free(c->watch);
 	ctx_store_release(&c->store);
 	free(c);
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
 }
 
 static int cmp_ident(const void *a, const void *b)
@@ -1044,14 +1038,10 @@ void cm_ctx_encode(struct cm_ctx_collector *c, struct strbuf *bytes)
 {
 	int n = c->nworkers < UNWATCH_THREADS ? c->nworkers : UNWATCH_THREADS;
 	struct unwatch u[UNWATCH_THREADS];
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (int i = 0; i < n; i++) {
 		u[i] = (struct unwatch){c, i, n, 0, 0};
-		u[i].started = pthread_create(&u[i].th, NULL, unwatch_main, &u[i]) == 0;
+		u[i].started = thread_start_quiet(&u[i].th, unwatch_main, &u[i]) == 0;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	build_entries(c);
 	/* entries in line order, test lists sorted (a test repeated with
 	 * --repeat once) */

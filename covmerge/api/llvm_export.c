@@ -661,17 +661,6 @@ static int make_tmpdir(struct llvm_export *x, struct ctx *c)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int has_id(const struct path_list *sorted, const char *id)
-{
-	return sorted->n &&   /* (bsearch takes no NULL array) */
-	       bsearch(&id, sorted->v, sorted->n, sizeof(*sorted->v), cmp_str);
-}
-
 /* Says which binaries no raw profile names by its build id (their
  * programs did not run: llvm-cov's export leaves the code that only they
  * compile out of the report, or counts it with another program's
@@ -684,7 +673,8 @@ static int has_id(const struct path_list *sorted, const char *id)
 static void say_unmatched(const struct path_list *profiles,
 			  const struct path_list *bins, struct ctx *c)
 {
-	struct path_list ids = {0}, bin_ids = {0}, missing = {0}, foreign = {0};
+	/* the profiles' ids, profile i's from first[i] */
+	struct path_list ids = {0};
 	size_t *first = xcalloc(profiles->n + 1, sizeof(*first));
 	struct strbuf data, err;
 	strbuf_init(&data);
@@ -700,47 +690,37 @@ static void say_unmatched(const struct path_list *profiles,
 					   &ids) == 1;
 	}
 	first[profiles->n] = ids.n;
-	int all_ids = 1;
-	for (size_t i = 0; tells && i < bins->n; i++) {
-		struct elf_cov e = {0};
-		elf_cov_read(bins->v[i], &e);
-		if (e.build_id)
-			path_list_add(&bin_ids, xstrdup(e.build_id));
-		all_ids &= e.build_id != NULL;
-		/* each binary's id (or NULL) for now: made the list of the
-		 * binaries no profile names below */
-		path_list_add(&missing, e.build_id ? xstrdup(e.build_id) : NULL);
-		elf_cov_release(&e);
-	}
+	struct path_list missing = {0}, foreign = {0};
 	if (tells) {
-		/* the profiles' ids, sorted, against each binary's */
-		struct path_list sorted = {0};
+		struct path_list named = {0}, bin_ids = {0};
 		for (size_t i = 0; i < ids.n; i++)
-			path_list_add(&sorted, xstrdup(ids.v[i]));
-		if (sorted.n)
-			qsort(sorted.v, sorted.n, sizeof(*sorted.v), cmp_str);
-		if (bin_ids.n)
-			qsort(bin_ids.v, bin_ids.n, sizeof(*bin_ids.v), cmp_str);
-		size_t n = 0;
+			path_list_add(&named, xstrdup(ids.v[i]));
+		path_list_sort(&named);
+		int all_ids = 1;
 		for (size_t i = 0; i < bins->n; i++) {
-			char *id = missing.v[i];
-			if (id && !has_id(&sorted, id))
-				missing.v[n++] = xstrdup(bins->v[i]);
-			free(id);
+			struct elf_cov e = {0};
+			elf_cov_read(bins->v[i], &e);
+			all_ids &= e.build_id != NULL;
+			if (e.build_id && !path_list_has_sorted(&named, e.build_id))
+				path_list_add(&missing, xstrdup(bins->v[i]));
+			if (e.build_id)
+				path_list_add(&bin_ids, xstrdup(e.build_id));
+			elf_cov_release(&e);
 		}
-		missing.n = n;
+		path_list_sort(&bin_ids);
 		for (size_t i = 0; all_ids && i < profiles->n; i++) {
 			int out = 0;
 			for (size_t k = first[i]; k < first[i + 1]; k++)
-				out |= !has_id(&bin_ids, ids.v[k]);
+				out |= !path_list_has_sorted(&bin_ids, ids.v[k]);
 			if (out)
 				path_list_add(&foreign, xstrdup(profiles->v[i]));
 		}
-		path_list_release(&sorted);
+		path_list_release(&named);
+		path_list_release(&bin_ids);
 	}
 	struct strbuf names;
 	strbuf_init(&names);
-	if (tells && missing.n) {
+	if (missing.n) {
 		name_files(&names, &missing);
 		if (missing.n == 1)
 			say(c, CM_WARNING, "no LLVM profile comes from the binary %s "
@@ -771,7 +751,6 @@ static void say_unmatched(const struct path_list *profiles,
 	strbuf_release(&names);
 	free(first);
 	path_list_release(&ids);
-	path_list_release(&bin_ids);
 	path_list_release(&missing);
 	path_list_release(&foreign);
 	strbuf_release(&data);

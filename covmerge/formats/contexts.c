@@ -1,8 +1,6 @@
 #include "contexts.h"
 
 #include <limits.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #define ZLIB_CONST /* next_in points to const bytes */
@@ -10,6 +8,7 @@
 
 #include "alloc.h"
 #include "hash.h"
+#include "thread.h"
 
 /* Name -> index lookups: one open-addressing table per kind. */
 struct name_table {
@@ -161,21 +160,7 @@ int64_t ctx_file_lookup(const struct ctx_store *s, const char *path)
 
 void ctx_prog_add_source(struct ctx_prog *p, uint32_t file)
 {
-	size_t lo = 0, hi = p->nsources;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (p->sources[mid] < file)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < p->nsources && p->sources[lo] == file)
-		return;
-	GROW(p->sources, p->asources, p->nsources + 1);
-	memmove(p->sources + lo + 1, p->sources + lo,
-		(p->nsources - lo) * sizeof(*p->sources));
-	p->sources[lo] = file;
-	p->nsources++;
+	ctx_prog_add_sources(p, &file, 1);
 }
 
 void ctx_prog_add_sources(struct ctx_prog *p, const uint32_t *files, size_t n)
@@ -504,13 +489,8 @@ static void deflate_store(const unsigned char *raw, size_t len, struct strbuf *o
 	strbuf_init(&second.out);
 	pthread_t th;
 	int threaded = 0;
-	if (half < len) {
-		sigset_t all, old;
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		threaded = pthread_create(&th, NULL, deflate_last_piece, &second) == 0;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
+	if (half < len)
+		threaded = thread_start_quiet(&th, deflate_last_piece, &second) == 0;
 	deflate_piece(raw, half, NULL, 0, half == len, out);
 	if (half < len) {
 		if (threaded)

@@ -18,6 +18,7 @@
 
 #include "alloc.h"
 #include "elf_map.h"
+#include "strbuf.h"
 
 enum {
 	SHT_DYNAMIC = 6, SHT_NOTE = 7, SHT_NOBITS = 8,
@@ -145,13 +146,13 @@ static void read_build_id(const struct elf *e, const struct shdr *sh,
 		    rd(e, name, 1) == 'G' && rd(e, name + 1, 1) == 'N' &&
 		    rd(e, name + 2, 1) == 'U' && rd(e, name + 3, 1) == 0 &&
 		    !out->build_id) {
-			out->build_id = xcalloc(2 * descsz + 1, 1);
-			static const char hexd[] = "0123456789abcdef";
-			for (uint64_t i = 0; i < descsz; i++) {
-				unsigned b = (unsigned)rd(e, desc + i, 1);
-				out->build_id[2 * i] = hexd[b >> 4];
-				out->build_id[2 * i + 1] = hexd[b & 15];
-			}
+			unsigned char id[64];
+			for (uint64_t i = 0; i < descsz; i++)
+				id[i] = (unsigned char)rd(e, desc + i, 1);
+			struct strbuf hex;
+			strbuf_init(&hex);
+			strbuf_addhex(&hex, id, descsz);
+			out->build_id = strbuf_detach(&hex, NULL);
 		}
 		at = next;
 	}

@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "cmp.h"
 
 /* The four characters of a version word, in the order gcc prints them
  * ("B22*"), into out[5]. */
@@ -194,12 +195,6 @@ static uint32_t intern_file(struct parse *p, const char *s, size_t n)
 	GROW(g->files, p->afiles, g->nfiles + 1);
 	g->files[g->nfiles] = arena_strndup(p->a, s, n);
 	return (uint32_t)g->nfiles++;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
 }
 
 static int cmp_ploc_block(const void *a, const void *b)

@@ -13,10 +13,9 @@
 #include "profraw.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 
-#include "alloc.h"
+#include "strbuf.h"
 
 #define MAGIC64 0xff6c70726f667281ull
 #define MAGIC32 0xff6c70726f665281ull
@@ -66,10 +65,10 @@ int profraw_binary_ids(const unsigned char *p, size_t len, struct path_list *ids
 			return -1;
 		}
 		at += 8;
-		char hex[2 * MAX_ID + 1];
-		for (uint64_t i = 0; i < n; i++)
-			snprintf(hex + 2 * i, 3, "%02x", at[i]);
-		path_list_add(ids, xstrdup(hex));
+		struct strbuf hex;
+		strbuf_init(&hex);
+		strbuf_addhex(&hex, at, n);
+		path_list_add(ids, strbuf_detach(&hex, NULL));
 		at += padded;
 	}
 	return 1;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "cmp.h"
 #include "contexts_merge.h"
 #include "exclude.h"
 #include "infile.h"
@@ -141,12 +142,6 @@ static int cmp_test_id(const void *a, const void *b)
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 	int c = strcmp(sort_ctx->store.tests[x].id, sort_ctx->store.tests[y].id);
 	return c ? c : (x > y) - (x < y);
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
 }
 
 static void page_tests_init(struct page_tests *pt, const struct cm_contexts *ctx,

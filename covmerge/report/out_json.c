@@ -20,6 +20,7 @@
 
 #include "contexts_merge.h"
 #include "alloc.h"
+#include "cmp.h"
 #include "json.h"
 #include "report_util.h"
 
@@ -38,11 +39,6 @@ static void summary(struct strbuf *sb, const struct cm_numbers *n,
 		    n->stmts - n->miss, n->stmts, n->miss, n->branches,
 		    n->branches - n->branches_miss, n->branches_miss, n->partial,
 		    n->functions, n->functions_hit, pct, disp);
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* coverage.py's --show-contexts layout: per executed line, the tests
@@ -67,7 +63,7 @@ static void line_contexts(struct strbuf *sb, const struct cm_contexts *ctx,
 				if (!ctx->selected || ctx->selected[t])
 					names[n++] = ctx->store.tests[t].id;
 		}
-		qsort(names, n, sizeof(*names), cmp_name);
+		qsort(names, n, sizeof(*names), cmp_str);
 		for (size_t k = 0; k < n; k++) {
 			strbuf_addstr(sb, k ? ", " : "");
 			json_add_string(sb, names[k]);

@@ -155,7 +155,10 @@ static char *make_uid(void)
 	unsigned long long t = (unsigned long long)time(NULL) ^ (unsigned long long)getpid();
 	for (size_t i = 0; i < sizeof(b); i++)
 		b[i] ^= (unsigned char)(t >> (8 * i));
-	return xasprintf("%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+	struct strbuf uid;
+	strbuf_init(&uid);
+	strbuf_addhex(&uid, b, sizeof(b));
+	return strbuf_detach(&uid, NULL);
 }
 
 struct run {

@@ -5,13 +5,9 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "cmp.h"
 #include "contexts.h"
 #include "covmerge_contexts.h"
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 /* The index of id in the sorted v[0..n), or -1. */
 static long find(char *const *v, size_t n, const char *id)

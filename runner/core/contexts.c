@@ -1,13 +1,12 @@
 #include "contexts.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "alloc.h"
 #include "covmerge_contexts.h"
 #include "path.h"
+#include "thread.h"
 
 struct run_contexts {
 	char *cov_dir;
@@ -45,13 +44,7 @@ void run_contexts_start_finish(struct run_contexts *rc)
 {
 	if (rc->encoding || rc->encoded)
 		return;
-	/* the thread takes no signal: Ctrl-C and the children's ends are
-	 * the main thread's */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc->encoding = pthread_create(&rc->encoder, NULL, encode_main, rc) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	rc->encoding = thread_start_quiet(&rc->encoder, encode_main, rc) == 0;
 }
 
 /* The store's bytes made, by the thread or here. */

@@ -5,11 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
+#include "cmp.h"
 
 /* A result belongs to test id when it is the test's own result ("id"), or
  * one TAP line of the program the test is ("id::..."). */

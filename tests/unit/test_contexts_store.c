@@ -217,13 +217,15 @@ static void test_tidy(void **state)
 
 /* ctx_prog_add_sources merges an ascending list into a program's sources
  * as ctx_prog_add_source one by one would: ascending, each once, the
- * lists' common files taken once. */
+ * lists' common files taken once, exactly the files added (a table of
+ * those added says which). */
 static void test_prog_sources(void **state)
 {
 	(void)state;
 	struct ctx_prog merged, one;
 	memset(&merged, 0, sizeof(merged));
 	memset(&one, 0, sizeof(one));
+	unsigned char added[120] = {0};
 	srand(7);
 	for (int round = 0; round < 200; round++) {
 		uint32_t files[40];
@@ -235,8 +237,18 @@ static void test_prog_sources(void **state)
 		if (round % 50 == 0)
 			n = 0;
 		ctx_prog_add_sources(&merged, files, n);
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			ctx_prog_add_source(&one, files[i]);
+			added[files[i]] = 1;
+		}
+		size_t want = 0;
+		for (uint32_t f = 0; f < 120; f++) {
+			if (!added[f])
+				continue;
+			assert_true(want < merged.nsources);
+			assert_int_equal(merged.sources[want++], f);
+		}
+		assert_int_equal(merged.nsources, want);
 		assert_int_equal(merged.nsources, one.nsources);
 		assert_memory_equal(merged.sources, one.sources,
 				    one.nsources * sizeof(*one.sources));

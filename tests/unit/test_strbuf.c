@@ -34,6 +34,13 @@ static void test_init_add(void **state)
 	check_invariants(&sb);
 	strbuf_add(&sb, "", 0);
 	assert_int_equal(sb.len, 7);
+	/* hex: two lowercase digits a byte */
+	strbuf_reset(&sb);
+	strbuf_addhex(&sb, (const unsigned char *)"\x00\x0f\xa5\xff", 4);
+	assert_string_equal(sb.buf, "000fa5ff");
+	strbuf_addhex(&sb, NULL, 0);
+	assert_int_equal(sb.len, 8);
+	check_invariants(&sb);
 	strbuf_release(&sb);
 	assert_null(sb.buf);
 	assert_int_equal(sb.len, 0);
